@@ -1,0 +1,45 @@
+# The two commands a newcomer needs (see README): `make report` and `make test`.
+# Everything installs into .venv from the one lock, requirements.lock.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+KERNEL := claim-audit
+# Extra options for the runner, e.g. `make report ARGS="-p edition 2020"`.
+ARGS   ?=
+
+.PHONY: help venv report test data notebooks lab lock clean
+
+help:  ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (claim audit)" >/dev/null
+	touch $@
+
+venv: $(VENV)/.installed  ## Create .venv and install the package from the lock
+
+report: venv  ## Run every notebook, render HTML, write reports/scorecard.csv and reports/index.html
+	$(PY) -m analysis run $(ARGS)
+
+test: venv  ## Run the whole test suite (pytest + nbval)
+	$(PY) -m pytest
+
+data: venv  ## Fetch and verify raw data (pinned URLs or $$ANALYSIS_DATA_MIRROR), rebuild data/processed
+	$(PY) -m analysis fetch
+	$(PY) -m analysis build-data
+
+notebooks: venv  ## Re-execute the committed notebooks in place (their outputs are nbval's reference)
+	$(PY) -m analysis refresh-notebooks
+
+lab: venv  ## Install JupyterLab (extra, kept out of the test env) and start it
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,lab]'
+	$(VENV)/bin/jupyter lab
+
+lock:  ## Recompile requirements.lock from pyproject.toml (needs PyPI)
+	$(PY) -m piptools compile --quiet --all-extras --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+
+clean:  ## Remove build outputs (reports/), keep data and .venv
+	rm -rf reports

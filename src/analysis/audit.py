@@ -1,0 +1,92 @@
+"""Checking a notebook's claims: the evaluators the ledger names, and publishing verdicts.
+
+A ledger claim's ``method`` picks an evaluator from :data:`METHODS`; the
+evaluator gets the claim and its effective parameters and returns an
+:class:`~analysis.verdicts.Assessment`.
+
+Effective parameters: each claim is checked under its own ledger
+``parameters``; a notebook parameter set to something other than its default
+(in JupyterLab, or ``-p name value``) overrides that value for every claim of
+the notebook that uses it.  So ``-p edition 2020`` re-checks every rank claim
+against the 2020 edition, while an unchanged notebook reproduces the ledger.
+
+>>> from analysis.ledger import load_ledger
+>>> ledger = load_ledger()
+>>> [a.verdict.value for a in assess_notebook("01_rd_spending", {}, ledger)]
+['supported', 'supported with caveats']
+"""
+import json
+
+import pandas as pd
+
+from analysis import rd
+from analysis.verdicts import Assessment
+
+#: The MIME type under which a notebook publishes its assessments (the runner reads it back).
+MIME_TYPE = "application/vnd.claim-audit.assessments+json"
+
+#: Evaluators by ledger ``method`` name.
+METHODS = {
+    "scoreboard_rank": lambda claim, p: rd.assess_rank(claim, p["edition"], p["top_n"], p.get("entity")),
+    "rd_spending_usd": lambda claim, p: rd.assess_spending(claim, p["fx_source"], p["fx_year"]),
+}
+
+
+def effective_parameters(claim, spec, values) -> dict:
+    """The parameters ``claim`` is checked under: its own, overridden by changed notebook values.
+
+    ``values`` are the notebook's current parameter values; one overrides the
+    claim only if it differs from the notebook default and the claim uses it.
+    """
+    values = spec.validate(values)
+    changed = {k: v for k, v in values.items() if v != spec.parameters[k].default}
+    return {**claim.parameters, **{k: v for k, v in changed.items() if k in claim.parameters}}
+
+
+def assess_notebook(notebook, values, ledger) -> list:
+    """Assess every ledger claim of ``notebook`` under the notebook's parameter ``values``."""
+    spec = ledger.notebooks[notebook]
+    return [METHODS[c.method](c, effective_parameters(c, spec, values)) for c in ledger.claims_for(notebook)]
+
+
+def assessments_table(assessments) -> pd.DataFrame:
+    """One row per assessment, for display: claim, stated, measured, rule, verdict, reason."""
+    return pd.DataFrame([{
+        "claim": a.claim_id, "stated": a.stated_value, "measured": a.measured_value, "unit": a.unit,
+        "rule": a.rule, "verdict": a.verdict.value, "vintage": a.vintage, "reason": a.reason,
+    } for a in assessments])
+
+
+class Published:
+    """Displays as a table for people and as JSON (:data:`MIME_TYPE`) for the runner."""
+
+    def __init__(self, assessments):
+        self.assessments = list(assessments)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        table = assessments_table(self.assessments)
+        records = [a.to_dict() for a in self.assessments]
+        return {
+            "text/plain": table[["claim", "verdict", "measured", "stated", "rule"]].to_string(index=False),
+            "text/html": table.to_html(index=False, escape=True, border=0, classes="verdicts"),
+            MIME_TYPE: json.loads(json.dumps(records)),
+        }
+
+
+def publish(assessments) -> Published:
+    """Show the verdicts at the end of a notebook; the runner collects them for the scorecard.
+
+    Put it last in a cell so Jupyter displays it: ``publish(assessments)``.
+    """
+    return Published(assessments)
+
+
+def read_published(notebook_node) -> list:
+    """The assessments a (executed) notebook published, in order."""
+    found = []
+    for cell in notebook_node.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if MIME_TYPE in data:
+                found.extend(Assessment.from_dict(d) for d in data[MIME_TYPE])
+    return found

@@ -1,0 +1,114 @@
+"""``python -m analysis``: a thin command line over the library.
+
+Every command is one library call: ``fetch`` → :func:`analysis.fetch.fetch`,
+``build-data`` → :func:`analysis.build.build_data`, ``run`` →
+:func:`analysis.runner.run`, ``params`` → the ledger's notebook specs,
+``refresh-notebooks`` → :func:`analysis.runner.refresh_notebooks`.
+
+Examples::
+
+    python -m analysis fetch scoreboard_2019
+    python -m analysis run -p edition 2020
+    python -m analysis params 01_rd_spending
+"""
+import argparse
+import logging
+import sys
+
+from analysis.errors import AuditError
+
+
+def _fetch(args):
+    from analysis.fetch import fetch
+
+    for path in fetch(args.keys, mirror=args.mirror, progress=not args.quiet):
+        print(f"verified {path}")
+    return 0
+
+
+def _build(args):
+    from analysis.build import build_data
+
+    for path in build_data(raw_dir=args.raw, out_dir=args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+def _run(args):
+    from analysis.runner import run
+
+    result = run(notebooks=args.notebook, overrides=dict(args.parameter or []), reports_dir=args.output)
+    for name, path in result.html.items():
+        print(f"report   {path}")
+    print(f"scorecard {result.scorecard}\nindex     {result.index}")
+    for name, why in result.failures.items():
+        print(f"FAILED   {name}: {why}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _params(args):
+    from analysis.ledger import load_ledger
+
+    ledger = load_ledger()
+    names = args.notebooks or list(ledger.notebooks)
+    for name in names:
+        if name not in ledger.notebooks:
+            raise AuditError(f"unknown notebook {name!r}; known: {', '.join(ledger.notebooks)}")
+        spec = ledger.notebooks[name]
+        print(f"{name}: {spec.title}")
+        for p in spec.parameters.values():
+            print(f"  {p.describe()}")
+    return 0
+
+
+def _refresh(args):
+    from analysis.runner import refresh_notebooks
+
+    for path in refresh_notebooks(args.notebooks or None):
+        print(f"refreshed {path}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (every option is also a library argument)."""
+    top = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n\n")[0])
+    top.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("fetch", help="download (or copy from a mirror) and verify raw datasets")
+    p.add_argument("keys", nargs="*", help="dataset keys from data/raw/manifest.csv (default: all)")
+    p.add_argument("--mirror", help="local mirror folder (default: $ANALYSIS_DATA_MIRROR)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_fetch)
+
+    p = sub.add_parser("build-data", help="rebuild data/processed from verified raw data")
+    p.add_argument("--raw", help="raw data folder (default: data/raw)")
+    p.add_argument("--out", help="output folder (default: data/processed)")
+    p.set_defaults(func=_build)
+
+    p = sub.add_parser("run", help="execute the notebooks, render HTML, write the scorecard")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="override a notebook parameter (see `params`)")
+    p.add_argument("--notebook", action="append", help="run only this notebook (repeatable)")
+    p.add_argument("--output", help="reports folder (default: reports/)")
+    p.set_defaults(func=_run)
+
+    p = sub.add_parser("params", help="list each notebook's parameters with types and defaults")
+    p.add_argument("notebooks", nargs="*")
+    p.set_defaults(func=_params)
+
+    p = sub.add_parser("refresh-notebooks", help="re-execute the committed notebooks in place")
+    p.add_argument("notebooks", nargs="*")
+    p.set_defaults(func=_refresh)
+    return top
+
+
+def main(argv=None) -> int:
+    """Entry point; an AuditError is printed as one clear message with exit code 2."""
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        return args.func(args)
+    except AuditError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

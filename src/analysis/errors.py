@@ -1,0 +1,29 @@
+"""Errors the audit raises on bad input.  Each message names the thing at fault and the fix."""
+
+
+class AuditError(Exception):
+    """Base class: any error with a message meant for the person running the audit."""
+
+
+class DatasetError(AuditError):
+    """A raw dataset is missing, unknown, or does not match its pinned SHA-256."""
+
+
+class ChecksumError(DatasetError):
+    """A file's SHA-256 differs from the one pinned in the manifest."""
+
+
+class LedgerError(AuditError):
+    """The claim ledger is malformed: the message names the entry and the field."""
+
+
+class ParameterError(AuditError):
+    """A notebook parameter is unknown, of the wrong type, or outside its allowed values."""
+
+
+class DataSchemaError(AuditError):
+    """A raw table does not have the columns the library expects (it changed upstream?)."""
+
+
+class ExecutionError(AuditError):
+    """One or more notebooks failed to execute."""

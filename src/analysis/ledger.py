@@ -1,0 +1,250 @@
+"""The claim ledger (``claims.yaml``): every checkable claim, validated on load.
+
+Validation has two layers, and a failure in either names the entry and field:
+
+1. the JSON Schema in ``schemas/claims.schema.json`` (shape, types, allowed values);
+2. cross-checks the schema cannot express: unique ids, each quote found in the
+   article at its offset, notebooks and methods that exist, dataset keys in the
+   manifest, claim parameters valid for their notebook.
+
+A new claim of an existing kind (say a rank claim for another company or
+edition) needs only a new entry: its ``method`` names the library function that
+checks it, its ``parameters`` the choices it is checked under.
+
+>>> ledger = load_ledger()
+>>> ledger.claim("rd-top-five-2018").stated.wording
+'top five'
+"""
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from analysis import manifest as _manifest
+from analysis import paths
+from analysis.errors import LedgerError, ParameterError
+
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool}
+
+
+@dataclass(frozen=True)
+class Stated:
+    """What the article says: the value, its unit, its hedge words and the rule they imply."""
+
+    value: object
+    unit: object
+    wording: str
+    comparator: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One ledger entry."""
+
+    id: str
+    quote: str
+    offset: int
+    theme: str
+    type: str
+    entity: str
+    metric: str
+    period: str
+    stated: Stated
+    notebook: object
+    parameters: dict
+    datasets: tuple
+    method: object = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """A notebook parameter: its type, default, allowed values and meaning."""
+
+    name: str
+    type: str
+    default: object
+    help: str
+    choices: tuple = ()
+    min: object = None
+    max: object = None
+
+    def describe(self) -> str:
+        """One line for ``python -m analysis params``."""
+        allowed = f" one of {list(self.choices)}" if self.choices else ""
+        bounds = "".join(f" {k} {v}" for k, v in (("≥", self.min), ("≤", self.max)) if v is not None)
+        return f"{self.name} ({self.type}, default {self.default!r}{allowed}{bounds}): {self.help}"
+
+    def coerce(self, value):
+        """``value`` (a CLI string or a YAML scalar) as this parameter's type, checked against
+        its allowed values; a ParameterError says what is allowed."""
+        kind = _TYPES[self.type]
+        try:
+            if isinstance(value, str) and self.type == "bool":
+                if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                    raise ValueError
+                out = value.lower() in ("true", "1", "yes")
+            elif isinstance(value, bool) and self.type != "bool":
+                raise ValueError
+            elif self.type == "int" and isinstance(value, float) and not value.is_integer():
+                raise ValueError
+            else:
+                out = kind(value)
+        except (TypeError, ValueError):
+            raise ParameterError(f"parameter {self.name!r}: {value!r} is not a valid {self.type}; "
+                                 f"expected {self.describe()}") from None
+        if self.choices and out not in self.choices:
+            raise ParameterError(f"parameter {self.name!r}: {out!r} is not allowed; "
+                                 f"choose one of {list(self.choices)}")
+        if (self.min is not None and out < self.min) or (self.max is not None and out > self.max):
+            raise ParameterError(f"parameter {self.name!r}: {out!r} is out of range; expected {self.describe()}")
+        return out
+
+
+@dataclass(frozen=True)
+class NotebookSpec:
+    """A notebook named in the ledger: its title and parameters."""
+
+    name: str
+    title: str
+    parameters: dict = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return paths.NOTEBOOKS / f"{self.name}.ipynb"
+
+    def defaults(self) -> dict:
+        return {name: spec.default for name, spec in self.parameters.items()}
+
+    def validate(self, values) -> dict:
+        """Check and coerce ``{name: value}``; unknown names are an error listing the valid ones."""
+        unknown = sorted(set(values) - set(self.parameters))
+        if unknown:
+            listing = "\n  ".join(spec.describe() for spec in self.parameters.values())
+            raise ParameterError(f"notebook {self.name}: unknown parameter(s) {', '.join(unknown)}; "
+                                 f"valid parameters are:\n  {listing}")
+        return {name: self.parameters[name].coerce(value) for name, value in values.items()}
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """The validated ledger: the article, the notebooks and the claims in article order."""
+
+    article_path: Path
+    notebooks: dict
+    claims: tuple
+
+    def claim(self, claim_id) -> Claim:
+        for claim in self.claims:
+            if claim.id == claim_id:
+                return claim
+        raise KeyError(f"no claim {claim_id!r} in the ledger")
+
+    def claims_for(self, notebook) -> list:
+        """The claims a notebook checks, in article order."""
+        return [c for c in self.claims if c.notebook == notebook]
+
+    def article_text(self) -> str:
+        return self.article_path.read_text(encoding="utf-8")
+
+
+def _where(document, error_path) -> str:
+    path = list(error_path)
+    if len(path) >= 2 and path[0] == "claims" and isinstance(path[1], int):
+        entry = document["claims"][path[1]]
+        name = entry.get("id", "?") if isinstance(entry, dict) else "?"
+        field_name = ".".join(str(p) for p in path[2:]) or "(entry)"
+        return f"claim {name!r} (entry {path[1] + 1}), field {field_name!r}"
+    return "field " + repr(".".join(str(p) for p in path) or "(top level)")
+
+
+def _schema():
+    return json.loads((paths.SCHEMAS / "claims.schema.json").read_text(encoding="utf-8"))
+
+
+def _schema_errors(document, source):
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
+    if errors:
+        lines = [f"{_where(document, e.path)}: {e.message}" for e in errors]
+        raise LedgerError(f"{source} is malformed:\n  " + "\n  ".join(lines))
+
+
+def _build_notebooks(raw) -> dict:
+    specs = {}
+    for name, entry in raw.items():
+        params = {}
+        for pname, p in entry["parameters"].items():
+            params[pname] = ParameterSpec(name=pname, type=p["type"], default=p["default"], help=p["help"],
+                                          choices=tuple(p.get("choices", ())), min=p.get("min"),
+                                          max=p.get("max"))
+            params[pname].coerce(p["default"])  # a default must satisfy its own spec
+        specs[name] = NotebookSpec(name=name, title=entry["title"], parameters=params)
+    return specs
+
+
+def _cross_check(claims, notebooks, text, source, methods, datasets):
+    problems, seen, last_offset = [], set(), -1
+    for number, c in enumerate(claims, start=1):
+        where = f"claim {c.id!r} (entry {number})"
+        if c.id in seen:
+            problems.append(f"{where}, field 'id': duplicate id")
+        seen.add(c.id)
+        if text[c.offset:c.offset + len(c.quote)] != c.quote:
+            found = text.find(c.quote)
+            hint = f"it is at offset {found}" if found >= 0 else "it is not in the article at all"
+            problems.append(f"{where}, field 'offset': the quote is not at offset {c.offset} ({hint})")
+        if c.offset < last_offset:
+            problems.append(f"{where}, field 'offset': claims must be in article order")
+        last_offset = c.offset
+        if c.notebook is not None:
+            if c.notebook not in notebooks:
+                problems.append(f"{where}, field 'notebook': {c.notebook!r} is not declared under "
+                                f"'notebooks' (declared: {', '.join(notebooks) or 'none'})")
+            elif not notebooks[c.notebook].path.is_file():
+                problems.append(f"{where}, field 'notebook': {notebooks[c.notebook].path} does not exist")
+            else:
+                try:
+                    notebooks[c.notebook].validate(c.parameters)
+                except ParameterError as exc:
+                    problems.append(f"{where}, field 'parameters': {exc}")
+            if c.method not in methods:
+                problems.append(f"{where}, field 'method': {c.method!r} is not one of {sorted(methods)}")
+        elif c.parameters:
+            problems.append(f"{where}, field 'parameters': a claim with no notebook takes no parameters")
+        for key in c.datasets:
+            if key not in datasets:
+                problems.append(f"{where}, field 'datasets': unknown dataset {key!r} (see data/raw/manifest.csv)")
+    if problems:
+        raise LedgerError(f"{source} is malformed:\n  " + "\n  ".join(problems))
+
+
+def load_ledger(path=None) -> Ledger:
+    """Read and validate the ledger; a LedgerError lists every problem with entry and field.
+
+    >>> len(load_ledger().claims) >= 15
+    True
+    """
+    from analysis.audit import METHODS  # the evaluators the ledger may name
+
+    path = Path(path or paths.LEDGER)
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise LedgerError(f"{path} is not valid YAML: {exc}") from None
+    _schema_errors(document, path)
+    try:
+        notebooks = _build_notebooks(document["notebooks"])
+    except ParameterError as exc:
+        raise LedgerError(f"{path}: notebooks: {exc}") from None
+    claims = tuple(
+        Claim(**{**c, "stated": Stated(**c["stated"]), "datasets": tuple(c["datasets"])})
+        for c in document["claims"])
+    article = paths.ROOT / document["article"]
+    if not article.is_file():
+        raise LedgerError(f"{path}, field 'article': {article} does not exist")
+    _cross_check(claims, notebooks, article.read_text(encoding="utf-8"), path, METHODS,
+                 _manifest.load_manifest())
+    return Ledger(article_path=article, notebooks=notebooks, claims=claims)

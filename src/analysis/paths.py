@@ -1,0 +1,33 @@
+"""Every path the project uses, defined once.
+
+The project root is the folder holding ``pyproject.toml``; it can be moved with
+the ``ANALYSIS_ROOT`` environment variable.  The local data mirror (a folder laid
+out like ``data/raw``) is given by ``ANALYSIS_DATA_MIRROR``.
+
+>>> from analysis import paths
+>>> paths.RAW.relative_to(paths.ROOT).as_posix()
+'data/raw'
+"""
+import os
+from pathlib import Path
+
+ROOT = Path(os.environ.get("ANALYSIS_ROOT", Path(__file__).resolve().parents[2]))
+DATA = ROOT / "data"
+RAW = DATA / "raw"
+PROCESSED = DATA / "processed"
+MANIFEST = RAW / "manifest.csv"
+LEDGER = ROOT / "claims.yaml"
+NOTEBOOKS = ROOT / "notebooks"
+REPORTS = ROOT / "reports"
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+
+
+def mirror_dir():
+    """The local mirror folder from ``ANALYSIS_DATA_MIRROR``, or None if unset.
+
+    >>> import os; os.environ.pop("ANALYSIS_DATA_MIRROR", None) and None
+    >>> mirror_dir() is None
+    True
+    """
+    value = os.environ.get("ANALYSIS_DATA_MIRROR")
+    return Path(value).expanduser().resolve() if value else None
