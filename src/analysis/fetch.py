@@ -46,8 +46,11 @@ def file_sha256(path) -> str:
 
 
 def is_verified(entry, raw_dir=None) -> bool:
-    """True if the dataset's file is in place and matches its pinned hash."""
-    target = Path(raw_dir or paths.RAW) / entry.file
+    """True if the dataset's file is in place and matches its pinned hash.
+
+    A committed file is always looked for where it is committed (``data/raw``).
+    """
+    target = entry.path if entry.committed else Path(raw_dir or paths.RAW) / entry.file
     return target.is_file() and file_sha256(target) == entry.sha256
 
 

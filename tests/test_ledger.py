@@ -1,0 +1,118 @@
+"""The claim ledger: complete, quotes at their offsets, malformed entries named."""
+import copy
+
+import pytest
+import yaml
+
+from analysis import paths
+from analysis.errors import LedgerError
+from analysis.ledger import load_ledger
+
+REQUIRED = {  # the claims the walking-skeleton issue lists, by a word of each quote
+    "170+", "30 years", "3 billion users", "40% of the planet", "never suffered a major",
+    "highest security ratings", "Cyber Essentials Plus", "top five R&D", "US$15 billion", "97,000",
+    "100% private", "just over 1%", "Clifford Chance", "No government has ever asked", "cave",
+    "15,000", "Ebola",
+}
+
+
+@pytest.fixture(scope="module")
+def document():
+    return yaml.safe_load(paths.LEDGER.read_text(encoding="utf-8"))
+
+
+def test_ledger_covers_every_required_claim():
+    ledger = load_ledger()
+    text = ledger.article_text()
+    assert len(ledger.claims) >= 15
+    for phrase in REQUIRED:
+        # each phrase is in the article and inside at least one claim's quoted span
+        start = text.find(phrase)
+        assert start >= 0, phrase
+        assert any(c.offset <= start < c.offset + len(c.quote) for c in ledger.claims), phrase
+
+
+def test_every_quote_is_at_its_offset_in_article_order():
+    ledger = load_ledger()
+    text = ledger.article_text()
+    offsets = [c.offset for c in ledger.claims]
+    assert offsets == sorted(offsets)
+    for c in ledger.claims:
+        assert text[c.offset:c.offset + len(c.quote)] == c.quote, c.id
+
+
+def test_rd_claims_are_wired_to_the_notebook():
+    ledger = load_ledger()
+    assert [c.id for c in ledger.claims_for("01_rd_spending")] == ["rd-top-five-2018", "rd-spend-over-15bn-2019"]
+    rank = ledger.claim("rd-top-five-2018")
+    assert (rank.type, rank.stated.value, rank.stated.wording, rank.stated.comparator) == \
+        ("rank", 5, "top five", "at_most")
+
+
+def load_mutated(tmp_path, document, mutate):
+    doc = copy.deepcopy(document)
+    mutate(doc)
+    path = tmp_path / "claims.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return load_ledger(path)
+
+
+def claim(doc, claim_id):
+    return next(c for c in doc["claims"] if c["id"] == claim_id)
+
+
+@pytest.mark.parametrize("mutate, expected", [
+    (lambda d: claim(d, "rd-top-five-2018")["stated"].pop("wording"),
+     "claim 'rd-top-five-2018' (entry 11), field 'stated': 'wording' is a required property"),
+    (lambda d: claim(d, "rd-top-five-2018")["stated"].update(comparator="roughly"),
+     "claim 'rd-top-five-2018' (entry 11), field 'stated.comparator': 'roughly' is not one of"),
+    (lambda d: claim(d, "rd-top-five-2018").update(offset=1151),
+     "claim 'rd-top-five-2018' (entry 11), field 'offset': the quote is not at offset 1151 (it is at offset 1150)"),
+    (lambda d: claim(d, "rd-top-five-2018").update(quote="Huawei was the top R&D spender."),
+     "field 'offset': the quote is not at offset 1150 (it is not in the article at all)"),
+    (lambda d: claim(d, "rd-spend-over-15bn-2019").update(id="rd-top-five-2018"),
+     "claim 'rd-top-five-2018' (entry 12), field 'id': duplicate id"),
+    (lambda d: claim(d, "rd-top-five-2018").update(datasets=["scoreboard_1999"]),
+     "field 'datasets': unknown dataset 'scoreboard_1999'"),
+    (lambda d: claim(d, "rd-top-five-2018").update(notebook="99_missing"),
+     "field 'notebook': '99_missing' is not declared under 'notebooks'"),
+    (lambda d: claim(d, "rd-top-five-2018").update(method="guess"),
+     "field 'method': 'guess' is not one of"),
+    (lambda d: claim(d, "rd-top-five-2018").pop("method"),
+     "claim 'rd-top-five-2018' (entry 11), field '(entry)': 'method' is a required property"),
+    (lambda d: claim(d, "rd-top-five-2018")["parameters"].update(edition=1999),
+     "field 'parameters': parameter 'edition': 1999 is not allowed; choose one of [2017, 2018, 2019, 2020]"),
+    (lambda d: claim(d, "rd-top-five-2018")["parameters"].update(colour="red"),
+     "field 'parameters': notebook 01_rd_spending: unknown parameter(s) colour"),
+])
+def test_malformed_entry_names_the_entry_and_field(tmp_path, document, mutate, expected):
+    with pytest.raises(LedgerError) as err:
+        load_mutated(tmp_path, document, mutate)
+    assert expected in str(err.value)
+
+
+def test_a_new_rank_claim_needs_only_a_ledger_entry(tmp_path, document):
+    """E.g. 'Huawei was one of the top three R&D spenders' checked against the 2020 edition."""
+    from analysis import audit
+
+    def add(doc):
+        new = copy.deepcopy(claim(doc, "rd-top-five-2018"))
+        new.update(id="rd-top-three-2019", parameters={"edition": 2020, "top_n": 3, "entity": "Huawei"})
+        new["stated"].update(value=3, wording="top three")
+        doc["claims"].insert(11, new)
+
+    ledger = load_mutated(tmp_path, document, add)
+    results = {a.claim_id: a for a in audit.assess_notebook("01_rd_spending", {}, ledger)}
+    assert results["rd-top-three-2019"].measured_value == 3
+    assert results["rd-top-three-2019"].verdict.value == "supported"
+    assert results["rd-top-five-2018"].measured_value == 5
+    # an explicit notebook override applies to every claim that uses the parameter
+    moved = {a.claim_id: a for a in audit.assess_notebook("01_rd_spending", {"edition": 2017}, ledger)}
+    assert moved["rd-top-three-2019"].verdict.value == "not supported"
+
+
+def test_not_yaml_is_a_clear_error(tmp_path):
+    bad = tmp_path / "claims.yaml"
+    bad.write_text("claims: [unclosed", encoding="utf-8")
+    with pytest.raises(LedgerError, match="is not valid YAML"):
+        load_ledger(bad)
