@@ -22,12 +22,13 @@ REPORTS = ROOT / "reports"
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
 
-def mirror_dir():
+def mirror_dir(environ=None):
     """The local mirror folder from ``ANALYSIS_DATA_MIRROR``, or None if unset.
 
-    >>> import os; os.environ.pop("ANALYSIS_DATA_MIRROR", None) and None
-    >>> mirror_dir() is None
+    >>> mirror_dir({"ANALYSIS_DATA_MIRROR": "/srv/mirror"}).as_posix()
+    '/srv/mirror'
+    >>> mirror_dir({}) is None
     True
     """
-    value = os.environ.get("ANALYSIS_DATA_MIRROR")
+    value = (os.environ if environ is None else environ).get("ANALYSIS_DATA_MIRROR")
     return Path(value).expanduser().resolve() if value else None

@@ -1,11 +1,11 @@
 """The scorecard: one row per ledger claim, as ``reports/scorecard.csv`` and ``reports/index.html``.
 
 A claim that no notebook has checked (or whose notebook failed) is listed with
-verdict "not yet audited" (or "not checked: notebook failed"), so the scorecard
-always covers the whole ledger.
+verdict "not yet audited" (or "notebook failed"), so the scorecard always covers
+the whole ledger.
 
->>> list(COLUMNS)[:4]
-['claim_id', 'quote', 'stated_value', 'measured_value']
+>>> list(COLUMNS)[:5]
+['claim_id', 'quote', 'wording', 'stated_value', 'measured_value']
 """
 import html
 from pathlib import Path
