@@ -1,8 +1,14 @@
-"""Figures for the notebooks: plain matplotlib, one function per chart, each returns its Figure.
+"""Figures for the notebooks: plain matplotlib, one function per chart.
 
-Colours come from the colour-blind-safe Okabe–Ito palette; the entity a claim is
-about is always the highlighted (vermillion) bar or line.
+Each function returns a :class:`Chart`: the figure plus a plain-language
+description.  In a notebook a Chart shows as a PNG whose ``alt`` text is that
+description (the HTML reports carry it), and as the description in plain text.
+Colours come from the colour-blind-safe Okabe–Ito palette; the entity a claim
+is about is always the highlighted (vermillion) bar or line.
 """
+import base64
+import io
+
 import matplotlib
 
 matplotlib.rcParams.update({"svg.hashsalt": "claim-audit", "figure.dpi": 100, "savefig.dpi": 100,
@@ -10,6 +16,24 @@ matplotlib.rcParams.update({"svg.hashsalt": "claim-audit", "figure.dpi": 100, "s
 import matplotlib.pyplot as plt  # noqa: E402  (after the rcParams above)
 
 HIGHLIGHT, OTHER, LINE = "#D55E00", "#999999", "#0072B2"
+
+
+class Chart:
+    """A finished figure and its description (alt text); displays as PNG with that alt text."""
+
+    def __init__(self, figure, alt):
+        self.figure, self.alt = figure, alt
+        plt.close(figure)  # shown once, through _repr_mimebundle_, not again by the inline backend
+
+    def png(self) -> bytes:
+        """The figure as PNG bytes (no timestamp or version metadata, so reruns are identical)."""
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", metadata={"Software": None})
+        return buffer.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data = {"image/png": base64.b64encode(self.png()).decode("ascii"), "text/plain": self.alt}
+        return data, {"image/png": {"alt": self.alt}}
 
 
 def top_spenders_chart(table, highlight, top_n, edition, fiscal_year):
@@ -22,9 +46,13 @@ def top_spenders_chart(table, highlight, top_n, edition, fiscal_year):
     ax.axhline(cut, color="black", linestyle="--", linewidth=1)
     ax.text(ax.get_xlim()[1], cut + 0.15, f"top {top_n}", ha="right", va="bottom", fontsize=9)
     ax.set_xlabel("R&D investment, EUR billion (edition's own exchange rates)")
-    ax.set_title(f"Largest R&D investors, EU Scoreboard {edition} edition (fiscal {fiscal_year})")
+    ax.set_title(f"Largest R&D investors\nEU Scoreboard {edition} edition (R&D of fiscal {fiscal_year})")
     fig.tight_layout()
-    return fig
+    mine = table[table["company"] == highlight]
+    where = (f"{highlight} is highlighted at rank {int(mine['rank'].iloc[0])}" if len(mine)
+             else f"{highlight} is not among them")
+    return Chart(fig, f"Bar chart of the {len(table)} largest R&D investors in the {edition} Scoreboard "
+                      f"edition, in EUR billion, with a dashed line after rank {top_n}; {where}.")
 
 
 def rank_history_chart(history, top_n, entity):
@@ -41,7 +69,9 @@ def rank_history_chart(history, top_n, entity):
     ax.set_title(f"{entity}: rank in each Scoreboard edition")
     ax.legend(loc="lower right", frameon=False)
     fig.tight_layout()
-    return fig
+    ranks = ", ".join(f"{e}: {r}" for e, r in zip(history["edition"], history["rank"]))
+    return Chart(fig, f"Line chart of {entity}'s world rank by R&D in each Scoreboard edition "
+                      f"({ranks}), with the top {top_n} shaded.")
 
 
 def threshold_chart(labels, values, threshold, unit, title, highlight_index=None):
@@ -56,4 +86,6 @@ def threshold_chart(labels, values, threshold, unit, title, highlight_index=None
     ax.set_xlabel(unit)
     ax.set_title(title)
     fig.tight_layout()
-    return fig
+    listed = "; ".join(f"{label}: {value:,.2f}" for label, value in zip(labels, values))
+    return Chart(fig, f"Bar chart, {title}, in {unit}, against the stated {threshold:g} (dashed line): "
+                      f"{listed}.")

@@ -20,6 +20,7 @@ LEDGER = ROOT / "claims.yaml"
 NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def mirror_dir(environ=None):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 
 from analysis import atomic, audit, paths
 from analysis.errors import ParameterError
@@ -25,6 +26,14 @@ from analysis.scorecard import build_scorecard, write_scorecard
 log = logging.getLogger(__name__)
 #: Kernel used to execute notebooks: the environment running the audit.
 KERNEL = "python3"
+
+
+class LocalKernelManager(AsyncKernelManager):
+    """Starts kernels over local IPC sockets: no TCP ports to race for, nothing on the network."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("transport", "ipc")
+        super().__init__(**kwargs)
 
 
 @dataclass
@@ -80,7 +89,7 @@ def execute(spec, parameters, output, inject=True) -> Path:
         scratch = Path(tmp) / output.name
         papermill.execute_notebook(str(spec.path), str(scratch), parameters=parameters if inject else {},
                                    kernel_name=KERNEL, cwd=str(paths.NOTEBOOKS), progress_bar=False,
-                                   log_output=False)
+                                   log_output=False, kernel_manager_class=LocalKernelManager)
         shutil.move(scratch, output)
     return output
 
@@ -89,7 +98,8 @@ def render_html(notebook_path, html_path) -> Path:
     """Render an executed notebook to a standalone HTML page (atomically)."""
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter().from_filename(str(notebook_path))
+    exporter = HTMLExporter(template_name="audit", extra_template_basedirs=[str(paths.TEMPLATES)])
+    body, _ = exporter.from_filename(str(notebook_path))
     return atomic.write_text(html_path, body)
 
 

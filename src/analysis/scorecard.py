@@ -47,7 +47,7 @@ _PAGE = """<!DOCTYPE html>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2rem; max-width: 80rem; color: #222; }}
 table {{ border-collapse: collapse; width: 100%; }} th, td {{ border-bottom: 1px solid #ddd; padding: .4rem; vertical-align: top; text-align: left; }}
-th {{ background: #f4f4f4; }} .quote {{ font-style: italic; }}
+th {{ background: #f4f4f4; }} .quote {{ font-style: italic; }} td.sources {{ max-width: 18rem; overflow-wrap: anywhere; font-size: .85em; }}
 .verdict {{ font-weight: bold; padding: .1rem .4rem; border-radius: .3rem; white-space: nowrap; }}
 .v-supported {{ background: #1a9850; color: #fff; }} .v-supported-with-caveats {{ background: #91cf60; }}
 .v-conflicting {{ background: #fee08b; }} .v-not-supported {{ background: #d73027; color: #fff; }}
@@ -74,7 +74,7 @@ def _row_html(number, row) -> str:
             f'<br><small>{e(row["claim_id"])}</small>{nb}</td>'
             f'<td>{e(str(row["wording"]))}<br><small>{e(str(row["stated_value"]))} {e(str(row["unit"]))}</small></td>'
             f'<td>{measured}</td><td><span class="verdict v-{e(slug)}">{e(row["verdict"])}</span></td>'
-            f'<td>{e(str(row["reason"]))}<br><small>{e(str(row["rule"]))}</small></td><td>{sources}</td></tr>')
+            f'<td>{e(str(row["reason"]))}<br><small>{e(str(row["rule"]))}</small></td><td class="sources">{sources}</td></tr>')
 
 
 def write_scorecard(table, reports_dir, notebooks=(), title="Claim audit: scorecard") -> tuple:
