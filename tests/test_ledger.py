@@ -116,3 +116,13 @@ def test_not_yaml_is_a_clear_error(tmp_path):
     bad.write_text("claims: [unclosed", encoding="utf-8")
     with pytest.raises(LedgerError, match="is not valid YAML"):
         load_ledger(bad)
+
+
+def test_a_notebook_missing_from_the_ledger_is_an_error(tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copy(paths.NOTEBOOKS / "01_rd_spending.ipynb", tmp_path)
+    shutil.copy(paths.NOTEBOOKS / "01_rd_spending.ipynb", tmp_path / "02_stray.ipynb")
+    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path)
+    with pytest.raises(LedgerError, match="02_stray.ipynb is not declared"):
+        load_ledger()

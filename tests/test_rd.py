@@ -109,4 +109,6 @@ def test_spending_verdict_is_supported_with_caveats_at_every_rate():
     a = rd.assess_spending(claim, "fed_g5a", 2019)
     assert a.measured_value == 19.059
     assert [s.ref for s in a.sources] == ["data/raw/rd_spending/facts.csv#L49",
-                                          "data/raw/rd_spending/facts.csv#L88"]
+                                          "data/raw/rd_spending/facts.csv#L88",
+                                          "data/raw/rd_spending/SB2020_World2500.csv#L4"]
+    assert "gives €16,712.7m, about US$18.71bn" in a.reason

@@ -217,6 +217,10 @@ def _cross_check(claims, notebooks, text, source, methods, datasets):
         for key in c.datasets:
             if key not in datasets:
                 problems.append(f"{where}, field 'datasets': unknown dataset {key!r} (see data/raw/manifest.csv)")
+    for path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        if path.stem not in notebooks:
+            problems.append(f"field 'notebooks': notebooks/{path.name} is not declared; add it "
+                            f"(title and parameters) so the runner knows its parameters")
     if problems:
         raise LedgerError(f"{source} is malformed:\n  " + "\n  ".join(problems))
 

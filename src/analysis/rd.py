@@ -288,12 +288,29 @@ def assess_spending(claim, fx_source, fx_year) -> Assessment:
               f"at {rate['published_as']} ({fx_source}, {fx_year}) that is US${measured:,.2f}bn, "
               f"so '{claim.stated.wording} US${claim.stated.value:g} billion' "
               f"{'holds' if result.holds else 'does not hold'}. Caveat: " + "; ".join(caveats) + ".")
+    sources = [_fact_source(fact), Source(label=FX_SOURCES[fx_source], url=rate["url"], ref=rate["ref"])]
+    cross = _scoreboard_cross_check(claim.entity, year, fx_source, fx_year)
+    if cross:
+        reason += f" {cross[0]}"
+        sources.append(cross[1])
     return Assessment(
         claim_id=claim.id, verdict=verdict, measured_value=measured, stated_value=claim.stated.value,
         unit="USD billion", rule=result.rule, reason=reason,
         vintage=f"{claim.entity} annual report {year}; {FX_SOURCES[fx_source]} {fx_year}",
-        sources=[_fact_source(fact), Source(label=FX_SOURCES[fx_source], url=rate["url"], ref=rate["ref"])],
-        parameters={"fx_source": fx_source, "fx_year": fx_year})
+        sources=sources, parameters={"fx_source": fx_source, "fx_year": fx_year})
+
+
+def _scoreboard_cross_check(entity, year, fx_source, fx_year):
+    """(sentence, Source) for the Scoreboard edition holding fiscal ``year``, or None if none does."""
+    editions = [e for e, fy in FISCAL_YEAR.items() if fy.startswith(str(year))]
+    if not editions:
+        return None
+    edition = editions[-1]
+    row = company_row(load_scoreboard(), edition, entity)
+    usd = float(row["rd_eur_m"]) / fx_rate(fx_source, fx_year, "EUR")["per_usd"] / 1000
+    return (f"Consistency check: the {edition} Scoreboard, compiled from the same accounts, gives "
+            f"€{row['rd_eur_m']:,.1f}m, about US${usd:,.2f}bn at the same source's rate.",
+            _scoreboard_source(edition, int(row["line"])))
 
 
 def other_rankings(entity="Huawei") -> pd.DataFrame:

@@ -58,7 +58,7 @@ def plan_run(ledger, notebooks=None, overrides=None) -> list:
     unknown name, a wrong type or a value outside the allowed set is a
     ParameterError listing the valid parameters.
     """
-    names = list(notebooks or ledger.notebooks)
+    names = list(notebooks or sorted(ledger.notebooks))  # numbered names: reading order
     unknown = [n for n in names if n not in ledger.notebooks]
     if unknown:
         raise ParameterError(f"unknown notebook(s) {', '.join(unknown)}; known: {', '.join(ledger.notebooks)}")
