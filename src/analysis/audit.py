@@ -52,7 +52,7 @@ def assess_notebook(notebook, values, ledger) -> list:
 def assessments_table(assessments) -> pd.DataFrame:
     """One row per assessment, for display: claim, stated, measured, rule, verdict, reason."""
     return pd.DataFrame([{
-        "claim": a.claim_id, "stated": a.stated_value, "measured": a.measured_value, "unit": a.unit,
+        "claim": a.claim_id, "stated": str(a.stated_value), "measured": str(a.measured_value), "unit": a.unit,
         "rule": a.rule, "verdict": a.verdict.value, "vintage": a.vintage, "reason": a.reason,
     } for a in assessments])
 

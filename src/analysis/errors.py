@@ -23,7 +23,3 @@ class ParameterError(AuditError):
 
 class DataSchemaError(AuditError):
     """A raw table does not have the columns the library expects (it changed upstream?)."""
-
-
-class ExecutionError(AuditError):
-    """One or more notebooks failed to execute."""

@@ -84,7 +84,7 @@ def threshold_chart(labels, values, threshold, unit, title, highlight_index=None
     for y, v in enumerate(list(values)[::-1]):
         ax.text(v, y, f" {v:,.2f}", va="center", fontsize=9)
     ax.set_xlabel(unit)
-    ax.set_title(title)
+    ax.set_title(title, pad=16)
     fig.tight_layout()
     listed = "; ".join(f"{label}: {value:,.2f}" for label, value in zip(labels, values))
     return Chart(fig, f"Bar chart, {title}, in {unit}, against the stated {threshold:g} (dashed line): "
