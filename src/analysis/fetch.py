@@ -45,12 +45,19 @@ def file_sha256(path) -> str:
     return digest.hexdigest()
 
 
-def is_verified(entry, raw_dir=None) -> bool:
-    """True if the dataset's file is in place and matches its pinned hash.
+def _root(entry, raw_dir) -> Path:
+    # a committed file always lives where it is committed (data/raw), whatever raw_dir says
+    return paths.RAW if entry.committed else Path(raw_dir or paths.RAW)
 
-    A committed file is always looked for where it is committed (``data/raw``).
-    """
-    target = entry.path if entry.committed else Path(raw_dir or paths.RAW) / entry.file
+
+def location(entry, raw_dir=None) -> Path:
+    """Where a dataset's file belongs: below ``raw_dir``, or ``data/raw`` for a committed file."""
+    return _root(entry, raw_dir) / entry.file
+
+
+def is_verified(entry, raw_dir=None) -> bool:
+    """True if the dataset's file is in place (:func:`location`) and matches its pinned hash."""
+    target = location(entry, raw_dir)
     return target.is_file() and file_sha256(target) == entry.sha256
 
 
@@ -109,8 +116,7 @@ def fetch_one(entry, mirror=None, raw_dir=None, progress=True) -> Path:
     Order: an already verified file is kept; a committed file is only checked;
     otherwise copy from ``mirror`` (default ``ANALYSIS_DATA_MIRROR``) or download.
     """
-    raw_dir = Path(raw_dir or paths.RAW)
-    target = raw_dir / entry.file
+    target = location(entry, raw_dir)
     if is_verified(entry, raw_dir):
         return target
     if entry.committed and target.exists():
@@ -118,9 +124,9 @@ def fetch_one(entry, mirror=None, raw_dir=None, progress=True) -> Path:
     mirror = mirror if mirror is not None else paths.mirror_dir()
     if mirror is not None:
         log.info("copying %s from mirror %s", entry.key, mirror)
-        return copy_from_mirror(entry, mirror, raw_dir)
+        return copy_from_mirror(entry, mirror, _root(entry, raw_dir))
     log.info("downloading %s from %s", entry.key, entry.url)
-    return download(entry, raw_dir, progress=progress)
+    return download(entry, _root(entry, raw_dir), progress=progress)
 
 
 def fetch(keys=None, mirror=None, raw_dir=None, progress=True) -> list:

@@ -11,6 +11,7 @@ committed (small cited files kept in git), note.
 """
 import csv
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from analysis import paths
@@ -58,12 +59,16 @@ def _parse_row(row, line, source):
 
 
 def load_manifest(path=None) -> dict:
-    """Read the manifest into ``{key: Dataset}``, in file order.
+    """The manifest as ``{key: Dataset}``, in file order (the file is read once per process).
 
     >>> sorted(load_manifest())[:2]
     ['article', 'cc_portal_active_2025_12']
     """
-    path = Path(path or paths.MANIFEST)
+    return dict(_read(Path(path or paths.MANIFEST).resolve()))
+
+
+@lru_cache(maxsize=None)
+def _read(path) -> dict:
     with open(path, newline="", encoding="utf-8") as fh:
         entries = {}
         for line, row in enumerate(csv.DictReader(fh), start=2):

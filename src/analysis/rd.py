@@ -185,6 +185,15 @@ def ranks_across_editions(board, entity) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def editions_holding(year) -> list:
+    """The Scoreboard editions whose R&D figures are for fiscal ``year`` (2018 → [2019]).
+
+    >>> editions_holding(2019), editions_holding(2015)
+    ([2020], [])
+    """
+    return [e for e, fy in FISCAL_YEAR.items() if fy.startswith(str(year))]
+
+
 def _check_edition(edition):
     if edition not in EDITIONS:
         raise ValueError(f"edition {edition!r} is not in the data; choose one of {EDITIONS}")
@@ -259,8 +268,7 @@ def spending_table(entity, year, board=None) -> pd.DataFrame:
         rows.append({"route": "annual report (CNY)", "fx_source": source, "local": fact.number(),
                      "currency": "CNY", "per_usd": rate["per_usd"],
                      "usd_bn": fact.number() / rate["per_usd"] / 1000})
-    editions = [e for e, fy in FISCAL_YEAR.items() if fy.startswith(str(year))]
-    for edition in editions:
+    for edition in editions_holding(year):
         eur = float(company_row(board, edition, entity)["rd_eur_m"])
         for source in FX_SOURCES:
             rate = fx_rate(source, year, "EUR")
@@ -302,7 +310,7 @@ def assess_spending(claim, fx_source, fx_year) -> Assessment:
 
 def _scoreboard_cross_check(entity, year, fx_source, fx_year):
     """(sentence, Source) for the Scoreboard edition holding fiscal ``year``, or None if none does."""
-    editions = [e for e, fy in FISCAL_YEAR.items() if fy.startswith(str(year))]
+    editions = editions_holding(year)
     if not editions:
         return None
     edition = editions[-1]

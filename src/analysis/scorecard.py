@@ -24,21 +24,18 @@ def build_scorecard(ledger, assessments, failed=()) -> pd.DataFrame:
     by_id = {a.claim_id: a for a in assessments}
     rows = []
     for claim in ledger.claims:
+        row = dict.fromkeys(COLUMNS, "")
+        row.update(claim_id=claim.id, quote=claim.quote, wording=claim.stated.wording,
+                   stated_value="" if claim.stated.value is None else claim.stated.value,
+                   unit=claim.stated.unit or "", notebook=claim.notebook or "", theme=claim.theme,
+                   type=claim.type,
+                   verdict="notebook failed" if claim.notebook in failed else Verdict.NOT_YET_AUDITED.value)
         a = by_id.get(claim.id)
-        if a is None:
-            pending = "notebook failed" if claim.notebook in failed else Verdict.NOT_YET_AUDITED.value
-            rows.append({"claim_id": claim.id, "quote": claim.quote, "wording": claim.stated.wording,
-                         "stated_value": "" if claim.stated.value is None else claim.stated.value,
-                         "measured_value": "", "unit": claim.stated.unit or "", "verdict": pending,
-                         "notebook": claim.notebook or "", "sources": "", "rule": "", "reason": "",
-                         "vintage": "", "theme": claim.theme, "type": claim.type})
-            continue
-        rows.append({"claim_id": claim.id, "quote": claim.quote, "wording": claim.stated.wording,
-                         "stated_value": "" if claim.stated.value is None else claim.stated.value,
-                     "measured_value": a.measured_value, "unit": a.unit, "verdict": a.verdict.value,
-                     "notebook": claim.notebook, "sources": " ; ".join(s.url for s in a.sources),
-                     "rule": a.rule, "reason": a.reason, "vintage": a.vintage, "theme": claim.theme,
-                     "type": claim.type})
+        if a is not None:
+            row.update(measured_value=a.measured_value, unit=a.unit, verdict=a.verdict.value,
+                       sources=" ; ".join(s.url for s in a.sources), rule=a.rule, reason=a.reason,
+                       vintage=a.vintage)
+        rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
