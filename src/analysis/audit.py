@@ -25,10 +25,10 @@ from analysis.verdicts import Assessment
 #: The MIME type under which a notebook publishes its assessments (the runner reads it back).
 MIME_TYPE = "application/vnd.claim-audit.assessments+json"
 
-#: Evaluators by ledger ``method`` name.
+#: Evaluators by ledger ``method`` name: each theme module's ``METHODS``, merged.
+#: An evaluator takes ``(claim, parameters)`` and returns an Assessment.
 METHODS = {
-    "scoreboard_rank": lambda claim, p: rd.assess_rank(claim, p["edition"], p["top_n"], p.get("entity")),
-    "rd_spending_usd": lambda claim, p: rd.assess_spending(claim, p["fx_source"], p["fx_year"]),
+    **rd.METHODS,
 }
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis import manifest as _manifest
 from analysis.errors import DatasetError
+from analysis.verdicts import Source
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,10 @@ class Fact:
     def ref(self) -> str:
         """Where the row is: ``data/raw/<file>#L<line>``."""
         return f"data/raw/{_manifest.get(self.table).file}#L{self.line}"
+
+    def source(self) -> Source:
+        """The row as a :class:`~analysis.verdicts.Source` (cited page, and the row's ``ref``)."""
+        return Source(label=self.source_title, url=self.source_url, ref=self.ref)
 
     def number(self) -> float:
         """The value as a float (an error names the row if it is not a plain number)."""

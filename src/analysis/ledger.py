@@ -26,7 +26,7 @@ from analysis import manifest as _manifest
 from analysis import paths
 from analysis.errors import LedgerError, ParameterError
 
-_TYPES = {"int": int, "float": float, "str": str, "bool": bool}
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list}
 
 
 @dataclass(frozen=True)
@@ -77,9 +77,33 @@ class ParameterSpec:
         bounds = "".join(f" {k} {v}" for k, v in (("≥", self.min), ("≤", self.max)) if v is not None)
         return f"{self.name} ({self.type}, default {self.default!r}{allowed}{bounds}): {self.help}"
 
+    def _coerce_list(self, value):
+        """A list of strings: a YAML/Python list, or a comma-separated CLI string ("Huawei,Cisco").
+        Each item must be one of ``choices`` (if given); the list must not be empty."""
+        if isinstance(value, str):
+            items = [v.strip() for v in value.split(",") if v.strip()]
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            items = list(value)
+        else:
+            raise ParameterError(f"parameter {self.name!r}: {value!r} is not a list of names; "
+                                 f"expected {self.describe()} (on the command line: comma-separated)")
+        if not items:
+            raise ParameterError(f"parameter {self.name!r}: the list is empty; expected {self.describe()}")
+        bad = [v for v in items if self.choices and v not in self.choices]
+        if bad:
+            raise ParameterError(f"parameter {self.name!r}: {', '.join(map(repr, bad))} not allowed; "
+                                 f"choose from {list(self.choices)}")
+        return items
+
     def coerce(self, value):
         """``value`` (a CLI string or a YAML scalar) as this parameter's type, checked against
-        its allowed values; a ParameterError says what is allowed."""
+        its allowed values; a ParameterError says what is allowed.
+
+        >>> ParameterSpec("vendors", "list", ["Huawei"], "vendors", choices=("Huawei", "Cisco")).coerce("Huawei, Cisco")
+        ['Huawei', 'Cisco']
+        """
+        if self.type == "list":
+            return self._coerce_list(value)
         kind = _TYPES[self.type]
         try:
             if isinstance(value, str) and self.type == "bool":

@@ -44,6 +44,17 @@ class Dataset:
         """Where the verified file lives in this checkout."""
         return paths.RAW / self.file
 
+    def source(self, line=None, label=None):
+        """This file (optionally one line of it) as a :class:`~analysis.verdicts.Source`.
+
+        >>> get("scoreboard_2019").source(line=7).ref
+        'data/raw/rd_spending/SB2019_World2500.csv#L7'
+        """
+        from analysis.verdicts import Source
+
+        ref = f"data/raw/{self.file}" + (f"#L{line}" if line else "")
+        return Source(label=label or self.publisher, url=self.url or self.publisher_page, ref=ref)
+
 
 def _parse_row(row, line, source):
     missing = [c for c in COLUMNS if c not in row or row[c] is None]

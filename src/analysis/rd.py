@@ -200,14 +200,8 @@ def _check_edition(edition):
 
 
 def _scoreboard_source(edition, line=None) -> Source:
-    entry = _manifest.get(f"scoreboard_{edition}")
-    ref = f"data/raw/{entry.file}" + (f"#L{line}" if line else "")
-    return Source(label=f"EU Industrial R&D Investment Scoreboard {edition} (World 2500), JRC",
-                  url=entry.url, ref=ref)
-
-
-def _fact_source(fact) -> Source:
-    return Source(label=fact.source_title, url=fact.source_url, ref=fact.ref)
+    return _manifest.get(f"scoreboard_{edition}").source(
+        line, label=f"EU Industrial R&D Investment Scoreboard {edition} (World 2500), JRC")
 
 
 def assess_rank(claim, edition, top_n, entity=None, board=None) -> Assessment:
@@ -296,7 +290,7 @@ def assess_spending(claim, fx_source, fx_year) -> Assessment:
               f"at {rate['published_as']} ({fx_source}, {fx_year}) that is US${measured:,.2f}bn, "
               f"so '{claim.stated.wording} US${claim.stated.value:g} billion' "
               f"{'holds' if result.holds else 'does not hold'}. Caveat: " + "; ".join(caveats) + ".")
-    sources = [_fact_source(fact), Source(label=FX_SOURCES[fx_source], url=rate["url"], ref=rate["ref"])]
+    sources = [fact.source(), Source(label=FX_SOURCES[fx_source], url=rate["url"], ref=rate["ref"])]
     cross = _scoreboard_cross_check(claim.entity, year, fx_source, fx_year)
     if cross:
         reason += f" {cross[0]}"
@@ -327,3 +321,10 @@ def other_rankings(entity="Huawei") -> pd.DataFrame:
     keep = table[(table["claim_id"] == "a") & table["metric"].str.contains("Bloomberg|Strategy&|EY ranking")
                  & (table["entity"] == entity)]
     return keep[["entity", "metric", "period", "value", "unit", "source_url", "line"]].reset_index(drop=True)
+
+
+#: Evaluators this module provides, by ledger ``method`` name (collected in :data:`analysis.audit.METHODS`).
+METHODS = {
+    "scoreboard_rank": lambda claim, p: assess_rank(claim, p["edition"], p["top_n"], p.get("entity")),
+    "rd_spending_usd": lambda claim, p: assess_spending(claim, p["fx_source"], p["fx_year"]),
+}

@@ -104,6 +104,21 @@ def _none_exists(m, s, tol):
     return RuleResult(m == 0, f"{_fmt(m)} qualifying cases = 0")
 
 
+def _years(value):
+    """(first, last) year of a range written "2014/2016", "2014-05-25/2016-03-17" or a 2-sequence."""
+    parts = value.split("/") if isinstance(value, str) else list(value)
+    if len(parts) != 2:
+        raise ValueError(f"a range needs two ends, 'start/end'; got {value!r}")
+    return tuple(int(str(p)[:4]) for p in parts)
+
+
+def _within_range(m, s, tol):
+    (m0, m1), (s0, s1) = _years(m), _years(s)
+    slack = 0 if tol is None else int(tol)
+    holds = abs(m0 - s0) <= slack and abs(m1 - s1) <= slack
+    return RuleResult(holds, f"{m0}–{m1} vs stated {s0}–{s1}" + (f" (± {slack} y)" if slack else ""))
+
+
 #: The acceptance rules by comparator name (the ledger's ``stated.comparator``).
 RULES = {
     "more_than": _more_than,
@@ -113,18 +128,22 @@ RULES = {
     "just_over": _just_over,
     "equals": _equals,
     "none_exists": _none_exists,
+    "within_range": _within_range,
 }
 
 
 def check(comparator, measured, stated, tolerance=None) -> RuleResult:
     """Apply the acceptance rule named ``comparator`` to a measured and a stated value.
 
-    ``tolerance`` overrides the half-rounding-unit band of ``about`` and ``just_over``.
+    ``tolerance`` overrides the half-rounding-unit band of ``about`` and ``just_over``
+    (and, for ``within_range``, is the years either end may differ by).
 
     >>> check("about", 96768, 97000).holds
     True
     >>> check("about", 96768, 97000, tolerance=100).holds
     False
+    >>> check("within_range", "2014-05-25/2016-03-17", "2014/2016").rule
+    '2014–2016 vs stated 2014–2016'
     """
     try:
         rule = RULES[comparator]
@@ -186,3 +205,40 @@ def decide(result: RuleResult, caveats=()) -> Verdict:
     if caveats or result.within_rounding_only:
         return Verdict.SUPPORTED_WITH_CAVEATS
     return Verdict.SUPPORTED
+
+
+def judge(claim, measured, *, unit, reason, vintage, sources, caveats=(), tolerance=None,
+          parameters=None) -> Assessment:
+    """The assessment of ``claim`` given a measured value: its comparator's rule, then :func:`decide`.
+
+    ``reason`` says what was measured and where from; the caveats are appended to it.
+
+    >>> from types import SimpleNamespace as NS
+    >>> claim = NS(id="x", stated=NS(value=15, comparator="more_than"))
+    >>> a = judge(claim, 19.06, unit="USD billion", reason="R&D was US$19.06bn.", vintage="2019",
+    ...           sources=[], caveats=["self-reported"])
+    >>> a.verdict.value, a.rule, a.reason
+    ('supported with caveats', '19.06 > 15', 'R&D was US$19.06bn. Caveat: self-reported.')
+    """
+    result = check(claim.stated.comparator, measured, claim.stated.value, tolerance)
+    verdict = decide(result, caveats)
+    if caveats:
+        reason = reason.rstrip() + " Caveat: " + "; ".join(caveats) + "."
+    return Assessment(claim_id=claim.id, verdict=verdict, measured_value=measured,
+                      stated_value=claim.stated.value, unit=unit, rule=result.rule, reason=reason,
+                      vintage=vintage, sources=list(sources), parameters=dict(parameters or {}))
+
+
+def not_checkable(claim, reason, *, vintage, sources=(), measured=None, unit=None,
+                  parameters=None) -> Assessment:
+    """A ``NOT_CHECKABLE`` assessment: ``reason`` must name what public data would be needed.
+
+    >>> from types import SimpleNamespace as NS
+    >>> claim = NS(id="x", stated=NS(value=0, unit="requests", comparator="none_exists"))
+    >>> not_checkable(claim, "No public register of requests exists.", vintage="n/a").verdict.value
+    'not checkable'
+    """
+    return Assessment(claim_id=claim.id, verdict=Verdict.NOT_CHECKABLE, measured_value=measured,
+                      stated_value=claim.stated.value, unit=unit or (claim.stated.unit or ""),
+                      rule="not checkable", reason=reason, vintage=vintage, sources=list(sources),
+                      parameters=dict(parameters or {}))
