@@ -125,7 +125,7 @@ def test_download_error_names_dataset_and_url(http_folder, tmp_path, facts_entry
     _, base = http_folder
     gone = dataclasses.replace(facts_entry, url=f"{base}/missing.csv")
     with pytest.raises(DatasetError, match=f"'facts_rd_spending': download from {base}/missing.csv failed "
-                                           "after 1 attempts"):
+                                           r"after 1 attempt\(s\)"):
         fetch.download(gone, raw_dir=tmp_path, progress=False, retries=0)
 
 

@@ -21,7 +21,7 @@ from analysis.errors import AuditError
 def _fetch(args):
     from analysis.fetch import fetch
 
-    for path in fetch(args.keys, mirror=args.mirror, progress=not args.quiet):
+    for path in fetch(args.keys, mirror=args.mirror, raw_dir=args.raw, progress=not args.quiet):
         print(f"verified {path}")
     return 0
 
@@ -78,6 +78,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fetch", help="download (or copy from a mirror) and verify raw datasets")
     p.add_argument("keys", nargs="*", help="dataset keys from data/raw/manifest.csv (default: all)")
     p.add_argument("--mirror", help="local mirror folder (default: $ANALYSIS_DATA_MIRROR)")
+    p.add_argument("--raw", help="raw data folder (default: data/raw)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_fetch)
 
@@ -103,8 +104,13 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+#: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
+
+
 def main(argv=None) -> int:
-    """Entry point; an AuditError is printed as one clear message with exit code 2."""
+    """Entry point: an AuditError is printed as one clear message with exit code 2; Ctrl-C
+    exits with 130 after the library has removed its temporary files (nothing partial is kept)."""
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     try:
@@ -112,3 +118,7 @@ def main(argv=None) -> int:
     except AuditError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"interrupted: `{args.command}` stopped; no partial file was kept and earlier results are "
+              f"unchanged. Run the same command again to finish.", file=sys.stderr)
+        return INTERRUPTED

@@ -3,7 +3,8 @@
 Two sources, one rule: nothing unverified ever sits at the final path.
 
 - **Download** from the pinned public URL (pooch: streamed to a temporary file
-  beside the target, hash checked, then moved; bounded retries with back-off).
+  beside the target, hash checked, then moved; transient failures retried a
+  bounded number of times with exponential back-off).
 - **Mirror**: copy from a local folder laid out like ``data/raw`` (set
   ``ANALYSIS_DATA_MIRROR``, or pass ``mirror=``), with the same check.
 
@@ -16,6 +17,7 @@ fetching only verifies the checked-in copy.
 """
 import hashlib
 import logging
+import time
 from pathlib import Path
 
 from analysis import atomic, paths
@@ -24,10 +26,12 @@ from analysis.errors import ChecksumError, DatasetError
 
 log = logging.getLogger(__name__)
 
-#: How many times a failed download is tried again (pooch backs off 1 s, 2 s, ...).
+#: How many times a download that failed for a transient reason is tried again.
 RETRIES = 3
 #: Seconds before a stalled connection counts as failed.
 TIMEOUT = 60
+#: Seconds before the first retry; each later retry waits twice as long.
+BACKOFF = 1.0
 
 
 def file_sha256(path) -> str:
@@ -89,8 +93,34 @@ def copy_from_mirror(entry, mirror, raw_dir=None) -> Path:
     return target
 
 
-def download(entry, raw_dir=None, progress=True, retries=RETRIES, timeout=TIMEOUT) -> Path:
-    """Download one dataset from its pinned URL (pooch), verified before it is moved in place."""
+def is_transient(exc) -> bool:
+    """True for a download failure worth retrying: a connection error, a timeout, a body cut
+    short, HTTP 5xx or 429.  False for a wrong checksum or any other HTTP 4xx (retrying
+    cannot fix them).
+
+    >>> import requests
+    >>> is_transient(requests.ConnectionError()), is_transient(ValueError("hash mismatch"))
+    (True, False)
+    """
+    import requests
+
+    if isinstance(exc, requests.HTTPError) and exc.response is not None:
+        return exc.response.status_code >= 500 or exc.response.status_code == 429
+    return isinstance(exc, (requests.ConnectionError, requests.Timeout,
+                            requests.exceptions.ChunkedEncodingError,
+                            requests.exceptions.ContentDecodingError))
+
+
+def download(entry, raw_dir=None, progress=True, retries=RETRIES, timeout=TIMEOUT, backoff=BACKOFF) -> Path:
+    """Download one dataset from its pinned URL, verified before it is moved in place.
+
+    One attempt is pooch's: stream to a temporary file beside the target, check the
+    SHA-256, then move.  Transient failures (:func:`is_transient`) are tried again up to
+    ``retries`` times, waiting ``backoff``, 2×``backoff``, 4×``backoff`` … seconds; a
+    wrong checksum or an HTTP 4xx fails at once.  The error names the dataset, the URL and,
+    for a checksum, the expected and the actual SHA-256.  A file already at the target
+    is replaced only by a verified one.
+    """
     import pooch  # imported here: only downloads need it
 
     if not entry.url:
@@ -99,15 +129,26 @@ def download(entry, raw_dir=None, progress=True, retries=RETRIES, timeout=TIMEOU
             f"({entry.note}). Set ANALYSIS_DATA_MIRROR to a folder that holds {entry.file}.")
     raw_dir = Path(raw_dir or paths.RAW)
     fetcher = pooch.create(path=raw_dir, base_url="", registry={entry.file: f"sha256:{entry.sha256}"},
-                           urls={entry.file: entry.url}, retry_if_failed=retries)
+                           urls={entry.file: entry.url}, retry_if_failed=0)
     downloader = pooch.HTTPDownloader(progressbar=progress, timeout=timeout)
-    try:
-        return Path(fetcher.fetch(entry.file, downloader=downloader))
-    except ValueError as exc:  # pooch's hash mismatch
-        raise ChecksumError(f"dataset {entry.key!r} from {entry.url}: {exc}") from None
-    except Exception as exc:  # requests errors after the last retry
-        raise DatasetError(f"dataset {entry.key!r}: download from {entry.url} failed after "
-                           f"{1 + retries} attempts: {exc}") from None
+    for attempt in range(1 + retries):
+        try:
+            return Path(fetcher.fetch(entry.file, downloader=downloader))
+        except ValueError as exc:  # pooch's hash mismatch: "... expected X but got Y"
+            raise ChecksumError(f"dataset {entry.key!r} from {entry.url}: the download has the wrong "
+                                f"SHA-256 ({exc}). Nothing was kept. If the publisher changed the file on "
+                                f"purpose, update data/raw/manifest.csv; otherwise try again later or "
+                                f"use a mirror (ANALYSIS_DATA_MIRROR).") from None
+        except Exception as exc:
+            if not is_transient(exc) or attempt == retries:
+                kind = "a transient error" if is_transient(exc) else "an error that retrying cannot fix"
+                raise DatasetError(f"dataset {entry.key!r}: download from {entry.url} failed after "
+                                   f"{attempt + 1} attempt(s), last with {kind}: {exc}. Nothing was "
+                                   f"kept. Check the network or the URL, or use a mirror "
+                                   f"(ANALYSIS_DATA_MIRROR).") from None
+            wait = backoff * 2 ** attempt
+            log.warning("dataset %s: %s; trying again in %.1f s", entry.key, exc, wait)
+            time.sleep(wait)
 
 
 def fetch_one(entry, mirror=None, raw_dir=None, progress=True) -> Path:
