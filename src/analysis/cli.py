@@ -42,7 +42,7 @@ def _run(args):
         print(f"report   {path}")
     print(f"scorecard {result.scorecard}\nindex     {result.index}")
     for name, why in result.failures.items():
-        print(f"FAILED   {name}: {why}", file=sys.stderr)
+        print(f"FAILED   {why}", file=sys.stderr)
     return 0 if result.ok else 1
 
 

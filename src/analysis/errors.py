@@ -23,3 +23,12 @@ class ParameterError(AuditError):
 
 class DataSchemaError(AuditError):
     """A raw table does not have the columns the library expects (it changed upstream?)."""
+
+
+class NotebookFailed(AuditError):
+    """A notebook raised or its kernel died: the message names the notebook, the cell and the error."""
+
+    def __init__(self, notebook, cell, error):
+        self.notebook, self.cell, self.error = notebook, cell, error
+        where = f"cell {cell}" if cell is not None else "before any cell ran"
+        super().__init__(f"notebook {notebook}, {where}: {error}")

@@ -19,7 +19,7 @@ import nbformat
 from jupyter_client.manager import AsyncKernelManager
 
 from analysis import atomic, audit, paths
-from analysis.errors import ParameterError
+from analysis.errors import NotebookFailed, ParameterError
 from analysis.ledger import load_ledger
 from analysis.scorecard import build_scorecard, write_scorecard
 
@@ -79,7 +79,9 @@ def plan_run(ledger, notebooks=None, overrides=None) -> list:
 def execute(spec, parameters, output, inject=True) -> Path:
     """Execute one notebook with papermill into ``output`` (atomically: only a finished run lands).
 
-    Raises papermill's PapermillExecutionError (with cell and error) on failure.
+    Raises :class:`~analysis.errors.NotebookFailed` naming the notebook, the cell (its
+    1-based position in the notebook, as JupyterLab shows it) and the error, whether the
+    code raised or the kernel died.
     """
     import papermill  # imported here: it is slow to import and only running needs it
 
@@ -87,11 +89,36 @@ def execute(spec, parameters, output, inject=True) -> Path:
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".run-") as tmp:
         scratch = Path(tmp) / output.name
-        papermill.execute_notebook(str(spec.path), str(scratch), parameters=parameters if inject else {},
-                                   kernel_name=KERNEL, cwd=str(paths.NOTEBOOKS), progress_bar=False,
-                                   log_output=False, kernel_manager_class=LocalKernelManager)
+        try:
+            papermill.execute_notebook(str(spec.path), str(scratch), parameters=parameters if inject else {},
+                                       kernel_name=KERNEL, cwd=str(paths.NOTEBOOKS), progress_bar=False,
+                                       log_output=False, kernel_manager_class=LocalKernelManager)
+        except Exception as exc:
+            raise NotebookFailed(spec.name, _failed_cell(exc, scratch), _describe_error(exc)) from exc
         shutil.move(scratch, output)
     return output
+
+
+def _failed_cell(exc, scratch):
+    """1-based position of the cell that failed: from papermill's error, else (the kernel died)
+    from the partly executed copy: the last cell papermill started."""
+    index = getattr(exc, "cell_index", None)
+    if index is None and scratch.is_file():
+        try:
+            node = nbformat.read(scratch, as_version=4)
+        except Exception:  # unreadable partial output: the cell stays unknown
+            return None
+        started = [i for i, cell in enumerate(node.cells)
+                   if cell.metadata.get("papermill", {}).get("start_time")]
+        index = started[-1] if started else None
+    return None if index is None else index + 1
+
+
+def _describe_error(exc) -> str:
+    name, value = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
+    if type(exc).__name__ == "DeadKernelError":
+        value = f"the kernel died ({value or 'no message'}); it ran out of memory or crashed"
+    return f"{name}: {value}".strip()
 
 
 def render_html(notebook_path, html_path) -> Path:
@@ -101,13 +128,6 @@ def render_html(notebook_path, html_path) -> Path:
     exporter = HTMLExporter(template_name="audit", extra_template_basedirs=[str(paths.TEMPLATES)])
     body, _ = exporter.from_filename(str(notebook_path))
     return atomic.write_text(html_path, body)
-
-
-def _describe_failure(exc) -> str:
-    cell = getattr(exc, "exec_count", None)
-    name, value = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
-    where = f"cell {cell}: " if cell is not None else ""
-    return f"{where}{name}: {value}".strip()
 
 
 def run(notebooks=None, overrides=None, reports_dir=None, ledger=None) -> RunResult:
@@ -123,8 +143,8 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None) -> RunRes
         executed = reports_dir / "notebooks" / f"{spec.name}.ipynb"
         try:
             execute(spec, parameters, executed)
-        except Exception as exc:  # a notebook error or a dead kernel: record it, go on
-            result.failures[spec.name] = _describe_failure(exc)
+        except NotebookFailed as exc:  # a notebook error or a dead kernel: record it, go on
+            result.failures[spec.name] = str(exc)
             log.error("notebook %s failed: %s", spec.name, result.failures[spec.name])
             continue
         result.executed[spec.name] = executed
