@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import atomic, fetch, paths, rd
+from analysis import atomic, fetch, paths, rd, tables
 from analysis import manifest as _manifest
 from analysis.errors import DatasetError
 
@@ -44,8 +44,12 @@ def build_data(raw_dir=None, out_dir=None) -> list:
                            f"{raw_dir}; run `python -m analysis fetch {' '.join(absent)}` first")
     written, provenance = [], []
     entries = _manifest.load_manifest()
+    built = {}
+    for name, (make, needed) in OUTPUTS.items():  # build and check everything before writing anything
+        built[name] = make(raw_dir)
+        tables.validate(built[name], name, f"{name} as built from {', '.join(needed)}")
     for name, (make, needed) in OUTPUTS.items():
-        written.append(write_csv(make(raw_dir), out_dir / name))
+        written.append(write_csv(built[name], out_dir / name))
         provenance += [{"output": name, "input": k, "file": entries[k].file, "sha256": entries[k].sha256}
                        for k in needed]
     written.append(write_csv(pd.DataFrame(provenance), out_dir / PROVENANCE_FILE))

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import facts, paths
+from analysis import facts, paths, tables
 from analysis import manifest as _manifest
 from analysis.errors import DataSchemaError, DatasetError
 from analysis.verdicts import Assessment, Source, Verdict, check, decide
@@ -105,7 +105,8 @@ def build_fx(raw_dir=None) -> pd.DataFrame:
         rows.append(("fed_g5a", int(r["period"]), currency, per_usd, f"{r['value']} {r['unit']}",
                      f"data/raw/rd_spending/facts.csv#L{r['line']}", r["source_url"]))
     entry = _manifest.get("fx_annual_fred")
-    raw = pd.read_csv((raw_dir or paths.RAW) / entry.file, dtype=str)
+    path = (raw_dir or paths.RAW) / entry.file
+    raw = tables.validate(pd.read_csv(path, dtype=str), "raw:fx_annual_fred", path)
     raw["line"] = range(2, len(raw) + 2)
     for name, currency in (("China", "CNY"), ("Euro", "EUR")):
         for _, r in raw[raw["Country"] == name].iterrows():
@@ -118,14 +119,14 @@ def build_fx(raw_dir=None) -> pd.DataFrame:
 
 @lru_cache(maxsize=None)
 def load_scoreboard() -> pd.DataFrame:
-    """The processed Scoreboard table (all editions) from ``data/processed``."""
-    return pd.read_csv(paths.PROCESSED / SCOREBOARD_FILE)
+    """The processed Scoreboard table (all editions) from ``data/processed``, validated."""
+    return tables.read_processed(SCOREBOARD_FILE)
 
 
 @lru_cache(maxsize=None)
 def load_fx() -> pd.DataFrame:
-    """The processed exchange-rate table from ``data/processed``."""
-    return pd.read_csv(paths.PROCESSED / FX_FILE)
+    """The processed exchange-rate table from ``data/processed``, validated."""
+    return tables.read_processed(FX_FILE)
 
 
 def _normal(name) -> str:
