@@ -51,6 +51,8 @@ def test_failures_are_named_and_the_rest_still_runs(broken_project):
     assert (reports / "02_raises.html").read_text(encoding="utf-8") == "<p>last good report</p>"
     assert not (reports / "03_dies.html").exists()
     assert not [p for p in (reports / "notebooks").iterdir() if p.name.startswith(".run-")]
+    assert sorted(p.name for p in paths.NOTEBOOKS.iterdir()) == ["01_rd_spending.ipynb", "02_raises.ipynb",
+                                                                  "03_dies.ipynb"]  # no kernel sockets left
     card = pd.read_csv(result.scorecard, keep_default_na=False).set_index("claim_id")
     assert card.loc["rd-top-five-2018", "verdict"] == "supported"
 

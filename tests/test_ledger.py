@@ -126,3 +126,26 @@ def test_a_notebook_missing_from_the_ledger_is_an_error(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path)
     with pytest.raises(LedgerError, match="02_stray.ipynb is not declared"):
         load_ledger()
+
+
+def test_a_broken_ledger_stops_run_before_anything_runs(tmp_path):
+    """`python -m analysis run` on a project whose ledger has a duplicate id: exit 2, the entry and
+    field named, no report folder created."""
+    import shutil
+    import subprocess
+    import sys
+
+    root = tmp_path / "project"
+    for part in ("notebooks", "data/raw/article"):
+        shutil.copytree(paths.ROOT / part, root / part)
+    shutil.copy(paths.MANIFEST, root / "data" / "raw" / "manifest.csv")
+    text = paths.LEDGER.read_text(encoding="utf-8")
+    (root / "claims.yaml").write_text(text.replace("- id: track-record-30-years", "- id: countries-170-plus-operate"),
+                                      encoding="utf-8")
+    out = root / "reports"
+    env = {**__import__("os").environ, "ANALYSIS_ROOT": str(root)}
+    done = subprocess.run([sys.executable, "-m", "analysis", "run", "--output", str(out)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "claim 'countries-170-plus-operate' (entry 2), field 'id': duplicate id" in done.stderr
+    assert "Traceback" not in done.stderr and not out.exists()

@@ -9,6 +9,7 @@ the other notebooks still run, and :func:`run` reports it.
 >>> plan_run(load_ledger(), overrides={"edition": "2020"})[0][1]["edition"]
 2020
 """
+import atexit
 import logging
 import shutil
 import tempfile
@@ -28,11 +29,27 @@ log = logging.getLogger(__name__)
 KERNEL = "python3"
 
 
+def _socket_dir() -> str:
+    """A private temporary folder for kernel sockets, removed when the process exits."""
+    global _SOCKETS
+    if _SOCKETS is None:
+        _SOCKETS = tempfile.mkdtemp(prefix="claim-audit-ipc-")
+        atexit.register(shutil.rmtree, _SOCKETS, ignore_errors=True)
+    return _SOCKETS
+
+
+_SOCKETS = None
+
+
 class LocalKernelManager(AsyncKernelManager):
-    """Starts kernels over local IPC sockets: no TCP ports to race for, nothing on the network."""
+    """Starts kernels over local IPC sockets: no TCP ports to race for, nothing on the network.
+
+    The socket files live in a private temporary folder (not the notebook folder, where
+    a kernel that died would leave them behind)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", str(Path(_socket_dir()) / "kernel"))
         super().__init__(**kwargs)
 
 
