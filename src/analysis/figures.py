@@ -89,3 +89,39 @@ def threshold_chart(labels, values, threshold, unit, title, highlight_index=None
     listed = "; ".join(f"{label}: {value:,.2f}" for label, value in zip(labels, values))
     return Chart(fig, f"Bar chart, {title}, in {unit}, against the stated {threshold:g} (dashed line): "
                       f"{listed}.")
+
+
+def points_against_band_chart(table, stated, low, high, unit, title, band_label):
+    """Values by year (one marker per source kind) against a stated value and its acceptance band.
+
+    ``table`` has columns year, figure and source_kind; the band [low, high] is
+    shaded and the stated value drawn as a dashed line.  Company figures are the
+    highlighted (vermillion) points, press figures blue squares.
+    """
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    ax.axhspan(low, high, color=LINE, alpha=0.15, label=band_label)
+    ax.axhline(stated, color="black", linestyle="--", linewidth=1, label=f"stated: {stated:g}")
+    styles = {"company": dict(color=HIGHLIGHT, marker="o"), "press": dict(color=LINE, marker="s")}
+    shift = {"company": -0.12, "press": 0.12}  # side by side, so equal figures do not hide each other
+    for kind, style in styles.items():
+        part = table[table["source_kind"] == kind]
+        if len(part):
+            xs = part["year"] + shift[kind]
+            ax.scatter(xs, part["figure"], s=45, label=f"{kind} figure", zorder=3, **style)
+            left = kind == "company"  # company labels to the left, press labels to the right
+            for x, y in zip(xs, part["figure"]):
+                ax.annotate(f"{y:,.0f}" if float(y).is_integer() else f"{y:g}", (x, y),
+                            textcoords="offset points", xytext=(-6 if left else 6, 4), fontsize=8,
+                            ha="right" if left else "left")
+    years = sorted(set(int(y) for y in table["year"]))
+    ax.set_xticks(years)
+    ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+    ax.set_ylabel(unit)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.10g}"))
+    ax.set_title(title)
+    ax.legend(loc="best", frameon=False, fontsize=8)
+    fig.tight_layout()
+    listed = "; ".join(f"{int(y)} {k}: {v:g}" for y, k, v in zip(table["year"], table["source_kind"],
+                                                                 table["figure"]))
+    return Chart(fig, f"Dot chart, {title}, in {unit}, against the stated {stated:g} (dashed line) with the "
+                      f"band {low:g} to {high:g} shaded ({band_label}): {listed}.")

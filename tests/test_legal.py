@@ -1,0 +1,74 @@
+"""Legal documents, their stances and dates, and the legal and attribution claims' verdicts."""
+import pytest
+
+from analysis import audit, legal
+from analysis.ledger import load_ledger
+from analysis.verdicts import Verdict
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    return load_ledger()
+
+
+def test_stance_rule():
+    assert legal.stance_of("no PRC law empowers authorities to compel backdoors", "") == "for"
+    assert legal.stance_of("disclaimer", "should not be construed as constituting a legal opinion on x") == "disclaims"
+    assert legal.stance_of("not convincing", "") == "against"
+    assert legal.stance_of("not publicly available", "While the document hasn't been made publicly available") == "record"
+
+
+def test_legal_documents_are_the_events_rows_and_none_from_incidents():
+    docs = legal.legal_documents()
+    assert docs["ref"].tolist() == [f"data/raw/events/facts.csv#L{n}" for n in range(55, 62)]
+    assert docs["stance"].tolist() == ["record", "for", "disclaims", "disclaims", "record", "against", "for"]
+    assert docs.loc[docs["metric"] == "declaration_to_FCC", "period"].item() == "2018-05-27"
+    assert set(docs.loc[docs["author_kind"] == "company", "entity"]) == {"Huawei"}
+
+
+def test_law_firms_named_by_huawei():
+    firms = legal.law_firms()
+    assert firms["firm"].tolist() == ["Clifford Chance", "Zhong Lun"]
+    assert firms["disclaims"].tolist() == [True, False]
+    assert firms["concludes"].tolist() == [False, True]
+
+
+def test_cannot_compel_is_conflicting_by_the_for_against_rule(ledger):
+    a = legal.assess_cannot_compel(ledger.claim("chinese-law-cannot-compel"))
+    assert (a.verdict, a.measured_value) == (Verdict.CONFLICTING, "1 for / 1 against")
+    assert [s.ref for s in a.sources] == ["data/raw/events/facts.csv#L56", "data/raw/events/facts.csv#L60"]
+    assert "not what PRC law says" in a.reason
+
+
+@pytest.mark.parametrize("count, verdict, measured", [
+    ("both", Verdict.CONFLICTING, "2 documented / 1 without disclaimer"),
+    ("documented", Verdict.SUPPORTED_WITH_CAVEATS, 2),
+    ("without_disclaimer", Verdict.NOT_SUPPORTED, 1),
+])
+def test_two_law_firms_moves_with_the_count(ledger, count, verdict, measured):
+    a = legal.assess_two_law_firms(ledger.claim("two-law-firms-clifford-chance"), count)
+    assert (a.verdict, a.measured_value) == (verdict, measured)
+    assert "London headquarters is not in the data" in a.reason
+
+
+def test_attributions_without_a_source_are_not_checkable(ledger):
+    mfa = legal.assess_mfa_statement(ledger.claim("mfa-no-backdoor-law"))
+    assert mfa.verdict is Verdict.NOT_CHECKABLE and "press-conference transcript" in mfa.reason
+    assert legal.rows_matching(legal.MFA_PATTERN).empty
+    ren = legal.assess_shut_down_statement(ledger.claim("ren-rather-shut-down"))
+    assert ren.verdict is Verdict.NOT_CHECKABLE and ren.measured_value == 0
+    assert "2019-01-15" in ren.reason and "not that it would happen" in ren.reason
+    assert ren.sources[0].ref == "data/raw/incidents/facts.csv#L6"
+
+
+def test_notebook_defaults_reproduce_the_ledger(ledger):
+    verdicts = {a.claim_id: a.verdict.value for a in audit.assess_notebook("05_ownership_legal", {}, ledger)}
+    assert verdicts == {
+        "private-100pct": "supported with caveats", "shareholding-employees-97000": "supported with caveats",
+        "ren-largest-shareholder": "supported with caveats", "ren-share-just-over-1pct": "supported with caveats",
+        "no-state-institutional-owners": "supported with caveats", "chinese-law-cannot-compel": "conflicting",
+        "mfa-no-backdoor-law": "not checkable", "two-law-firms-clifford-chance": "conflicting",
+        "ren-rather-shut-down": "not checkable"}
+    moved = audit.assess_notebook("05_ownership_legal", {"year": 2019, "union_reading": "institution"}, ledger)
+    assert {a.claim_id: a.verdict.value for a in moved}["shareholding-employees-97000"] == "not supported"
+    assert {a.claim_id: a.verdict.value for a in moved}["ren-largest-shareholder"] == "not supported"

@@ -1,0 +1,111 @@
+"""Ownership figures by year and source, the Union readings, and each claim's verdict under its parameters."""
+import pytest
+
+from analysis import facts, ownership
+from analysis.ledger import load_ledger
+from analysis.verdicts import Verdict
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    return load_ledger()
+
+
+def test_parsing_rules():
+    assert ownership.parse_figure("104572") == (104572.0, "value")
+    assert ownership.parse_figure("80000+") == (80000.0, "lower bound")
+    assert ownership.parse_figure("1.18 + 0.21") == (1.39, "sum of parts")
+    assert ownership.parse_figure("wholly owned by employees") == (None, "text")
+    assert ownership.year_of("as of Dec 2018 article") == 2018
+    assert ownership.year_of("n/a") is None
+    assert ownership.topic_of("Huawei", "Shareholding employees voting in Representatives election") == "voters"
+    assert ownership.topic_of("Huawei", "Employee shareholders in ESOP (via Union)") == "employee_shareholders"
+    assert ownership.source_kind("Who owns Huawei? (huawei.com facts Q&A)",
+                                 "https://www.huawei.com/my/facts/question-answer/who-owns-huawei") == "company"
+    assert ownership.source_kind("Billionaire Huawei founder defiant (Bloomberg via Calgary Herald, 2019)",
+                                 "https://calgaryherald.com/x") == "press"
+
+
+def test_every_ownership_row_is_tagged():
+    table = ownership.ownership_figures()
+    raw = facts.load_facts("facts_rd_spending")
+    assert len(table) == (raw["claim_id"] == "c").sum() == 11
+    assert "other" not in set(table["topic"])
+    by_topic = table.groupby("topic").size().to_dict()
+    assert by_topic == {"employee_shareholders": 4, "ownership_statement": 1, "ren_share": 5, "voters": 1}
+
+
+def test_employee_shareholder_counts_match_the_annual_report_rows():
+    table = ownership.figures_table("employee_shareholders")
+    company = table[table["source_kind"] == "company"]
+    assert company["year"].tolist() == [2018, 2019, 2020]
+    for year, value in zip(company["year"], company["value"]):
+        row = facts.lookup("facts_rd_spending", claim_id="c", metric="Employee shareholders in ESOP (via Union)",
+                           period=str(year))
+        assert row.value == value
+    assert int(ownership.employee_shareholders(2018)["figure"]) == 96768
+    assert ownership.employee_shareholders(2017) is None  # 2017 count missing (PROVENANCE)
+
+
+def test_ren_share_prefers_the_company_figure_and_falls_back_to_the_press():
+    assert ownership.ren_share(2018)["ref"] == "data/raw/rd_spending/facts.csv#L70"
+    assert ownership.ren_share(2019)["figure"] == 0.94
+    assert ownership.ren_share(2019)["source_kind"] == "press"
+    assert ownership.ren_share(2020) is None
+
+
+def test_shareholders_union_share_is_the_remainder():
+    holders = ownership.shareholders(2018)
+    assert holders["share_pct"].round(2).tolist() == [1.14, 98.86]
+    assert holders.loc[1, "members"] == 96768
+    assert ownership.shareholders(2019)["share_pct"].round(2).tolist() == [0.94, 99.06]
+    assert [r for r in ownership.structure_statements()["line"]] == [69, 72]
+
+
+def test_employees_claim_default_and_parameters(ledger):
+    claim = ledger.claim("shareholding-employees-97000")
+    a = ownership.assess_employee_shareholders(claim, 2018, 500)
+    assert (a.verdict, a.measured_value, a.rule) == (Verdict.SUPPORTED_WITH_CAVEATS, 96768, "|96,768 − 97,000| ≤ 500")
+    assert "self-reported" in a.reason and "80000+" in a.reason
+    assert a.sources[0].ref == "data/raw/rd_spending/facts.csv#L65"
+    assert ownership.assess_employee_shareholders(claim, 2018, 200).verdict is Verdict.NOT_SUPPORTED
+    assert ownership.assess_employee_shareholders(claim, 2019, 500).measured_value == 104572
+    assert ownership.assess_employee_shareholders(claim, 2019, 8000).verdict is Verdict.SUPPORTED_WITH_CAVEATS
+    assert ownership.assess_employee_shareholders(claim, 2017, 500).verdict is Verdict.NOT_CHECKABLE
+
+
+def test_ren_share_claim_default_margin_and_conflict_rule(ledger):
+    claim = ledger.claim("ren-share-just-over-1pct")
+    a = ownership.assess_ren_share(claim, 2018, 0.5)
+    assert (a.verdict, a.measured_value, a.rule) == (Verdict.SUPPORTED_WITH_CAVEATS, 1.14, "1 < 1.14 ≤ 1.5")
+    # a margin of 0.3 points: company 1.14 meets it, the press 1.4 does not → the sources conflict
+    tight = ownership.assess_ren_share(claim, 2018, 0.3)
+    assert tight.verdict is Verdict.CONFLICTING and "1.4 (press" in tight.reason
+    assert ownership.assess_ren_share(claim, 2018, 0.1).verdict is Verdict.NOT_SUPPORTED
+    press_only = ownership.assess_ren_share(claim, 2019, 0.5)
+    assert (press_only.verdict, press_only.measured_value) == (Verdict.NOT_SUPPORTED, 0.94)
+    assert ownership.assess_ren_share(claim, 2020, 0.5).verdict is Verdict.NOT_CHECKABLE
+
+
+@pytest.mark.parametrize("reading, private, largest, no_owners", [
+    ("look_through", (Verdict.SUPPORTED_WITH_CAVEATS, 100), (Verdict.SUPPORTED_WITH_CAVEATS, 1),
+     (Verdict.SUPPORTED_WITH_CAVEATS, 0)),
+    ("institution", (Verdict.SUPPORTED_WITH_CAVEATS, 100), (Verdict.NOT_SUPPORTED, 2), (Verdict.NOT_SUPPORTED, 1)),
+    ("not_private", (Verdict.NOT_SUPPORTED, 1.14), (Verdict.NOT_SUPPORTED, 2), (Verdict.NOT_SUPPORTED, 1)),
+])
+def test_structure_claims_move_with_the_union_reading(ledger, reading, private, largest, no_owners):
+    a = ownership.assess_private(ledger.claim("private-100pct"), 2018, reading)
+    assert (a.verdict, a.measured_value) == private
+    a = ownership.assess_largest_shareholder(ledger.claim("ren-largest-shareholder"), 2018, reading)
+    assert (a.verdict, a.measured_value) == largest
+    a = ownership.assess_no_state_or_institutional(ledger.claim("no-state-institutional-owners"), 2018, reading)
+    assert (a.verdict, a.measured_value) == no_owners
+
+
+def test_largest_shareholder_compares_ren_with_the_average_employee_stake(ledger):
+    a = ownership.assess_largest_shareholder(ledger.claim("ren-largest-shareholder"), 2018, "look_through")
+    assert "averages 0.00102 % each" in a.reason and "average employee stake" in a.reason
+    missing = ownership.assess_largest_shareholder(ledger.claim("ren-largest-shareholder"), 2020, "look_through")
+    assert missing.verdict is Verdict.NOT_CHECKABLE
+    with pytest.raises(ValueError, match="unknown union reading"):
+        ownership.assess_private(ledger.claim("private-100pct"), 2018, "state")
