@@ -13,6 +13,10 @@ import atexit
 import logging
 import shutil
 import tempfile
+import threading
+import time
+import weakref
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +55,43 @@ class LocalKernelManager(AsyncKernelManager):
         kwargs.setdefault("transport", "ipc")
         kwargs.setdefault("ip", str(Path(_socket_dir()) / "kernel"))
         super().__init__(**kwargs)
+        _KERNELS.add(self)
+
+
+#: Kernel managers of this process, so that Ctrl-C can stop their kernels.
+_KERNELS = weakref.WeakSet()
+
+
+def _kill_kernels() -> None:
+    """Kill every kernel this process started that is still running."""
+    for manager in list(_KERNELS):
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+
+
+def _interruptible(function, *args):
+    """``function(*args, cancelled)`` in a worker thread, so that Ctrl-C reaches this thread.
+
+    (nbclient, in the main thread, takes SIGINT over for itself and the run would go on.)
+    On Ctrl-C, ``cancelled`` is set (the worker then keeps nothing), the kernels are killed
+    until the worker has stopped and removed its temporary files, and KeyboardInterrupt is
+    raised again.
+    """
+    cancelled = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook")
+    future = pool.submit(function, *args, cancelled)
+    try:
+        return future.result()
+    except KeyboardInterrupt:
+        cancelled.set()
+        deadline = time.monotonic() + 60
+        while not future.done() and time.monotonic() < deadline:
+            _kill_kernels()  # again and again: a kernel may have been starting at the first try
+            wait([future], timeout=0.5)
+        raise
+    finally:
+        pool.shutdown(wait=False)
 
 
 @dataclass
@@ -102,7 +143,12 @@ def execute(spec, parameters, output, inject=True) -> Path:
     """
     import papermill  # imported here: it is slow to import and only running needs it
 
-    output = Path(output)
+    return _interruptible(_execute, spec, parameters, Path(output), inject)
+
+
+def _execute(spec, parameters, output, inject, cancelled):
+    import papermill  # already imported (in the main thread) by execute()
+
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".run-") as tmp:
         scratch = Path(tmp) / output.name
@@ -111,7 +157,11 @@ def execute(spec, parameters, output, inject=True) -> Path:
                                        kernel_name=KERNEL, cwd=str(paths.NOTEBOOKS), progress_bar=False,
                                        log_output=False, kernel_manager_class=LocalKernelManager)
         except Exception as exc:
+            if cancelled.is_set():
+                raise KeyboardInterrupt from exc
             raise NotebookFailed(spec.name, _failed_cell(exc, scratch), _describe_error(exc)) from exc
+        if cancelled.is_set():  # finished just as Ctrl-C came: keep nothing, as promised
+            raise KeyboardInterrupt
         shutil.move(scratch, output)
     return output
 
