@@ -19,7 +19,7 @@ import json
 
 import pandas as pd
 
-from analysis import legal, ownership, rd
+from analysis import footprint, legal, ownership, rd
 from analysis.verdicts import Assessment
 
 #: The MIME type under which a notebook publishes its assessments (the runner reads it back).
@@ -31,6 +31,7 @@ METHODS = {
     **rd.METHODS,
     **ownership.METHODS,
     **legal.METHODS,
+    **footprint.METHODS,
 }
 
 

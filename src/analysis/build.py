@@ -6,13 +6,13 @@ rebuild from the same raw bytes reproduces them byte for byte; ``provenance.csv`
 records which raw files (and SHA-256) each output came from.
 
 >>> sorted(OUTPUTS)
-['fx_annual.csv', 'rd_scoreboard.csv']
+['fx_annual.csv', 'rd_scoreboard.csv', 'world_population.csv']
 """
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import atomic, fetch, paths, rd, tables
+from analysis import atomic, fetch, paths, population, rd, tables
 from analysis import manifest as _manifest
 from analysis.errors import DatasetError
 
@@ -20,6 +20,7 @@ from analysis.errors import DatasetError
 OUTPUTS = {
     "rd_scoreboard.csv": (rd.build_scoreboard, [f"scoreboard_{e}" for e in rd.EDITIONS]),
     "fx_annual.csv": (rd.build_fx, ["fx_annual_fred", "facts_rd_spending"]),
+    population.WORLD_POPULATION_FILE: (population.build_world_population, population.RAW_KEYS),
 }
 PROVENANCE_FILE = "provenance.csv"
 

@@ -125,3 +125,26 @@ def points_against_band_chart(table, stated, low, high, unit, title, band_label)
                                                                  table["figure"]))
     return Chart(fig, f"Dot chart, {title}, in {unit}, against the stated {stated:g} (dashed line) with the "
                       f"band {low:g} to {high:g} shaded ({band_label}): {listed}.")
+def band_chart(labels, values, target, tolerance, unit, title, highlight_index=None):
+    """Dots of measured values against a stated target and its acceptance band (target ± tolerance)."""
+    fig, ax = plt.subplots(figsize=(8, 0.4 * len(values) + 1.4))
+    ys = list(range(len(values)))[::-1]
+    ax.axvspan(target - tolerance, target + tolerance, color=LINE, alpha=0.12,
+               label=f"accepted: {target:g} ± {tolerance:g}")
+    ax.axvline(target, color="black", linestyle="--", linewidth=1)
+    colours = [HIGHLIGHT if i == highlight_index else LINE for i in range(len(values))]
+    ax.scatter(list(values), ys, color=colours, zorder=3)
+    for y, v in zip(ys, values):
+        ax.text(v, y + 0.2, f"{v:,.2f}", ha="center", va="bottom", fontsize=8)
+    ax.set_yticks(ys, list(labels))
+    low, high = min(min(values), target - tolerance), max(max(values), target + tolerance)
+    pad = (high - low) * 0.08 or 1
+    ax.set_xlim(low - pad, high + pad)
+    ax.set_ylim(-0.7, len(values) - 0.1)
+    ax.set_xlabel(unit)
+    ax.set_title(title)
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    fig.tight_layout()
+    listed = "; ".join(f"{label}: {value:,.2f}" for label, value in zip(labels, values))
+    return Chart(fig, f"Dot chart, {title}, in {unit}, against the stated {target:g} (dashed line) and the "
+                      f"accepted band {target - tolerance:g} to {target + tolerance:g} (shaded): {listed}.")

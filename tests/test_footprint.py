@@ -1,0 +1,159 @@
+"""Footprint and users: denominators, self-reported bounds, years since founding, share of the planet."""
+import pytest
+
+from analysis import audit, facts, footprint, population
+from analysis.ledger import load_ledger
+from analysis.verdicts import Verdict
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    return load_ledger()
+
+
+def test_denominators_match_the_cited_rows():
+    assert footprint.country_denominator("un_members")["count"] == 193 == footprint.un_member_fact().number()
+    assert footprint.iso3166_count() == 249 == footprint.iso3166_fact().number()
+    with pytest.raises(ValueError, match="unknown country definition 'g20'"):
+        footprint.country_denominator("g20")
+
+
+def test_reported_bounds():
+    assert footprint.reported_bound("170+") == (170.0, True)
+    assert footprint.reported_bound("3000000000", "people (more than)") == (3e9, True)
+    assert footprint.reported_bound("1987", "year") == (1987.0, False)
+    with pytest.raises(ValueError, match="not a lower bound"):
+        footprint.reported_bound("3000000000", "people (nearly)")
+    with pytest.raises(ValueError, match="not a number"):
+        footprint.reported_bound("one-third of world population", "share (over)")
+    assert footprint.bound_implies(170, True, "more_than", 170)
+    assert not footprint.bound_implies(170, False, "more_than", 170)
+    assert not footprint.bound_implies(169, True, "at_least", 170)
+    with pytest.raises(ValueError, match="only settle more_than/at_least"):
+        footprint.bound_implies(170, True, "about", 170)
+
+
+def test_every_annual_report_says_170_plus_countries_and_regions():
+    table = footprint.self_reported_countries()
+    assert table["period"].tolist() == ["2017", "2018", "2019", "2020"]
+    assert set(table["unit"]) == {"countries and regions"}
+    assert all("170 countries and regions" in q for q in table["quote"])
+
+
+@pytest.mark.parametrize("claim_id", ["countries-170-plus-operate", "countries-170-products-used"])
+def test_country_claims_are_supported_with_caveats_under_every_choice(ledger, claim_id):
+    claim = ledger.claim(claim_id)
+    for year in footprint.REPORT_YEARS:
+        for definition in footprint.COUNTRY_DEFINITIONS:
+            a = footprint.assess_countries(claim, year, definition)
+            assert a.verdict is Verdict.SUPPORTED_WITH_CAVEATS
+            assert "self-reported" in a.reason and "countries and regions" in a.reason
+    a = footprint.assess_countries(claim, 2018, "un_members")
+    assert a.measured_value == "170+"
+    assert a.rule.endswith("170 ≤ 193 UN member states")
+    assert "as few as 115 UN member states" in a.reason  # 171 − (249 − 193)
+    assert [s.ref for s in a.sources] == ["data/raw/rd_spending/facts.csv#L79", "data/raw/population/facts.csv#L39"]
+
+
+def test_a_count_above_the_denominator_is_not_supported(ledger):
+    from dataclasses import replace
+
+    claim = ledger.claim("countries-170-plus-operate")
+    impossible = replace(claim, stated=replace(claim.stated, value=200))
+    a = footprint.assess_countries(impossible, 2018, "un_members")
+    assert a.verdict is Verdict.NOT_SUPPORTED and "more than exist" in a.reason
+    assert footprint.assess_countries(impossible, 2018, "iso3166").verdict is Verdict.NOT_SUPPORTED  # not implied
+
+
+def test_product_claim_says_operations_are_not_cumulative_use(ledger):
+    a = footprint.assess_countries(ledger.claim("countries-170-products-used"), 2019, "iso3166")
+    assert "ever been used" in a.reason and a.rule.startswith("reported > 170 implies > 170")
+    assert "ever been used" not in footprint.assess_countries(
+        ledger.claim("countries-170-plus-operate"), 2019, "iso3166").reason
+
+
+def test_years_since_founding_and_tolerance(ledger):
+    assert footprint.founding_fact().value == "1987"
+    assert footprint.years_since_founding(2019) == 32
+    assert footprint.effective_tolerance(30, 0.0) == 5.0 and footprint.effective_tolerance(30, 2) == 2.0
+    for claim_id, assess in (("track-record-30-years", footprint.assess_track_record),
+                             ("products-three-decades", footprint.assess_product_decades)):
+        claim = ledger.claim(claim_id)
+        a = assess(claim, 0.0)
+        assert (a.measured_value, a.verdict, a.rule) == (32, Verdict.SUPPORTED_WITH_CAVEATS, "|32 − 30| ≤ 5")
+        assert assess(claim, 2.0).verdict is Verdict.SUPPORTED_WITH_CAVEATS
+        assert assess(claim, 1.0).verdict is Verdict.NOT_SUPPORTED
+    assert "first product" in footprint.assess_product_decades(ledger.claim("products-three-decades")).reason
+
+
+def test_users_rest_on_the_annual_report(ledger):
+    claim = ledger.claim("users-over-3bn")
+    a = footprint.assess_users(claim, 2018, "world_bank", "2020-04-14", 2018)
+    assert a.verdict is Verdict.SUPPORTED_WITH_CAVEATS and a.measured_value == 3_000_000_000
+    assert "\"users\" is undefined" in a.reason and "59% of GSMA's 5.1 bn" in a.reason
+    assert [s.ref for s in a.sources] == [
+        "data/raw/population/facts.csv#L5",
+        "data/raw/population/wb_sp_pop_totl__datasets-population__2020-04-14.csv#L2715"]
+    assert footprint.assess_users(claim, 2019, "un_wpp2022", "2020-04-14", 2019).verdict is \
+        Verdict.SUPPORTED_WITH_CAVEATS
+    for year in (2017, 2020):  # 2017 gives a share in words; 2020 has no row
+        assert footprint.assess_users(claim, year, "world_bank", "2020-04-14", 2018).verdict is \
+            Verdict.NOT_CHECKABLE
+    missing = footprint.assess_users(claim, 2018, "world_bank", "2020-04-14", 2019)
+    assert missing.verdict is Verdict.NOT_CHECKABLE and "no world population for 2019" in missing.reason
+
+
+def test_comparators_are_cited_rows():
+    table = footprint.comparators_table()
+    gsma = table[table["metric"] == "unique_mobile_subscribers_GSMA"]
+    assert gsma["value"].tolist() == [5.1e9, 5.2e9]
+    assert set(table["metric"]) == {"unique_mobile_subscribers_GSMA", "internet_users_ITU",
+                                    "active_mobile_broadband_subscriptions_ITU"}
+
+
+@pytest.mark.parametrize("source, vintage, year, derived", [
+    ("world_bank", "2020-04-14", 2018, "derived: 3e9 / WB vintage 2020-04"),
+    ("world_bank", "2023-05-04", 2018, "derived: 3e9 / WB vintage 2023-05"),
+    ("world_bank", "2023-05-04", 2019, "derived: 3e9 / WB vintage 2023-05"),
+    ("world_bank", "2026-03-06", 2018, "derived: 3e9 / WB vintage 2026-03"),
+    ("world_bank", "2026-03-06", 2019, "derived: 3e9 / WB vintage 2026-03"),
+    ("un_wpp2022", "WPP2022", 2018, "derived: 3e9 / WPP2022 (OpenClimate)"),
+    ("un_wpp2022", "WPP2022", 2019, "derived: 3e9 / WPP2022 (OpenClimate)"),
+    ("un_wpp2019", "WPP2019", 2019, "derived: 3e9 / WPP2019 rounded 7.7bn"),
+])
+def test_shares_match_the_derived_check_rows(source, vintage, year, derived):
+    shares = footprint.share_table()
+    row = shares[(shares["source"] == source) & (shares["vintage"] == vintage) & (shares["year"] == year)]
+    check = facts.lookup("facts_population", metric="share_3e9_of_population_DERIVED", period=str(year),
+                         source_title=derived)
+    assert row["share_pct"].iloc[0] == pytest.approx(check.number() * 100, abs=0.006)
+
+
+def test_share_verdict_moves_with_tolerance_source_and_year(ledger):
+    claim = ledger.claim("users-share-40pct")
+    a = footprint.assess_user_share(claim, "world_bank", "2020-04-14", 2018, 0.0)
+    assert (a.measured_value, a.verdict, a.rule) == (39.5, Verdict.SUPPORTED_WITH_CAVEATS, "|39.5 − 40| ≤ 5")
+    assert "12 of 12 meet the rule" in a.reason and "below 40%" in a.reason
+    assert footprint.assess_user_share(claim, "world_bank", "2020-04-14", 2018, 1.0).verdict is \
+        Verdict.SUPPORTED_WITH_CAVEATS
+    tight = footprint.assess_user_share(claim, "world_bank", "2026-03-06", 2019, 1.0)
+    assert (tight.measured_value, tight.verdict) == (38.57, Verdict.NOT_SUPPORTED)
+    assert "3 of 12 meet the rule" in tight.reason
+    jan = footprint.assess_user_share(claim, "un_wpp2022", "2026-03-06", 2019, 0.0)  # vintage ignored for UN
+    assert jan.measured_value == 38.84 and "likely 1 January" in jan.reason
+    assert footprint.assess_user_share(claim, "un_wpp2019", "2020-04-14", 2018, 0.0).verdict is \
+        Verdict.NOT_CHECKABLE
+
+
+def test_notebook_defaults_and_overrides(ledger):
+    assert {"countries_self_reported", "users_share_of_world"} <= set(audit.METHODS)
+    found = {a.claim_id: a for a in audit.assess_notebook("02_footprint_users", {}, ledger)}
+    assert list(found) == ["countries-170-plus-operate", "track-record-30-years", "products-three-decades",
+                           "countries-170-products-used", "users-over-3bn", "users-share-40pct"]
+    assert {a.verdict for a in found.values()} == {Verdict.SUPPORTED_WITH_CAVEATS}
+    moved = {a.claim_id: a.verdict for a in audit.assess_notebook(
+        "02_footprint_users", {"years_tolerance": 1.0, "share_tolerance": 1.0, "population_year": 2019,
+                               "population_vintage": "2026-03-06"}, ledger)}
+    assert moved["track-record-30-years"] is moved["users-share-40pct"] is Verdict.NOT_SUPPORTED
+    assert moved["users-over-3bn"] is Verdict.SUPPORTED_WITH_CAVEATS
+    assert population.load_world_population() is population.load_world_population()  # cached
