@@ -349,7 +349,7 @@ def industry_best(registry, cutoff_date) -> int:
     For ``cc_active`` this is a lower bound: archived certificates are not in the active list.
 
     >>> industry_best("cmvp", "2018-12-31"), industry_best("cmvp", "1996-12-31")
-    (4, 3)
+    (4, 2)
     """
     cutoff = check_cutoff(cutoff_date)
     levels = load_levels()
