@@ -162,6 +162,9 @@ def test_highest_verdict_moves_with_reference_and_cutoff(ledger):
     assert certs.assess_highest(claim, "2018-12-31", reference="industry_best").verdict is Verdict.NOT_SUPPORTED
     peer = certs.assess_highest(claim, "2018-12-31", reference="peer_best")
     assert peer.verdict is Verdict.SUPPORTED_WITH_CAVEATS and "tie" in peer.reason
+    assert peer.measured_value.endswith("vs ≥ EAL5 (lower bound)")   # Samsung's 2015 chip certificate
+    few = certs.assess_highest(claim, "2018-12-31", ["Cisco", "Apple"], reference="peer_best")
+    assert few.measured_value.endswith("vs no certificate seen")
     # before Huawei's first level-2 certificate (2016-06-03) it is below the peers' level 2
     assert certs.assess_highest(claim, "2015-12-31", reference="peer_best").verdict is Verdict.NOT_SUPPORTED
     # the notebook parameter overrides the ledger's value
@@ -175,6 +178,7 @@ def test_independent_verdict_and_what_moves_it(ledger):
     a = certs.assess_independent(claim, "2018-12-31")
     assert (a.measured_value, a.verdict) == (27, Verdict.SUPPORTED_WITH_CAVEATS)
     assert "17 NIST CMVP" in a.reason and "10 Common Criteria" in a.reason and "limited assurance" in a.reason
+    assert [s.ref.rsplit("#", 1)[-1] for s in a.sources] == ["data/raw/certifications/nist_cmvp_validated_modules_2026-04-15.csv", "L2", "L11", "L7"]
     assert a.sources[-1].ref == "data/raw/incidents/incident_timeline.csv#L7"
     assert certs.assess_independent(claim, "2018-12-31", min_certificates=28).verdict is Verdict.NOT_CHECKABLE
     early = certs.assess_independent(claim, "2010-12-31")
@@ -196,7 +200,7 @@ def test_cyber_essentials_is_not_checkable_and_names_the_missing_register(ledger
     assert a.verdict is Verdict.NOT_CHECKABLE
     assert "certificate register entry" in a.reason
     assert "has 2 levels" in a.reason and "not a product" in a.reason and "12 months" in a.reason
-    assert a.sources[0].ref == "data/raw/certifications/facts.csv#L10"
+    assert a.sources[-1].ref == "data/raw/certifications/facts.csv#L10"
 
 
 # ---- raw files ----------------------------------------------------------------------------------

@@ -458,6 +458,12 @@ def _highest_cc_line(cutoff, vendor=CLAIMANT):
     return int(mine.sort_values(["eal", "document_date"], ascending=[False, True]).iloc[0]["line"])
 
 
+def _eal_text(level, exact) -> str:
+    if not level:
+        return "no certificate seen"
+    return f"EAL{level}" if exact else f"≥ EAL{level} (lower bound)"
+
+
 def decide_highest(outcomes) -> Verdict:
     """The verdict from the per-scale outcomes (rule in words: "highest" must hold on every scale).
 
@@ -485,16 +491,15 @@ def assess_highest(claim, cutoff_date, peers=PEERS, reference="scale_maximum") -
     verdict = decide_highest(table["outcome"])
     fips, cc = table.iloc[0], table.iloc[1]
     eal_fact = _company_claimed_eal_fact()
+    cc_ref = _eal_text(cc["reference_level"], cc["reference_is_exact"])
     measured = (f"FIPS 140 level {fips['huawei_level']} vs {fips['reference_level']}; "
-                f"CC EAL{cc['huawei_level']} (best case EAL{cc['huawei_best_case']}) vs "
-                f"{'' if cc['reference_is_exact'] else '≥ '}EAL{cc['reference_level']}")
+                f"CC EAL{cc['huawei_level']} (best case EAL{cc['huawei_best_case']}) vs {cc_ref}")
     reason = (f"'Highest' is read as reaching {REFERENCES[reference]} on each scale, by {cutoff}. "
               f"FIPS 140 (complete CMVP registry): Huawei's best certificate is level {fips['huawei_level']}, "
               f"the reference is level {fips['reference_level']}: {fips['outcome']}. "
               f"Common Criteria (reports seen only, a subset): Huawei's best EAL seen is EAL{cc['huawei_level']}; "
               f"even with the EAL{parse_eal(eal_fact.value)} its own 2019 annual report claims, the best case is "
-              f"EAL{cc['huawei_best_case']}, against {'' if cc['reference_is_exact'] else 'at least '}"
-              f"EAL{cc['reference_level']}: {cc['outcome']}. Rule: the claim must hold on every scale "
+              f"EAL{cc['huawei_best_case']}, against {cc_ref}: {cc['outcome']}. Rule: the claim must hold on every scale "
               f"that can be decided.")
     caveats = []
     if "undetermined" in set(table["outcome"]):
@@ -564,9 +569,9 @@ def assess_independent(claim, cutoff_date, min_certificates=1) -> Assessment:
     count = n_cmvp + n_cc
     labs = sorted(certs["lab_or_body"].unique())
     sources = [_cmvp_source()]
-    if n_cc:
-        sources.append(_manifest.get("cc_reports_seen").source(
-            label="Common Criteria certification reports seen (hand-gathered, each row cites its report)"))
+    cc_lines = sorted(certs.loc[~certs["complete_registry"], "line"])
+    if cc_lines:  # the earliest and the latest CC report seen, each citing its own page
+        sources += [_cc_report_source(int(line)) for line in sorted({cc_lines[0], cc_lines[-1]})]
     params = {"cutoff_date": cutoff, "min_certificates": min_certificates}
     measured_text = (f"{count} certificates by {cutoff}: {n_cmvp} NIST CMVP (complete registry) + "
                      f"{n_cc} Common Criteria reports seen (a subset)")
@@ -624,7 +629,7 @@ def assess_cyber_essentials(claim) -> Assessment:
                f"and a certificate lasts {validity.value} {validity.unit}.")
     searched = Source(label=cert.source_title or f"search for a Huawei certificate: {cert.value}", url=cert.source_url,
                       ref=cert.ref)
-    sources = [searched, levels.source(), scope.source(), validity.source()]
+    sources = [levels.source(), scope.source(), validity.source(), searched]
     if not re.fullmatch(r"\d{4}(-\d\d)?(-\d\d)?", cert.value):
         return Assessment(
             claim_id=claim.id, verdict=Verdict.NOT_CHECKABLE, measured_value=None, stated_value=claim.stated.value,
