@@ -625,7 +625,7 @@ def assess_cyber_essentials(claim) -> Assessment:
                          metric="object_of_certification")
     validity = facts.lookup("facts_certifications", entity="Cyber Essentials (UK)", metric="certificate_validity")
     context = (f"Cyber Essentials has {levels.value} {levels.unit} (CE and CE+), so CE+ is the top of "
-               f"{levels.value}; it certifies an organisation's {scope.value}, not a product, "
+               f"{levels.value}; it certifies {scope.value}, not a product, "
                f"and a certificate lasts {validity.value} {validity.unit}.")
     searched = Source(label=cert.source_title or f"search for a Huawei certificate: {cert.value}", url=cert.source_url,
                       ref=cert.ref)
