@@ -19,7 +19,7 @@ import json
 
 import pandas as pd
 
-from analysis import footprint, legal, ownership, rd
+from analysis import certifications, footprint, legal, ownership, rd
 from analysis.verdicts import Assessment
 
 #: The MIME type under which a notebook publishes its assessments (the runner reads it back).
@@ -32,6 +32,7 @@ METHODS = {
     **ownership.METHODS,
     **legal.METHODS,
     **footprint.METHODS,
+    **certifications.METHODS,
 }
 
 

@@ -7,12 +7,13 @@ records which raw files (and SHA-256) each output came from.
 
 >>> sorted(OUTPUTS)
 ['fx_annual.csv', 'rd_scoreboard.csv', 'world_population.csv']
+['cc_active_peers.csv', 'cmvp_certificates.csv', 'fx_annual.csv', 'rd_scoreboard.csv', 'registry_levels_by_year.csv']
 """
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import atomic, fetch, paths, population, rd, tables
+from analysis import atomic, certifications, fetch, paths, population, rd, tables
 from analysis import manifest as _manifest
 from analysis.errors import DatasetError
 
@@ -21,6 +22,10 @@ OUTPUTS = {
     "rd_scoreboard.csv": (rd.build_scoreboard, [f"scoreboard_{e}" for e in rd.EDITIONS]),
     "fx_annual.csv": (rd.build_fx, ["fx_annual_fred", "facts_rd_spending"]),
     population.WORLD_POPULATION_FILE: (population.build_world_population, population.RAW_KEYS),
+    "cmvp_certificates.csv": (certifications.build_cmvp_certificates, ["nist_cmvp_2026_04_15"]),
+    "cc_active_peers.csv": (certifications.build_cc_active_peers, ["cc_portal_active_2025_12"]),
+    "registry_levels_by_year.csv": (certifications.build_registry_levels,
+                                    ["nist_cmvp_2026_04_15", "cc_portal_active_2025_12"]),
 }
 PROVENANCE_FILE = "provenance.csv"
 

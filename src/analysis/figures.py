@@ -148,3 +148,63 @@ def band_chart(labels, values, target, tolerance, unit, title, highlight_index=N
     listed = "; ".join(f"{label}: {value:,.2f}" for label, value in zip(labels, values))
     return Chart(fig, f"Dot chart, {title}, in {unit}, against the stated {target:g} (dashed line) and the "
                       f"accepted band {target - tolerance:g} to {target + tolerance:g} (shaded): {listed}.")
+#: The Okabe–Ito palette without vermillion (kept for the highlighted entity), for several series.
+OKABE_ITO_OTHERS = ("#0072B2", "#E69F00", "#009E73", "#56B4E9", "#CC79A7", "#000000", "#F0E442")
+
+
+def yearly_counts_panels(table, highlight, title, ylabel):
+    """Small multiples: one bar panel per column of ``table`` (index = year), shared y axis.
+
+    The ``highlight`` column is drawn in vermillion, the others in grey.
+    """
+    columns = list(table.columns)
+    ncols = min(4, len(columns))
+    nrows = -(-len(columns) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols, 2.2 * nrows + 0.8), sharex=True, sharey=True,
+                             squeeze=False)
+    years = list(table.index)
+    for ax, column in zip(axes.flat, columns):
+        ax.bar(years, table[column], color=HIGHLIGHT if column == highlight else OTHER)
+        ax.set_title(f"{column} ({int(table[column].sum())})", fontsize=10)
+    for ax in axes.flat[len(columns):]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(ylabel, fontsize=9)
+    fig.suptitle(title)
+    fig.tight_layout()
+    totals = "; ".join(f"{c}: {int(table[c].sum())}" for c in columns)
+    peak = "; ".join(f"{c} peaks at {int(table[c].max())} in {int(table[c].idxmax())}"
+                     for c in columns if table[c].max() > 0)
+    span = f"{years[0]}–{years[-1]}" if years else "no years"
+    return Chart(fig, f"Bar charts, one per vendor, of {ylabel} per year, {span}. Totals: {totals}. {peak}.")
+
+
+def levels_against_maximum_chart(labels, values, maximum, title, xlabel, highlight=None, marks=None,
+                                 level_format="{:g}"):
+    """Horizontal bars of the level each entity reached, with the top of the scale as a dashed line.
+
+    ``marks`` maps a label to (value, text) for an extra point (e.g. a company's own claim).
+    """
+    labels, values = list(labels), list(values)
+    fig, ax = plt.subplots(figsize=(8, 0.42 * len(values) + 1.4))
+    colours = [HIGHLIGHT if label == highlight else LINE for label in labels]
+    ax.barh(labels[::-1], values[::-1], color=colours[::-1])
+    ax.axvline(maximum, color="black", linestyle="--", linewidth=1)
+    ax.text(maximum, len(values) - 0.4, f" scale maximum {level_format.format(maximum)}", va="bottom",
+            ha="right", fontsize=9)
+    for y, v in enumerate(values[::-1]):
+        ax.text(v, y, f" {level_format.format(v) if v else 'none'}", va="center", fontsize=9)
+    described = []
+    for label, (value, text) in (marks or {}).items():
+        y = len(labels) - 1 - labels.index(label)
+        ax.plot([value], [y], marker="D", color="black", linestyle="none")
+        ax.annotate(text, (value, y), textcoords="offset points", xytext=(6, -12), fontsize=8)
+        described.append(f"A diamond marks {label}, {text}: {level_format.format(value)}")
+    ax.set_xlim(0, maximum + 0.6)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, pad=16)
+    fig.tight_layout()
+    listed = "; ".join(f"{label}: {level_format.format(v) if v else 'none'}" for label, v in zip(labels, values))
+    extra = (" " + "; ".join(described) + ".") if described else ""
+    return Chart(fig, f"Bar chart, {title}, against the scale maximum {level_format.format(maximum)} "
+                      f"(dashed line): {listed}.{extra}")

@@ -1,0 +1,657 @@
+"""Security certifications: NIST CMVP (FIPS 140), Common Criteria, and UK Cyber Essentials.
+
+Three claims of the op-ed rest on certificates:
+
+- *"the highest security ratings and certifications in the tech industry"*: on each
+  scale (FIPS 140 overall level 1–4; Common Criteria EAL1–EAL7) the highest level
+  Huawei reached by a cut-off date, compared with a reference level: the scale
+  maximum, the best level any certificate in the registry reached, or the best
+  level of named peer vendors (:data:`REFERENCES`).
+- *"independently validated"*: how many certificates from independent labs and
+  schemes Huawei held by the cut-off date.
+- *"Cyber Essentials Plus ... in 2018"*: whether a 2018 certificate can be found.
+
+Vendor names differ between and within registries ("Juniper Networks, Inc" /
+"HPE Juniper Networking"; "Certis CISCO Security" is not Cisco), so a vendor is
+recognised by an explicit rule: :data:`VENDOR_PATTERNS` and :func:`match_vendor`.
+
+>>> match_vendor("Huawei Technologies Co., Ltd."), match_vendor("Certis CISCO Security Pte Ltd")
+('Huawei', None)
+"""
+import csv
+import re
+from datetime import date
+from functools import lru_cache
+
+import pandas as pd
+
+from analysis import facts, paths
+from analysis import manifest as _manifest
+from analysis.errors import DataSchemaError, DatasetError
+from analysis.verdicts import Assessment, Source, Verdict
+
+# --------------------------------------------------------------------------------------------
+# Vendors
+# --------------------------------------------------------------------------------------------
+
+#: Vendor → regular expressions that must match the WHOLE normalised registry name
+#: (upper case, every run of non-alphanumerics → one space; see :func:`normalise_vendor`).
+#: Decisions: Nokia includes its Alcatel-Lucent lineage (Alcatel, Lucent Technologies,
+#: Alcatel-Lucent; Nokia bought Alcatel-Lucent in 2016) but NOT Alcatel-Lucent Enterprise,
+#: a separately owned company since 2014; Samsung means Samsung Electronics (not other
+#: Samsung group firms); Juniper includes "HPE Juniper Networking" (the CC portal's current name).
+VENDOR_PATTERNS = {
+    "Huawei": [r"HUAWEI( .*)?", r"HISILICON( .*)?"],
+    "Cisco": [r"CISCO SYSTEMS( .*)?"],
+    "Juniper": [r"(HPE )?JUNIPER NETWORK(S|ING)?( .*)?"],
+    "Nokia": [r"NOKIA( .*)?", r"ALCATEL", r"ALCATEL LUCENT", r"LUCENT TECHNOLOGIES( .*)?"],
+    "Ericsson": [r"ERICSSON( .*)?"],
+    "ZTE": [r"ZTE( .*)?"],
+    "Samsung": [r"SAMSUNG", r"SAMSUNG ELECTRONICS?( .*)?"],
+    "Apple": [r"APPLE( INC)?"],
+}
+#: The vendors the analysis knows; Huawei is the claimant, the others are peers.
+VENDORS = tuple(VENDOR_PATTERNS)
+CLAIMANT = "Huawei"
+PEERS = tuple(v for v in VENDORS if v != CLAIMANT)
+
+#: What "highest" is compared with (the ``highest_reference`` parameter).
+REFERENCES = {
+    "scale_maximum": "the top of the scale (FIPS 140 level 4, EAL7)",
+    "industry_best": "the best level any certificate in the registry reached by the cut-off",
+    "peer_best": "the best level the chosen peer vendors reached by the cut-off",
+}
+SCALES = ("FIPS 140 (CMVP)", "Common Criteria")
+
+CMVP_FILE = "cmvp_certificates.csv"
+CC_ACTIVE_FILE = "cc_active_peers.csv"
+LEVELS_FILE = "registry_levels_by_year.csv"
+
+
+def normalise_vendor(name) -> str:
+    """Upper case, runs of anything but A–Z/0–9 as one space, trimmed.
+
+    >>> normalise_vendor("Alcatel-Lucent Enterprise USA, Inc.")
+    'ALCATEL LUCENT ENTERPRISE USA INC'
+    """
+    return re.sub(r"[^A-Z0-9]+", " ", str(name).upper()).strip()
+
+
+def match_vendor(name, vendors=VENDORS):
+    """The vendor (a key of :data:`VENDOR_PATTERNS`) that registry name ``name`` belongs to, or None.
+
+    Rule: the normalised name must match one of the vendor's patterns in full.
+
+    >>> match_vendor("HPE Juniper Networking"), match_vendor("Alcatel-Lucent Enterprise")
+    ('Juniper', None)
+    """
+    normal = normalise_vendor(name)
+    found = [v for v in vendors if any(re.fullmatch(p, normal) for p in VENDOR_PATTERNS[v])]
+    if len(found) > 1:
+        raise ValueError(f"vendor name {name!r} matches several vendors: {found}")
+    return found[0] if found else None
+
+
+def check_cutoff(cutoff_date) -> str:
+    """The cut-off date as an ISO string ``YYYY-MM-DD``; anything else is an error.
+
+    >>> check_cutoff("2018-12-31")
+    '2018-12-31'
+    """
+    try:
+        return date.fromisoformat(str(cutoff_date)).isoformat()
+    except ValueError:
+        raise ValueError(f"cutoff_date must be an ISO date YYYY-MM-DD, got {cutoff_date!r}") from None
+
+
+def _check_vendors(vendors) -> list:
+    unknown = [v for v in vendors if v not in VENDOR_PATTERNS]
+    if unknown:
+        raise ValueError(f"unknown vendor(s) {unknown}; known: {list(VENDORS)}")
+    return list(vendors)
+
+
+# --------------------------------------------------------------------------------------------
+# Raw files → processed tables (build-data)
+# --------------------------------------------------------------------------------------------
+
+_CMVP_COLUMNS = ("certificate_number", "status", "standard", "vendor_name", "module_name", "module_type",
+                 "overall_level", "first_validation_date", "initial_lab")
+_CC_COLUMNS = ("Category", "Name", "Manufacturer", "Scheme", "Assurance Level", "Certification Date",
+               "Certification Report URL")
+
+
+def _read_records(path, key, needed, repair=None):
+    """A raw CSV as (header, [(line, fields)]) with the line each record starts on."""
+    if not path.is_file():
+        raise DatasetError(f"{path} is missing: run `python -m analysis fetch {key}`")
+    records = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        missing = [c for c in needed if c not in header]
+        if missing:
+            raise DataSchemaError(f"{path}: column(s) {missing} not found; columns are {header}")
+        start = reader.line_num + 1
+        for fields in reader:
+            if fields:
+                if len(fields) != len(header) and repair:
+                    fields = repair(fields, len(header))
+                if len(fields) != len(header):
+                    raise DataSchemaError(f"{path}, line {start}: {len(fields)} fields, expected {len(header)}")
+                records.append((start, dict(zip(header, fields))))
+            start = reader.line_num + 1
+    return header, records
+
+
+def read_cmvp(raw_dir=None) -> pd.DataFrame:
+    """Every CMVP certificate with a validation date: the raw columns used, plus ``vendor`` and ``line``."""
+    entry = _manifest.get("nist_cmvp_2026_04_15")
+    path = (raw_dir or paths.RAW) / entry.file
+    _, records = _read_records(path, entry.key, _CMVP_COLUMNS)
+    rows = []
+    for line, r in records:
+        if not r["first_validation_date"]:
+            continue  # 2 certificates (4955, 4987) have no vendor and no dates in the source
+        try:
+            level = int(r["overall_level"])
+        except ValueError:
+            raise DataSchemaError(f"{path}, line {line}: column overall_level is {r['overall_level']!r}, "
+                                  f"not a level 1–4") from None
+        rows.append({**{c: r[c] for c in _CMVP_COLUMNS}, "overall_level": level,
+                     "certificate_number": int(r["certificate_number"]),
+                     "vendor": match_vendor(r["vendor_name"]) or "", "line": line})
+    return pd.DataFrame(rows)
+
+
+def build_cmvp_certificates(raw_dir=None) -> pd.DataFrame:
+    """The processed ``cmvp_certificates.csv``: CMVP certificates of the vendors in :data:`VENDORS`."""
+    table = read_cmvp(raw_dir)
+    table = table[table["vendor"] != ""]
+    cols = ["certificate_number", "vendor", "vendor_name", "status", "standard", "module_name", "module_type",
+            "overall_level", "first_validation_date", "initial_lab", "line"]
+    return table[cols].sort_values("certificate_number").reset_index(drop=True)
+
+
+def parse_eal(text):
+    """The highest EAL number in an assurance-level text, or None if it names none.
+
+    >>> parse_eal("EAL3 + ALC_CMC.4 + ALC_CMS.4 (CCRA); SOGIS up to EAL2"), parse_eal("EAL 2+"), parse_eal("None")
+    (3, 2, None)
+    """
+    found = [int(n) for n in re.findall(r"EAL\s*([1-7])", str(text))]
+    return max(found) if found else None
+
+
+def _repair_cc_fields(fields, width):
+    # PROVENANCE: 4 NXP rows have unescaped quotes in Name and split into extra fields
+    return [fields[0], ",".join(fields[1:-(width - 2)])] + fields[-(width - 2):]
+
+
+def read_cc_active(raw_dir=None) -> pd.DataFrame:
+    """Distinct certificates of the Common Criteria portal's active list (Dec 2025 snapshot).
+
+    A certificate is (Name, Manufacturer, Certification Date, report URL); its
+    maintenance updates repeat it on more rows, the first row is kept.  Columns:
+    vendor, manufacturer, product, category, scheme, assurance_level, eal,
+    certification_date (ISO), line.
+    """
+    entry = _manifest.get("cc_portal_active_2025_12")
+    path = (raw_dir or paths.RAW) / entry.file
+    _, records = _read_records(path, entry.key, _CC_COLUMNS, repair=_repair_cc_fields)
+    rows, seen = [], set()
+    for line, r in records:
+        ident = (r["Name"], r["Manufacturer"], r["Certification Date"], r["Certification Report URL"])
+        if ident in seen:
+            continue
+        seen.add(ident)
+        match = re.fullmatch(r"(\d\d)/(\d\d)/(\d{4})", r["Certification Date"])
+        if not match:
+            raise DataSchemaError(f"{path}, line {line}: column Certification Date is "
+                                  f"{r['Certification Date']!r}, not MM/DD/YYYY")
+        month, day, year = match.groups()
+        rows.append({"vendor": match_vendor(r["Manufacturer"]) or "", "manufacturer": r["Manufacturer"],
+                     "product": r["Name"], "category": r["Category"], "scheme": r["Scheme"],
+                     "assurance_level": r["Assurance Level"], "eal": parse_eal(r["Assurance Level"]),
+                     "certification_date": f"{year}-{month}-{day}", "line": line})
+    table = pd.DataFrame(rows)
+    table["eal"] = table["eal"].astype("Int64")
+    return table
+
+
+def build_cc_active_peers(raw_dir=None) -> pd.DataFrame:
+    """The processed ``cc_active_peers.csv``: active-list certificates of the vendors in :data:`VENDORS`."""
+    table = read_cc_active(raw_dir)
+    table = table[table["vendor"] != ""]
+    return table.sort_values(["vendor", "certification_date", "line"]).reset_index(drop=True)
+
+
+def build_registry_levels(raw_dir=None) -> pd.DataFrame:
+    """The processed ``registry_levels_by_year.csv``: every vendor's certificates by registry, year and level.
+
+    Columns: registry (cmvp | cc_active), year, level, certificates, first_date
+    (earliest certificate of that level in that year), so the best level reached
+    by any date can be read without the raw files.
+    """
+    cmvp = read_cmvp(raw_dir).rename(columns={"overall_level": "level", "first_validation_date": "date"})
+    cc = read_cc_active(raw_dir).dropna(subset=["eal"])
+    cc = cc.rename(columns={"eal": "level", "certification_date": "date"})
+    parts = []
+    for name, table in (("cmvp", cmvp), ("cc_active", cc)):
+        table = table.assign(year=table["date"].str[:4].astype(int), level=table["level"].astype(int))
+        grouped = table.groupby(["year", "level"]).agg(certificates=("date", "size"), first_date=("date", "min"))
+        parts.append(grouped.reset_index().assign(registry=name))
+    levels = pd.concat(parts, ignore_index=True)
+    return levels[["registry", "year", "level", "certificates", "first_date"]]
+
+
+@lru_cache(maxsize=None)
+def load_cmvp() -> pd.DataFrame:
+    """The processed CMVP table of the known vendors (``data/processed/cmvp_certificates.csv``)."""
+    return pd.read_csv(paths.PROCESSED / CMVP_FILE, dtype={"first_validation_date": str})
+
+
+@lru_cache(maxsize=None)
+def load_cc_active() -> pd.DataFrame:
+    """The processed active-list CC certificates of the known vendors (``cc_active_peers.csv``)."""
+    table = pd.read_csv(paths.PROCESSED / CC_ACTIVE_FILE, dtype={"certification_date": str})
+    table["eal"] = table["eal"].astype("Int64")
+    return table
+
+
+@lru_cache(maxsize=None)
+def load_levels() -> pd.DataFrame:
+    """The processed per-year level counts of every vendor (``registry_levels_by_year.csv``)."""
+    return pd.read_csv(paths.PROCESSED / LEVELS_FILE, dtype={"first_date": str})
+
+
+@lru_cache(maxsize=None)
+def load_cc_reports() -> pd.DataFrame:
+    """The committed Common Criteria reports seen (a subset, not a registry), with ``vendor``, ``eal``, ``line``."""
+    entry = _manifest.get("cc_reports_seen")
+    needed = ("report_id", "product", "developer_as_stated", "scheme_country", "certification_body",
+              "assurance_level_as_stated", "document_date", "source_url")
+    _, records = _read_records(entry.path, entry.key, needed)
+    rows = [{**r, "line": line} for line, r in records]
+    table = pd.DataFrame(rows)
+    table["vendor"] = [match_vendor(n) or "" for n in table["developer_as_stated"]]
+    table["eal"] = pd.array([parse_eal(a) for a in table["assurance_level_as_stated"]], dtype="Int64")
+    return table
+
+
+# --------------------------------------------------------------------------------------------
+# Tables for the notebook
+# --------------------------------------------------------------------------------------------
+
+def cmvp_by_year(cutoff_date, vendors=VENDORS) -> pd.DataFrame:
+    """CMVP certificates first validated each year up to the cut-off: one row per year, one column per vendor.
+
+    >>> int(cmvp_by_year("2018-12-31", ["Huawei"]).loc[2017, "Huawei"])
+    15
+    """
+    cutoff, vendors = check_cutoff(cutoff_date), _check_vendors(vendors)
+    table = load_cmvp()
+    table = table[(table["first_validation_date"] <= cutoff) & table["vendor"].isin(vendors)]
+    years = table["first_validation_date"].str[:4].astype(int)
+    counts = pd.crosstab(years, table["vendor"]).reindex(columns=vendors, fill_value=0)
+    counts.index.name, counts.columns.name = "year", None
+    return counts
+
+
+def cmvp_summary(cutoff_date, vendors=VENDORS) -> pd.DataFrame:
+    """Per vendor up to the cut-off: CMVP certificates, certificates by level 1–4, highest level, first date."""
+    cutoff, vendors = check_cutoff(cutoff_date), _check_vendors(vendors)
+    table = load_cmvp()
+    table = table[table["first_validation_date"] <= cutoff]
+    rows = []
+    for vendor in vendors:
+        mine = table[table["vendor"] == vendor]
+        row = {"vendor": vendor, "certificates": len(mine)}
+        for level in range(1, 5):
+            row[f"level_{level}"] = int((mine["overall_level"] == level).sum())
+        row["highest_level"] = int(mine["overall_level"].max()) if len(mine) else 0
+        row["first_certificate"] = mine["first_validation_date"].min() if len(mine) else ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def fips_scale_maximum() -> int:
+    """The top FIPS 140 overall level: the highest level in the whole CMVP registry (4).
+
+    >>> fips_scale_maximum()
+    4
+    """
+    levels = load_levels()
+    return int(levels[levels["registry"] == "cmvp"]["level"].max())
+
+
+def eal_scale_maximum() -> int:
+    """The top Common Criteria EAL, from the cited definition row (EAL1 to EAL7).
+
+    >>> eal_scale_maximum()
+    7
+    """
+    return parse_eal(_eal_scale_fact().value.split(" to ")[1])
+
+
+def _eal_scale_fact():
+    return facts.lookup("facts_certifications", entity="Common Criteria",
+                        metric="evaluation_assurance_levels_defined")
+
+
+def _company_claimed_eal_fact():
+    return facts.lookup("facts_certifications", entity="Huawei", metric="cc_claims_in_huawei_annual_report")
+
+
+def industry_best(registry, cutoff_date) -> int:
+    """The highest level any certificate in ``registry`` (cmvp | cc_active) reached by the cut-off; 0 if none.
+
+    For ``cc_active`` this is a lower bound: archived certificates are not in the active list.
+
+    >>> industry_best("cmvp", "2018-12-31"), industry_best("cmvp", "1996-12-31")
+    (4, 2)
+    """
+    cutoff = check_cutoff(cutoff_date)
+    levels = load_levels()
+    reached = levels[(levels["registry"] == registry) & (levels["first_date"] <= cutoff)]
+    return int(reached["level"].max()) if len(reached) else 0
+
+
+def cc_highest(cutoff_date, vendors=VENDORS) -> pd.DataFrame:
+    """Per vendor: highest EAL seen up to the cut-off in the reports seen and in the active list.
+
+    Both sources are incomplete (a subset; active certificates only), so every
+    figure is a lower bound ("0" = none seen).  Columns: vendor,
+    reports_seen, eal_in_reports_seen, active_list_certificates, eal_in_active_list, highest_eal_seen.
+    """
+    cutoff, vendors = check_cutoff(cutoff_date), _check_vendors(vendors)
+    reports = load_cc_reports()
+    reports = reports[reports["document_date"] <= cutoff]
+    active = load_cc_active()
+    active = active[active["certification_date"] <= cutoff]
+    rows = []
+    for vendor in vendors:
+        seen, act = reports[reports["vendor"] == vendor], active[active["vendor"] == vendor]
+        best_seen = int(seen["eal"].max()) if seen["eal"].notna().any() else 0
+        best_active = int(act["eal"].max()) if act["eal"].notna().any() else 0
+        rows.append({"vendor": vendor, "reports_seen": len(seen), "eal_in_reports_seen": best_seen,
+                     "active_list_certificates": len(act), "eal_in_active_list": best_active,
+                     "highest_eal_seen": max(best_seen, best_active)})
+    return pd.DataFrame(rows)
+
+
+def scale_comparison(cutoff_date, peers=PEERS, reference="scale_maximum") -> pd.DataFrame:
+    """Huawei's highest level on each scale against the reference level, and the outcome.
+
+    Columns: scale, huawei_level (reached by the cut-off), huawei_best_case,
+    reference_level, reference_is_exact, outcome.  Rule for ``outcome``:
+
+    - ``reaches``: Huawei's level ≥ the reference, and the reference is exact;
+    - ``below``: even Huawei's best case < the reference (a lower-bound
+      reference only makes the gap larger);
+    - ``undetermined``: otherwise.
+
+    FIPS 140: the CMVP registry is complete, so level = best case and every
+    reference is exact.  Common Criteria: the Huawei level is the best EAL in the
+    reports seen (a lower bound); its best case adds the EAL Huawei's own 2019
+    annual report claims; industry and peer references are lower bounds (the
+    archived list is missing); only the scale maximum is exact.
+    """
+    cutoff = check_cutoff(cutoff_date)
+    if reference not in REFERENCES:
+        raise ValueError(f"unknown reference {reference!r}; choose one of {list(REFERENCES)}")
+    peers = [p for p in _check_vendors(peers) if p != CLAIMANT]
+    if reference == "peer_best" and not peers:
+        raise ValueError("peer_best needs at least one peer vendor")
+    fips = cmvp_summary(cutoff, [CLAIMANT, *peers]).set_index("vendor")["highest_level"]
+    cc = cc_highest(cutoff, [CLAIMANT, *peers]).set_index("vendor")["highest_eal_seen"]
+    claimed = parse_eal(_company_claimed_eal_fact().value)
+    ref = {
+        "scale_maximum": ((fips_scale_maximum(), True), (eal_scale_maximum(), True)),
+        "industry_best": ((industry_best("cmvp", cutoff), True),
+                          (max(industry_best("cc_active", cutoff), int(cc.max())), False)),
+        "peer_best": ((int(fips[peers].max()) if peers else 0, True), (int(cc[peers].max()) if peers else 0, False)),
+    }[reference]
+    rows = []
+    for scale, level, best_case, (ref_level, exact) in (
+            (SCALES[0], int(fips[CLAIMANT]), int(fips[CLAIMANT]), ref[0]),
+            (SCALES[1], int(cc[CLAIMANT]), max(int(cc[CLAIMANT]), claimed), ref[1])):
+        if exact and level >= ref_level:
+            outcome = "reaches"
+        elif best_case < ref_level:
+            outcome = "below"
+        else:
+            outcome = "undetermined"
+        rows.append({"scale": scale, "huawei_level": level, "huawei_best_case": best_case,
+                     "reference_level": ref_level, "reference_is_exact": exact, "outcome": outcome})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Verdicts
+# --------------------------------------------------------------------------------------------
+
+def _cmvp_source(line=None) -> Source:
+    return _manifest.get("nist_cmvp_2026_04_15").source(line, label="NIST CMVP validated modules (FIPS 140)")
+
+
+def _cc_report_source(line) -> Source:
+    row = load_cc_reports().set_index("line").loc[line]
+    return Source(label=f"Common Criteria certification report {row['report_id']} ({row['certification_body']})",
+                  url=row["source_url"], ref=_manifest.get("cc_reports_seen").source(line).ref)
+
+
+def _highest_cmvp_line(cutoff, vendor=CLAIMANT):
+    table = load_cmvp()
+    mine = table[(table["vendor"] == vendor) & (table["first_validation_date"] <= cutoff)]
+    if not len(mine):
+        return None
+    return int(mine.sort_values(["overall_level", "first_validation_date"], ascending=[False, True])
+               .iloc[0]["line"])
+
+
+def _highest_cc_line(cutoff, vendor=CLAIMANT):
+    reports = load_cc_reports()
+    mine = reports[(reports["vendor"] == vendor) & (reports["document_date"] <= cutoff) & reports["eal"].notna()]
+    if not len(mine):
+        return None
+    return int(mine.sort_values(["eal", "document_date"], ascending=[False, True]).iloc[0]["line"])
+
+
+def _eal_text(level, exact) -> str:
+    if not level:
+        return "no certificate seen"
+    return f"EAL{level}" if exact else f"≥ EAL{level} (lower bound)"
+
+
+def decide_highest(outcomes) -> Verdict:
+    """The verdict from the per-scale outcomes (rule in words: "highest" must hold on every scale).
+
+    No scale decided → not checkable; every decided scale reached → supported
+    (with caveats if a scale is undetermined); every decided scale below → not
+    supported; some reached and some below → conflicting.
+
+    >>> decide_highest(["below", "undetermined"]).value, decide_highest(["reaches", "below"]).value
+    ('not supported', 'conflicting')
+    """
+    decided = {o for o in outcomes if o != "undetermined"}
+    if not decided:
+        return Verdict.NOT_CHECKABLE
+    if decided == {"reaches"}:
+        return Verdict.SUPPORTED if len(decided) == len(set(outcomes)) else Verdict.SUPPORTED_WITH_CAVEATS
+    if decided == {"below"}:
+        return Verdict.NOT_SUPPORTED
+    return Verdict.CONFLICTING
+
+
+def assess_highest(claim, cutoff_date, peers=PEERS, reference="scale_maximum") -> Assessment:
+    """Verdict on "the highest security ratings and certifications": :func:`scale_comparison` + :func:`decide_highest`."""
+    cutoff = check_cutoff(cutoff_date)
+    table = scale_comparison(cutoff, peers, reference)
+    verdict = decide_highest(table["outcome"])
+    fips, cc = table.iloc[0], table.iloc[1]
+    eal_fact = _company_claimed_eal_fact()
+    cc_ref = _eal_text(cc["reference_level"], cc["reference_is_exact"])
+    measured = (f"FIPS 140 level {fips['huawei_level']} vs {fips['reference_level']}; "
+                f"CC EAL{cc['huawei_level']} (best case EAL{cc['huawei_best_case']}) vs {cc_ref}")
+    reason = (f"'Highest' is read as reaching {REFERENCES[reference]} on each scale, by {cutoff}. "
+              f"FIPS 140 (complete CMVP registry): Huawei's best certificate is level {fips['huawei_level']}, "
+              f"the reference is level {fips['reference_level']}: {fips['outcome']}. "
+              f"Common Criteria (reports seen only, a subset): Huawei's best EAL seen is EAL{cc['huawei_level']}; "
+              f"even with the EAL{parse_eal(eal_fact.value)} its own 2019 annual report claims, the best case is "
+              f"EAL{cc['huawei_best_case']}, against {cc_ref}: {cc['outcome']}. Rule: the claim must hold on every scale "
+              f"that can be decided.")
+    caveats = []
+    if "undetermined" in set(table["outcome"]):
+        caveats.append("a scale could not be decided because the Common Criteria archive of certificates "
+                       "up to 2018 is missing from the data")
+    if reference == "peer_best" and (table["outcome"] == "reaches").any():
+        caveats.append("reaching the peers' best level is a tie, not a lead")
+    if caveats:
+        reason += " Caveat: " + "; ".join(caveats) + "."
+    sources = [s for s in (_cmvp_source(_highest_cmvp_line(cutoff)),) if s]
+    cc_line = _highest_cc_line(cutoff)
+    if cc_line:
+        sources.append(_cc_report_source(cc_line))
+    sources += [_eal_scale_fact().source(), eal_fact.source()]
+    return Assessment(
+        claim_id=claim.id, verdict=verdict, measured_value=measured, stated_value=claim.stated.value,
+        unit="highest level reached vs reference", rule=f"highest on every decided scale ({reference})",
+        reason=reason, vintage=f"certificates up to {cutoff}; CMVP registry 2026-04-15; CC reports seen",
+        sources=sources, parameters={"cutoff_date": cutoff, "peers": list(peers), "highest_reference": reference})
+
+
+def independent_certificates(cutoff_date) -> pd.DataFrame:
+    """Huawei's certificates from independent labs and schemes up to the cut-off, one row per certificate.
+
+    Columns: scheme, id, product, level, date, lab_or_body, complete_registry, line.
+    CMVP rows come from the complete registry; CC rows from the reports seen (a subset).
+    """
+    cutoff = check_cutoff(cutoff_date)
+    cmvp = load_cmvp()
+    cmvp = cmvp[(cmvp["vendor"] == CLAIMANT) & (cmvp["first_validation_date"] <= cutoff)]
+    rows = [{"scheme": "NIST CMVP (FIPS 140)", "id": f"#{r.certificate_number}", "product": r.module_name,
+             "level": f"level {r.overall_level}", "date": r.first_validation_date, "lab_or_body": r.initial_lab,
+             "complete_registry": True, "line": r.line} for r in cmvp.itertuples()]
+    reports = load_cc_reports()
+    reports = reports[(reports["vendor"] == CLAIMANT) & (reports["document_date"] <= cutoff)]
+    rows += [{"scheme": f"Common Criteria ({r.scheme_country})", "id": r.report_id, "product": r.product,
+              "level": r.assurance_level_as_stated, "date": r.document_date, "lab_or_body": r.certification_body,
+              "complete_registry": False, "line": r.line} for r in reports.itertuples()]
+    columns = ["scheme", "id", "product", "level", "date", "lab_or_body", "complete_registry", "line"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["date", "id"]).reset_index(drop=True)
+
+
+def oversight_board_findings(cutoff_date) -> pd.DataFrame:
+    """The UK HCSEC Oversight Board reports in the incident timeline up to the cut-off (date, event, finding, line)."""
+    cutoff = check_cutoff(cutoff_date)
+    entry = _manifest.get("incident_timeline")
+    _, records = _read_records(entry.path, entry.key, ("date", "event", "what_was_claimed", "source_url"))
+    rows = [{"date": r["date"], "event": r["event"], "finding": r["what_was_claimed"], "url": r["source_url"],
+             "line": line} for line, r in records
+            if "HCSEC Oversight Board" in r["event"] and r["date"] <= cutoff]
+    return pd.DataFrame(rows, columns=["date", "event", "finding", "url", "line"])
+
+
+def assess_independent(claim, cutoff_date, min_certificates=1) -> Assessment:
+    """Verdict on "independently validated".
+
+    Rule: Huawei certificates from independent labs/schemes up to the cut-off
+    ≥ ``min_certificates`` → supported with caveats (a certificate covers one
+    product version or crypto module against its own security target, not the
+    company's products at large; an oversight report giving "limited assurance"
+    is added as a caveat).  Fewer → not checkable, because the CC archive
+    (certificates up to 2018) is missing, so a shortfall cannot be shown.
+    """
+    cutoff = check_cutoff(cutoff_date)
+    certs = independent_certificates(cutoff)
+    n_cmvp, n_cc = int(certs["complete_registry"].sum()), int((~certs["complete_registry"]).sum())
+    count = n_cmvp + n_cc
+    labs = sorted(certs["lab_or_body"].unique())
+    sources = [_cmvp_source()]
+    cc_lines = sorted(certs.loc[~certs["complete_registry"], "line"])
+    if cc_lines:  # the earliest and the latest CC report seen, each citing its own page
+        sources += [_cc_report_source(int(line)) for line in sorted({cc_lines[0], cc_lines[-1]})]
+    params = {"cutoff_date": cutoff, "min_certificates": min_certificates}
+    measured_text = (f"{count} certificates by {cutoff}: {n_cmvp} NIST CMVP (complete registry) + "
+                     f"{n_cc} Common Criteria reports seen (a subset)")
+    if count < min_certificates:
+        return Assessment(
+            claim_id=claim.id, verdict=Verdict.NOT_CHECKABLE, measured_value=count, stated_value=claim.stated.value,
+            unit="certificates", rule=f"certificates ≥ {min_certificates}",
+            reason=(f"{measured_text}, fewer than {min_certificates}. The Common Criteria list of archived "
+                    f"certificates (all certificates up to 2018) is not in the data, so a shortfall cannot be "
+                    f"shown: the missing source is the CC portal's archived-products list."),
+            vintage=f"certificates up to {cutoff}", sources=sources, parameters=params)
+    caveats = ["each certificate covers one product version or cryptographic module against its own security "
+               "target or policy, not Huawei's products in general, and says nothing about intent or backdoors"]
+    board = oversight_board_findings(cutoff)
+    limited = board[board["finding"].str.contains("limited assurance", case=False)]
+    if len(limited):
+        first = limited.iloc[0]
+        caveats.append(f"the UK HCSEC Oversight Board, which reviews Huawei equipment for the UK, gave "
+                       f"'only limited assurance' in its {first['date'][:4]} report")
+        sources.append(Source(label=first["event"], url=first["url"],
+                              ref=_manifest.get("incident_timeline").source(int(first["line"])).ref))
+    reason = (f"{measured_text}, tested or certified under {len(labs)} lab or certification-body names "
+              f"({'; '.join(labs)}): independent validation exists, rule {count} ≥ {min_certificates}. "
+              f"Caveat: " + "; ".join(caveats) + ".")
+    return Assessment(
+        claim_id=claim.id, verdict=Verdict.SUPPORTED_WITH_CAVEATS, measured_value=count,
+        stated_value=claim.stated.value, unit="certificates", rule=f"{count} ≥ {min_certificates}",
+        reason=reason, vintage=f"certificates up to {cutoff}; CMVP registry 2026-04-15; CC reports seen",
+        sources=sources, parameters=params)
+
+
+def cyber_essentials_facts() -> pd.DataFrame:
+    """The cited Cyber Essentials rows: what the scheme is, its tiers, and the 2018 Huawei certificate search."""
+    table = facts.load_facts("facts_certifications")
+    keep = table[table["entity"].str.startswith("Cyber Essentials") | (table["metric"] ==
+                                                                         "cyber_essentials_plus_certificate_2018")]
+    return keep[["entity", "metric", "period", "value", "unit", "source_title", "line"]].reset_index(drop=True)
+
+
+def assess_cyber_essentials(claim) -> Assessment:
+    """Verdict on "Cyber Essentials Plus ... in 2018".
+
+    Rule: if the cited certificate row gives a year, compare it with the stated
+    year; if it is NOT FOUND, the claim is not checkable and the reason names the
+    missing register entry.  The reason also says what the scheme certifies.
+    """
+    cert = facts.lookup("facts_certifications", entity="Huawei", metric="cyber_essentials_plus_certificate_2018")
+    levels = facts.lookup("facts_certifications", entity="Cyber Essentials (UK)",
+                          metric="number_of_certification_levels")
+    scope = facts.lookup("facts_certifications", entity="Cyber Essentials Plus (UK)",
+                         metric="object_of_certification")
+    validity = facts.lookup("facts_certifications", entity="Cyber Essentials (UK)", metric="certificate_validity")
+    context = (f"Cyber Essentials has {levels.value} {levels.unit} (CE and CE+), so CE+ is the top of "
+               f"{levels.value}; it certifies {scope.value}, not a product, "
+               f"and a certificate lasts {validity.value} {validity.unit}.")
+    searched = Source(label=cert.source_title or f"search for a Huawei certificate: {cert.value}", url=cert.source_url,
+                      ref=cert.ref)
+    sources = [levels.source(), scope.source(), validity.source(), searched]
+    if not re.fullmatch(r"\d{4}(-\d\d)?(-\d\d)?", cert.value):
+        return Assessment(
+            claim_id=claim.id, verdict=Verdict.NOT_CHECKABLE, measured_value=None, stated_value=claim.stated.value,
+            unit="date", rule="not checkable",
+            reason=(f"No 2018 Huawei Cyber Essentials Plus certificate was found in the sources searched "
+                    f"(the cited row says {cert.value}). Missing: a certificate register entry (the "
+                    f"IASME / accreditation-body list of certified organisations, with 2018 entries). "
+                    + context),
+            vintage="searched 2026-11", sources=sources, parameters={})
+    holds = cert.value[:4] == str(claim.stated.value)[:4]
+    return Assessment(
+        claim_id=claim.id, verdict=Verdict.SUPPORTED if holds else Verdict.NOT_SUPPORTED,
+        measured_value=cert.value, stated_value=claim.stated.value, unit="date",
+        rule=f"{cert.value[:4]} = {claim.stated.value}", reason=f"The certificate is dated {cert.value}. " + context,
+        vintage="searched 2026-11", sources=sources, parameters={})
+
+
+#: Evaluators this module provides, by ledger ``method`` name (collected in :data:`analysis.audit.METHODS`).
+METHODS = {
+    "certification_highest": lambda claim, p: assess_highest(claim, p["cutoff_date"], p["peers"],
+                                                             p["highest_reference"]),
+    "certification_independent": lambda claim, p: assess_independent(claim, p["cutoff_date"],
+                                                                      p["min_certificates"]),
+    "cyber_essentials_certificate": lambda claim, p: assess_cyber_essentials(claim),
+}
