@@ -23,8 +23,8 @@ The WHO Global Health Observatory snapshots (as of 7 Nov 2015, 31 Jan 2016, 17
 Mar 2016) are a second processed table, the comparison point for final totals.
 
 >>> s = load_series()
->>> s[s["series"] == "cdc"]["cases"].max()
-14124.0
+>>> int(s[s["series"] == "cdc"]["cases"].max())
+14124
 """
 import re
 from functools import lru_cache
@@ -119,9 +119,9 @@ def clean_cumulative(values) -> pd.Series:
 
     Rules 2 and 3 of the module docstring (duplicates are handled before):
 
-    >>> clean_cumulative(pd.Series([0, 6, 0, 1, 5, 3, 9])).tolist()
-    ['', 'isolated spike', '', '', 'superseded', '', '']
-    >>> clean_cumulative(pd.Series([10, 12, 11, 13])).tolist()
+    >>> clean_cumulative(pd.Series([0, 6, 0, 1, 5, 6, 3, 4, 9])).tolist()
+    ['', 'isolated spike', '', '', 'superseded', 'superseded', '', '', '']
+    >>> clean_cumulative(pd.Series([10, 11, 9, 12])).tolist()
     ['', '', 'isolated dip', '']
     >>> clean_cumulative(pd.Series([10, 13, 12, 14])).tolist()  # the first of the pair out of line
     ['', 'isolated spike', '', '']

@@ -305,9 +305,10 @@ def part_status(rows) -> str:
     - ``undocumented``: no cited row.
     """
     rows = rows[rows["ref"] != ""]
-    credit = rows[rows["credits_entity"]]
-    others = rows[~rows["credits_entity"] & ~rows["self_reported"]]
-    if (~credit["self_reported"]).any():
+    credits, own = rows["credits_entity"].astype(bool), rows["self_reported"].astype(bool)
+    credit = rows[credits]
+    others = rows[~credits & ~own]
+    if (credits & ~own).any():
         return "independent"
     if len(credit):
         return "contested" if len(others) else "self-reported only"
