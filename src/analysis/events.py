@@ -102,9 +102,8 @@ def assess_quake_date(claim) -> Assessment:
     """"The March 2011 earthquake": the NPA's date of the earthquake, and the NOAA year as a check."""
     assessment = assess_month(claim, "c", "earthquake_datetime")
     noaa = noaa_japan_deaths(int(fact_month(fact("c", "earthquake_datetime"))[:4]))
-    assessment.reason += (f" The NOAA/NGDC file's largest Japanese toll of the period is in the same year "
-                          f"({int(noaa['year'])}: {noaa['deaths']:,.0f} deaths); the file is annual, "
-                          f"so it confirms the year only.")
+    assessment.reason += (f" The NOAA/NGDC file records {noaa['deaths']:,.0f} earthquake deaths in Japan in "
+                          f"{int(noaa['year'])}; it is annual, so it confirms the year only.")
     assessment.sources.append(_manifest.get(NOAA_KEY).source(int(noaa["line"]), label=NOAA_LABEL))
     return assessment
 
