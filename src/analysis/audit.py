@@ -19,7 +19,7 @@ import json
 
 import pandas as pd
 
-from analysis import certifications, footprint, legal, ownership, rd
+from analysis import certifications, events, footprint, legal, ownership, rd
 from analysis.verdicts import Assessment
 
 #: The MIME type under which a notebook publishes its assessments (the runner reads it back).
@@ -33,6 +33,7 @@ METHODS = {
     **legal.METHODS,
     **footprint.METHODS,
     **certifications.METHODS,
+    **events.METHODS,
 }
 
 

@@ -8,12 +8,14 @@ records which raw files (and SHA-256) each output came from.
 >>> sorted(OUTPUTS)
 ['fx_annual.csv', 'rd_scoreboard.csv', 'world_population.csv']
 ['cc_active_peers.csv', 'cmvp_certificates.csv', 'fx_annual.csv', 'rd_scoreboard.csv', 'registry_levels_by_year.csv']
+>>> sorted(OUTPUTS)[:3]
+['earthquake_deaths_japan.csv', 'ebola_sierra_leone.csv', 'ebola_sierra_leone_who_gho.csv']
 """
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import atomic, certifications, fetch, paths, population, rd, tables
+from analysis import atomic, certifications, ebola, events, fetch, paths, population, rd, tables
 from analysis import manifest as _manifest
 from analysis.errors import DatasetError
 
@@ -26,6 +28,9 @@ OUTPUTS = {
     "cc_active_peers.csv": (certifications.build_cc_active_peers, ["cc_portal_active_2025_12"]),
     "registry_levels_by_year.csv": (certifications.build_registry_levels,
                                     ["nist_cmvp_2026_04_15", "cc_portal_active_2025_12"]),
+    ebola.SERIES_FILE: (ebola.build_series, [key for key, _ in ebola.SERIES.values()]),
+    ebola.GHO_FILE: (ebola.build_gho, list(ebola.GHO_KEYS)),
+    events.NOAA_FILE: (events.build_noaa_japan, [events.NOAA_KEY]),
 }
 PROVENANCE_FILE = "provenance.csv"
 

@@ -208,3 +208,82 @@ def levels_against_maximum_chart(labels, values, maximum, title, xlabel, highlig
     extra = (" " + "; ".join(described) + ".") if described else ""
     return Chart(fig, f"Bar chart, {title}, against the scale maximum {level_format.format(maximum)} "
                       f"(dashed line): {listed}.{extra}")
+def _dates(values):
+    import pandas as pd
+
+    return pd.to_datetime(pd.Series(list(values)).astype(str), format="mixed")
+
+
+def dated_values_chart(dates, values, threshold, unit, title, highlight_index=None, reference=None):
+    """Values by date (points joined by a line) against the claim's threshold (dashed line).
+
+    ``highlight_index`` marks the value the verdict uses; ``reference`` is an optional
+    ``(value, label)`` drawn as a dotted line (a figure measured differently).
+    """
+    when = _dates(dates)
+    values = list(values)
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    ax.plot(when, values, marker="o", color=LINE, label="measured")
+    if highlight_index is not None:
+        ax.plot([when[highlight_index]], [values[highlight_index]], marker="o", markersize=10, linestyle="",
+                color=HIGHLIGHT, label=f"used for the verdict ({dates[highlight_index]})")
+    ax.axhline(threshold, color="black", linestyle="--", linewidth=1, label=f"stated: {threshold:,g}")
+    if reference is not None:
+        ax.axhline(reference[0], color=OTHER, linestyle=":", linewidth=1.5, label=reference[1])
+    ax.set_ylabel(unit)
+    ax.set_title(title)
+    ax.legend(loc="best", frameon=False, fontsize=8)
+    fig.tight_layout()
+    listed = "; ".join(f"{d}: {v:,.0f}" for d, v in zip(dates, values))
+    extra = f"; dotted line: {reference[1]} at {reference[0]:,.0f}" if reference is not None else ""
+    return Chart(fig, f"Line chart, {title}, in {unit}, against the stated {threshold:,g} (dashed line){extra}. "
+                      f"Values: {listed}.")
+
+
+def cumulative_curve_chart(table, dropped, markers, span, title):
+    """Cumulative cases and deaths over time, values dropped by cleaning as crosses, vertical
+    lines at dated ``markers`` (``(date, label, used)``; the used ones solid, in colour), and the
+    stated period ``span = (first, last)`` shaded.
+
+    ``table`` has date, cases, deaths (cleaned; NaN where dropped); ``dropped`` has date, value.
+    """
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    ax.axvspan(_dates([span[0]])[0], _dates([span[1]])[0], color=LINE, alpha=0.08, label="stated period")
+    for column, colour in (("cases", LINE), ("deaths", "#009E73")):
+        part = table.dropna(subset=[column])
+        ax.plot(_dates(part["date"]), part[column], color=colour, label=f"cumulative {column}")
+    if len(dropped):
+        ax.plot(_dates(dropped["date"]), dropped["value"], "x", color="black", label="dropped by cleaning")
+    top = max(table["cases"].max(), dropped["value"].max() if len(dropped) else 0)
+    for i, (date, label, used) in enumerate(markers):
+        ax.axvline(_dates([date])[0], color=HIGHLIGHT if used else OTHER, linestyle="-" if used else ":",
+                   linewidth=1.5 if used else 1)
+        ax.text(_dates([date])[0], top * (0.97 - 0.08 * i), f" {label}", fontsize=8,
+                color=HIGHLIGHT if used else "#555555")
+    ax.set_ylabel("people (cumulative)")
+    ax.set_title(title)
+    ax.legend(loc="center right", frameon=False, fontsize=8)
+    fig.tight_layout()
+    last = table.dropna(subset=["cases"]).iloc[-1]
+    marks = "; ".join(f"{label} ({'used' if used else 'alternative'})" for _, label, used in markers)
+    return Chart(fig, f"Line chart, {title}: cumulative cases rise to {last['cases']:,.0f} and deaths to "
+                      f"{last['deaths']:,.0f} by {last['date']}; {len(dropped)} values dropped by cleaning "
+                      f"are crosses; vertical lines mark {marks}; the stated {span[0]}–{span[1]} is shaded.")
+
+
+def timeline_chart(events, span, title):
+    """Dated events as horizontal bars (``(label, first, last)``), the stated period shaded."""
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(events) + 1.4))
+    ax.axvspan(_dates([span[0]])[0], _dates([span[1]])[0], color=LINE, alpha=0.12, label="stated period")
+    labels = [e[0] for e in events][::-1]
+    for y, (label, first, last) in enumerate(events[::-1]):
+        start, end = _dates([first])[0], _dates([last])[0]
+        ax.plot([start, end], [y, y], color=HIGHLIGHT, linewidth=6, solid_capstyle="butt")
+        ax.plot([start], [y], "o", color=HIGHLIGHT)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_title(title)
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    listed = "; ".join(f"{e[0]}: {e[1]}" + (f" to {e[2]}" if e[2] != e[1] else "") for e in events)
+    return Chart(fig, f"Timeline, {title}, with the stated {span[0]} to {span[1]} shaded: {listed}.")
