@@ -6,13 +6,13 @@ rebuild from the same raw bytes reproduces them byte for byte; ``provenance.csv`
 records which raw files (and SHA-256) each output came from.
 
 >>> sorted(OUTPUTS)
-['fx_annual.csv', 'rd_scoreboard.csv']
+['cve_counts.csv', 'cve_coverage.csv', 'fx_annual.csv', 'rd_scoreboard.csv']
 """
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import atomic, fetch, paths, rd
+from analysis import atomic, fetch, nvd, paths, rd
 from analysis import manifest as _manifest
 from analysis.errors import DatasetError
 
@@ -20,6 +20,8 @@ from analysis.errors import DatasetError
 OUTPUTS = {
     "rd_scoreboard.csv": (rd.build_scoreboard, [f"scoreboard_{e}" for e in rd.EDITIONS]),
     "fx_annual.csv": (rd.build_fx, ["fx_annual_fred", "facts_rd_spending"]),
+    nvd.COUNTS_FILE: (nvd.build_cve_counts, [nvd.feed_key(y) for y in nvd.FEED_YEARS]),
+    nvd.COVERAGE_FILE: (nvd.build_cve_coverage, [nvd.feed_key(y) for y in nvd.FEED_YEARS]),
 }
 PROVENANCE_FILE = "provenance.csv"
 
