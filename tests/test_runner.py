@@ -19,7 +19,8 @@ def ledger():
 
 
 def test_plan_coerces_cli_strings(ledger):
-    [(spec, params)] = plan_run(ledger, overrides={"edition": "2020", "fx_source": "fred_datahub"})
+    plan = plan_run(ledger, overrides={"edition": "2020", "fx_source": "fred_datahub"})
+    spec, params = plan[0]  # notebooks run in numbered order; the first is the R&D notebook
     assert spec.name == "01_rd_spending"
     assert params == {"edition": 2020, "top_n": 5, "entity": "Huawei", "fx_source": "fred_datahub",
                       "fx_year": 2019}

@@ -19,7 +19,7 @@ import json
 
 import pandas as pd
 
-from analysis import rd
+from analysis import rd, security
 from analysis.verdicts import Assessment
 
 #: The MIME type under which a notebook publishes its assessments (the runner reads it back).
@@ -29,6 +29,7 @@ MIME_TYPE = "application/vnd.claim-audit.assessments+json"
 #: An evaluator takes ``(claim, parameters)`` and returns an Assessment.
 METHODS = {
     **rd.METHODS,
+    **security.METHODS,
 }
 
 
