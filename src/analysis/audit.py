@@ -19,7 +19,7 @@ import json
 
 import pandas as pd
 
-from analysis import certifications, events, footprint, legal, ownership, rd
+from analysis import certifications, events, footprint, legal, ownership, rd, security
 from analysis.verdicts import Assessment
 
 #: The MIME type under which a notebook publishes its assessments (the runner reads it back).
@@ -34,6 +34,7 @@ METHODS = {
     **footprint.METHODS,
     **certifications.METHODS,
     **events.METHODS,
+    **security.METHODS,
 }
 
 

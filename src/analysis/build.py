@@ -10,12 +10,13 @@ records which raw files (and SHA-256) each output came from.
 ['cc_active_peers.csv', 'cmvp_certificates.csv', 'fx_annual.csv', 'rd_scoreboard.csv', 'registry_levels_by_year.csv']
 >>> sorted(OUTPUTS)[:3]
 ['earthquake_deaths_japan.csv', 'ebola_sierra_leone.csv', 'ebola_sierra_leone_who_gho.csv']
+['cve_counts.csv', 'cve_coverage.csv', 'fx_annual.csv', 'rd_scoreboard.csv']
 """
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import atomic, certifications, ebola, events, fetch, paths, population, rd, tables
+from analysis import atomic, certifications, ebola, events, fetch, nvd, paths, population, rd, tables
 from analysis import manifest as _manifest
 from analysis.errors import DatasetError
 
@@ -31,6 +32,8 @@ OUTPUTS = {
     ebola.SERIES_FILE: (ebola.build_series, [key for key, _ in ebola.SERIES.values()]),
     ebola.GHO_FILE: (ebola.build_gho, list(ebola.GHO_KEYS)),
     events.NOAA_FILE: (events.build_noaa_japan, [events.NOAA_KEY]),
+    nvd.COUNTS_FILE: (nvd.build_cve_counts, [nvd.feed_key(y) for y in nvd.FEED_YEARS]),
+    nvd.COVERAGE_FILE: (nvd.build_cve_coverage, [nvd.feed_key(y) for y in nvd.FEED_YEARS]),
 }
 PROVENANCE_FILE = "provenance.csv"
 

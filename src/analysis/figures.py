@@ -287,3 +287,83 @@ def timeline_chart(events, span, title):
     fig.tight_layout()
     listed = "; ".join(f"{e[0]}: {e[1]}" + (f" to {e[2]}" if e[2] != e[1] else "") for e in events)
     return Chart(fig, f"Timeline, {title}, with the stated {span[0]} to {span[1]} shaded: {listed}.")
+#: The Okabe–Ito palette without black, in a fixed order for categorical series.
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000", "#999999")
+
+
+def dated_events_chart(dates, categories, labels, category_order, title, mark=None):
+    """Scatter of dated events: time on x, one row per category (coloured), each point numbered.
+
+    ``labels`` are short marks drawn beside each point (e.g. the row number of a table below),
+    alternately above and below so neighbours stay legible; ``mark`` = (date, label) draws a
+    dashed vertical line (e.g. the date of the article).
+    """
+    fig, ax = plt.subplots(figsize=(9, 0.6 * len(category_order) + 1.6))
+    rows = {c: i for i, c in enumerate(category_order)}
+    for i, category in enumerate(category_order):
+        picked = [(d, lab) for d, c, lab in zip(dates, categories, labels) if c == category]
+        if picked:
+            ax.scatter([d for d, _ in picked], [i] * len(picked), s=60, color=OKABE_ITO[i], label=category,
+                       zorder=3)
+            for k, (d, lab) in enumerate(picked):
+                ax.annotate(str(lab), (d, i), textcoords="offset points", xytext=(0, 8 if k % 2 == 0 else -14),
+                            ha="center", fontsize=8)
+    if mark is not None:
+        ax.axvline(mark[0], color="black", linestyle="--", linewidth=1)
+        ax.text(mark[0], len(category_order) - 0.4, f" {mark[1]}", fontsize=8, va="top")
+    ax.set_yticks(range(len(category_order)), list(category_order))
+    ax.set_ylim(-0.6, len(category_order) - 0.3)
+    ax.grid(axis="x", color="#dddddd", zorder=0)
+    ax.set_title(title)
+    fig.tight_layout()
+    counts = "; ".join(f"{c}: {sum(1 for x in categories if x == c)}" for c in category_order)
+    first, last = min(dates), max(dates)
+    return Chart(fig, f"Timeline scatter of {len(dates)} events from {first:%B %Y} to {last:%B %Y}, one row per "
+                      f"category ({counts}); points are numbered as in the table of sources"
+                      + (f"; a dashed line marks {mark[1]} ({mark[0]:%d %B %Y})." if mark is not None else "."))
+
+
+def small_multiples_chart(table, title, ylabel, highlight=None, shade=None):
+    """One small line panel per column of ``table`` (index: years), each on its own y scale;
+    ``highlight`` (a column) in vermillion; ``shade`` = (first, last, label) marks a span of years."""
+    columns = list(table.columns)
+    ncols = 3
+    nrows = -(-len(columns) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(9, 2.1 * nrows + 0.6), sharex=True, squeeze=False)
+    for ax, column in zip(axes.flat, columns):
+        ax.plot(table.index, table[column], color=HIGHLIGHT if column == highlight else LINE, marker=".")
+        if shade:
+            ax.axvspan(shade[0] - 0.5, shade[1] + 0.5, color=OTHER, alpha=0.25, linewidth=0)
+        ax.set_title(column, fontsize=10)
+        ax.set_ylim(bottom=0)
+    for ax in list(axes.flat)[len(columns):]:
+        ax.set_visible(False)
+    fig.supylabel(ylabel, fontsize=9)
+    fig.suptitle(title + (f"\n(shaded: {shade[2]})" if shade else ""), fontsize=11)
+    fig.tight_layout()
+    peaks = "; ".join(f"{c}: peak {int(table[c].max()):,} in {int(table[c].idxmax())}, total {int(table[c].sum()):,}"
+                      for c in columns)
+    return Chart(fig, f"Small-multiple line charts, {title}, one panel "
+                      f"per series with its own scale: {peaks}.")
+
+
+def stacked_share_chart(table, title, xlabel):
+    """Horizontal 100% stacked bars: one bar per row of ``table``, segments = its columns (shares of the row total)."""
+    totals = table.sum(axis=1)
+    shares = table.div(totals.where(totals > 0, 1), axis=0) * 100
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 1.6))
+    left = [0.0] * len(table)
+    labels = [f"{name} (n={int(n):,})" for name, n in zip(table.index, totals)]
+    colours = ("#D55E00", "#E69F00", "#56B4E9", "#009E73", "#999999")
+    for i, column in enumerate(table.columns):
+        ax.barh(labels[::-1], shares[column][::-1], left=left[::-1], color=colours[i % len(colours)], label=column)
+        left = [a + b for a, b in zip(left, shares[column])]
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(xlabel)
+    ax.legend(ncol=len(table.columns), loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.4 / len(table)),
+              frameon=False, fontsize=9)
+    ax.set_title(title)
+    fig.tight_layout()
+    parts = "; ".join(f"{name}: " + ", ".join(f"{c} {shares.loc[name, c]:.0f}%" for c in table.columns)
+                      for name in table.index)
+    return Chart(fig, f"100% stacked bar chart, {title}: {parts}.")

@@ -1,0 +1,331 @@
+"""CVE counts per vendor from the NIST NVD JSON 1.1 yearly feeds.
+
+The feeds (manifest keys ``nvd_cve_2002`` … ``nvd_cve_2019`` and
+``nvd_cve_2021``) are grouped by CVE *ID* year; the counts here are by
+*published* year (``publishedDate``), so one published year draws on several
+feeds.  Rules, each in one function:
+
+- **vendor** (:func:`cpe_vendors`): field 4 of every ``cpe23Uri`` in the CVE's
+  ``configurations`` (children included), for parts ``a``, ``o`` and ``h``;
+  a CVE counts once per vendor of :data:`VENDORS` however many of that vendor's
+  CPE strings it names;
+- **rejected** (:func:`is_rejected`): a description starting ``** REJECT **``;
+  rejected CVEs are counted in the coverage table and excluded everywhere else;
+- **severity** (:func:`severity_of`): CVSS v3 ``baseSeverity`` where NVD gives
+  one, else the CVSS v2 ``severity``, else ``UNSCORED``.
+
+Coverage by published year (:func:`published_year_coverage`): a year is
+"complete" if its own feed is a snapshot taken two or more years later,
+"near-complete" if taken the next year, "partial" if taken within the year,
+"missing" if there is no feed of that ID year (2020): then only CVEs with
+older IDs that were published that year are counted.
+
+CVE counts measure vulnerabilities *disclosed* and recorded by NVD, not
+breaches; they scale with a vendor's product range and disclosure practice.
+
+>>> severity_of({"baseMetricV3": {"cvssV3": {"baseSeverity": "HIGH"}}, "baseMetricV2": {"severity": "MEDIUM"}})
+'HIGH'
+"""
+import gzip
+import json
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import manifest as _manifest
+from analysis import paths
+from analysis.errors import DataSchemaError, DatasetError
+
+#: CVE ID years with a feed in the manifest (no 2020 feed could be pinned; see PROVENANCE.md).
+FEED_YEARS = (*range(2002, 2020), 2021)
+#: Vendor (display name) → the CPE vendor strings that mean it.  Strings checked against the
+#: feeds: ``huaweidevice`` and ``huawei_firmware`` are one-off spellings of Huawei; ``zteusa``
+#: is ZTE's US subsidiary.  Left out on purpose: ``sony_ericsson`` and ``ericssonlg`` (joint
+#: ventures, not Ericsson), ``alcatelmobile`` (a licensed phone brand, not Alcatel-Lucent).
+VENDORS = {
+    "Huawei": ("huawei", "huaweidevice", "huawei_firmware"),
+    "Cisco": ("cisco",),
+    "Juniper": ("juniper",),
+    "Nokia": ("nokia",),
+    "Alcatel-Lucent": ("alcatel-lucent", "alcatel"),
+    "Ericsson": ("ericsson",),
+    "ZTE": ("zte", "zteusa"),
+    "Samsung": ("samsung",),
+    "Apple": ("apple",),
+}
+#: Severity levels, highest first; ``UNSCORED`` marks a CVE with neither CVSS v3 nor v2 metrics.
+SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
+UNSCORED = "UNSCORED"
+COUNTS_FILE = "cve_counts.csv"
+COVERAGE_FILE = "cve_coverage.csv"
+_PARTS = ("a", "o", "h")
+
+
+def feed_key(year) -> str:
+    """The manifest key of a feed year.
+
+    >>> feed_key(2019)
+    'nvd_cve_2019'
+    """
+    return f"nvd_cve_{year}"
+
+
+@dataclass(frozen=True)
+class CveRecord:
+    """What the counts need from one CVE item."""
+
+    cve_id: str
+    published: str  # YYYY-MM-DD
+    rejected: bool
+    severity: str
+    cpe_vendors: frozenset
+
+
+def cpe_vendors(configurations) -> frozenset:
+    """The vendor field of every a/o/h ``cpe23Uri`` in a CVE's configurations (children included).
+
+    >>> node = {"cpe_match": [{"cpe23Uri": "cpe:2.3:o:huawei:vrp:-:*:*:*:*:*:*:*"}],
+    ...         "children": [{"cpe_match": [{"cpe23Uri": "cpe:2.3:h:cisco:asr:-:*:*:*:*:*:*:*"}]}]}
+    >>> sorted(cpe_vendors({"nodes": [node]}))
+    ['cisco', 'huawei']
+    """
+    found = set()
+    stack = list(configurations.get("nodes", []))
+    while stack:
+        node = stack.pop()
+        for match in node.get("cpe_match", []):
+            fields = match["cpe23Uri"].split(":")
+            if len(fields) > 3 and fields[2] in _PARTS:
+                found.add(fields[3])
+        stack.extend(node.get("children", []))
+    return frozenset(found)
+
+
+def severity_of(impact) -> str:
+    """CVSS v3 ``baseSeverity`` if present, else CVSS v2 ``severity``, else ``UNSCORED``.
+
+    >>> severity_of({"baseMetricV2": {"severity": "LOW"}}), severity_of({})
+    ('LOW', 'UNSCORED')
+    """
+    v3 = impact.get("baseMetricV3", {}).get("cvssV3", {}).get("baseSeverity")
+    v2 = impact.get("baseMetricV2", {}).get("severity")
+    return v3 or v2 or UNSCORED
+
+
+def is_rejected(cve) -> bool:
+    """Whether NVD marks the CVE rejected (its first description starts ``** REJECT **``).
+
+    >>> is_rejected({"description": {"description_data": [{"value": "** REJECT **  DO NOT USE"}]}})
+    True
+    """
+    texts = cve.get("description", {}).get("description_data", [])
+    return bool(texts) and texts[0].get("value", "").startswith("** REJECT **")
+
+
+def read_feed_json(path) -> dict:
+    """The JSON document of one feed file (``.json.gz`` or a ``.zip`` holding one ``.json``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DatasetError(f"{path} is missing: run `python -m analysis fetch` for the nvd_cve_* keys")
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if n.endswith(".json")]
+            if len(names) != 1:
+                raise DataSchemaError(f"{path}: expected one .json member, found {names or 'none'}")
+            with archive.open(names[0]) as fh:
+                return json.load(fh)
+    with gzip.open(path, "rb") as fh:
+        return json.load(fh)
+
+
+def parse_feed(path) -> tuple:
+    """(feed timestamp, records): every CVE item of one feed file as a :class:`CveRecord`.
+
+    A missing field is a :class:`~analysis.errors.DataSchemaError` naming the file, the
+    CVE and the field.
+    """
+    document = read_feed_json(path)
+    if "CVE_Items" not in document:
+        raise DataSchemaError(f"{path}: no 'CVE_Items' field; is this an NVD JSON 1.1 feed?")
+    records = []
+    for number, item in enumerate(document["CVE_Items"]):
+        try:
+            cve = item["cve"]
+            cve_id = cve["CVE_data_meta"]["ID"]
+        except KeyError as exc:
+            raise DataSchemaError(f"{path}: CVE item {number} has no field {exc}") from None
+        for field in ("publishedDate", "configurations", "impact"):
+            if field not in item:
+                raise DataSchemaError(f"{path}: {cve_id} has no field {field!r}")
+        records.append(CveRecord(cve_id=cve_id, published=item["publishedDate"][:10],
+                                 rejected=is_rejected(cve), severity=severity_of(item["impact"]),
+                                 cpe_vendors=cpe_vendors(item["configurations"])))
+    return document.get("CVE_data_timestamp", ""), records
+
+
+def vendors_of(record, vendors=None) -> list:
+    """The :data:`VENDORS` names whose CPE strings the record names (each once), sorted."""
+    vendors = VENDORS if vendors is None else vendors
+    return sorted(name for name, strings in vendors.items() if record.cpe_vendors.intersection(strings))
+
+
+@dataclass(frozen=True)
+class FeedSummary:
+    """Counts from one feed: enough for both processed tables, so each feed is parsed once."""
+
+    year: int
+    file: str
+    timestamp: str
+    total: int
+    rejected: int
+    published_first: str
+    published_last: str
+    vendor_counts: tuple  # ((vendor, published year, severity, cves), ...)
+    published_counts: tuple  # ((published year, cves not rejected), ...)
+
+
+def summarise_feed(year, raw_dir=None) -> FeedSummary:
+    """Parse the feed of CVE ID ``year`` and count it (rejected CVEs left out of the counts)."""
+    raw_dir = Path(raw_dir or paths.RAW)
+    entry = _manifest.get(feed_key(year))
+    return _summarise(raw_dir / entry.file, entry.file, year)
+
+
+def _summarise(path, file, year):
+    stat = path.stat() if path.is_file() else None
+    return _summarise_cached(str(path), file, year, stat and (stat.st_size, stat.st_mtime_ns))
+
+
+@lru_cache(maxsize=32)
+def _summarise_cached(path, file, year, _stamp) -> FeedSummary:
+    timestamp, records = parse_feed(path)
+    kept = [r for r in records if not r.rejected]
+    by_vendor = Counter((v, int(r.published[:4]), r.severity) for r in kept for v in vendors_of(r))
+    published = Counter(int(r.published[:4]) for r in kept)
+    dates = sorted(r.published for r in kept)
+    return FeedSummary(year=year, file=file, timestamp=timestamp, total=len(records),
+                       rejected=len(records) - len(kept), published_first=dates[0] if dates else "",
+                       published_last=dates[-1] if dates else "",
+                       vendor_counts=tuple(sorted((*k, n) for k, n in by_vendor.items())),
+                       published_counts=tuple(sorted(published.items())))
+
+
+def build_cve_counts(raw_dir=None) -> pd.DataFrame:
+    """The processed ``cve_counts.csv``: CVEs (not rejected) per vendor, published year and severity.
+
+    Columns: vendor, year, severity, cves.  Only non-zero cells are stored; feeds are
+    read one at a time.
+    """
+    counts = Counter()
+    for year in FEED_YEARS:
+        for vendor, published, severity, n in summarise_feed(year, raw_dir).vendor_counts:
+            counts[(vendor, published, severity)] += n
+    table = pd.DataFrame([(*k, n) for k, n in counts.items()], columns=["vendor", "year", "severity", "cves"])
+    order = {s: i for i, s in enumerate((*SEVERITIES, UNSCORED))}
+    table["_order"] = table["severity"].map(order)
+    return table.sort_values(["vendor", "year", "_order"]).drop(columns="_order").reset_index(drop=True)
+
+
+def build_cve_coverage(raw_dir=None) -> pd.DataFrame:
+    """The processed ``cve_coverage.csv``: one row per feed file.
+
+    Columns: feed_year (CVE ID year), file, feed_timestamp, cves_total, rejected,
+    published_first, published_last, published_same_year (CVEs not rejected whose
+    published year equals the feed's ID year).
+    """
+    rows = []
+    for year in FEED_YEARS:
+        s = summarise_feed(year, raw_dir)
+        same = dict(s.published_counts).get(year, 0)
+        rows.append({"feed_year": year, "file": s.file, "feed_timestamp": s.timestamp, "cves_total": s.total,
+                     "rejected": s.rejected, "published_first": s.published_first,
+                     "published_last": s.published_last, "published_same_year": same})
+    return pd.DataFrame(rows)
+
+
+@lru_cache(maxsize=None)
+def load_cve_counts() -> pd.DataFrame:
+    """The processed CVE counts (vendor, year, severity, cves) from ``data/processed``."""
+    return pd.read_csv(paths.PROCESSED / COUNTS_FILE)
+
+
+@lru_cache(maxsize=None)
+def load_cve_coverage() -> pd.DataFrame:
+    """The processed feed coverage table from ``data/processed``."""
+    return pd.read_csv(paths.PROCESSED / COVERAGE_FILE)
+
+
+def published_year_coverage(year, coverage=None) -> str:
+    """How completely the feeds cover CVEs *published* in ``year`` (rule in the module docstring).
+
+    >>> published_year_coverage(2018), published_year_coverage(2019), published_year_coverage(2020)
+    ('complete', 'near-complete', 'missing')
+    >>> published_year_coverage(2021)
+    'partial'
+    """
+    coverage = load_cve_coverage() if coverage is None else coverage
+    row = coverage[coverage["feed_year"] == year]
+    if year < min(FEED_YEARS):
+        return "complete"  # CVE-1999 … CVE-2001 IDs are all in the 2002 feed
+    if row.empty:
+        return "missing"
+    lag = int(str(row.iloc[0]["feed_timestamp"])[:4]) - year
+    return "complete" if lag >= 2 else "near-complete" if lag == 1 else "partial"
+
+
+def _check_vendors(vendors, counts):
+    unknown = [v for v in vendors if v not in set(counts["vendor"])]
+    if unknown:
+        raise ValueError(f"no CVE counts for vendor(s) {unknown}; known: {sorted(set(counts['vendor']))}")
+
+
+def cves_per_year(vendors, first_year, last_year, counts=None) -> pd.DataFrame:
+    """CVEs per published year (rows) and vendor (columns), all severities, zeros filled."""
+    counts = load_cve_counts() if counts is None else counts
+    _check_vendors(vendors, counts)
+    keep = counts[counts["vendor"].isin(vendors) & counts["year"].between(first_year, last_year)]
+    table = keep.pivot_table(index="year", columns="vendor", values="cves", aggfunc="sum", fill_value=0)
+    table = table.reindex(index=range(first_year, last_year + 1), columns=list(vendors), fill_value=0)
+    return table.astype(int)
+
+
+def severity_mix(vendors, first_year, last_year, counts=None) -> pd.DataFrame:
+    """CVEs per vendor (rows) and severity (columns, highest first) over the years, zeros filled."""
+    counts = load_cve_counts() if counts is None else counts
+    _check_vendors(vendors, counts)
+    keep = counts[counts["vendor"].isin(vendors) & counts["year"].between(first_year, last_year)]
+    table = keep.pivot_table(index="vendor", columns="severity", values="cves", aggfunc="sum", fill_value=0)
+    return table.reindex(index=list(vendors), columns=[*SEVERITIES, UNSCORED], fill_value=0).astype(int)
+
+
+def at_or_above(threshold) -> list:
+    """The severity levels at or above ``threshold``.
+
+    >>> at_or_above("HIGH")
+    ['CRITICAL', 'HIGH']
+    """
+    if threshold not in SEVERITIES:
+        raise ValueError(f"unknown severity {threshold!r}; choose one of {list(SEVERITIES)}")
+    return list(SEVERITIES[:SEVERITIES.index(threshold) + 1])
+
+
+def count_at_or_above(vendor, threshold, first_year, last_year, counts=None) -> int:
+    """CVEs of ``vendor`` published in the years whose severity is at or above ``threshold``."""
+    mix = severity_mix([vendor], first_year, last_year, counts)
+    return int(mix.loc[vendor, at_or_above(threshold)].sum())
+
+
+def coverage_table(first_year, last_year, coverage=None) -> pd.DataFrame:
+    """Coverage per published year in the range: status and the feed of that ID year (if any)."""
+    coverage = load_cve_coverage() if coverage is None else coverage
+    rows = []
+    for year in range(first_year, last_year + 1):
+        feed = coverage[coverage["feed_year"] == year]
+        rows.append({"published_year": year, "coverage": published_year_coverage(year, coverage),
+                     "feed_file": feed.iloc[0]["file"].rsplit("/", 1)[-1] if len(feed) else "",
+                     "feed_timestamp": feed.iloc[0]["feed_timestamp"] if len(feed) else ""})
+    return pd.DataFrame(rows)

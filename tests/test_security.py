@@ -1,0 +1,133 @@
+"""Security record: timeline categories, response rule, and the two absence-claim verdicts on the real data."""
+import pytest
+
+from analysis import audit, facts, security
+from analysis.errors import DataSchemaError
+from analysis.ledger import load_ledger
+from analysis.verdicts import Verdict
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    return load_ledger()
+
+
+@pytest.fixture(scope="module")
+def timeline():
+    return security.load_timeline()
+
+
+def test_every_type_in_the_file_maps_to_one_of_the_four_categories(timeline):
+    assert set(timeline["type"]) == set(security.CATEGORY_OF_TYPE)
+    assert set(timeline["category"]) == set(security.CATEGORIES)
+    assert timeline["category"].value_counts().to_dict() == {
+        "government review": 8, "vulnerability finding": 3, "policy action": 3, "breach allegation": 2}
+    hannigan = timeline[timeline["type"] == "expert statement"].iloc[0]
+    assert (hannigan["line"], hannigan["category"]) == (9, "government review")
+
+
+def test_timeline_dates_and_lines(timeline):
+    assert len(timeline) == 16
+    assert timeline["when"].min().strftime("%Y-%m-%d") == "2012-10-08"
+    hcsec = timeline[timeline["line"] == 3].iloc[0]  # month precision: plotted on the 1st
+    assert (hcsec["date"], hcsec["when"].strftime("%Y-%m-%d")) == ("2015-03", "2015-03-01")
+
+
+def test_unknown_type_or_bad_date_is_a_schema_error_naming_file_and_column(tmp_path):
+    text = security._manifest.get("incident_timeline").path.read_text(encoding="utf-8")
+    bad = tmp_path / "timeline.csv"
+    bad.write_text(text.replace(",breach allegation,", ",data leak,", 1), encoding="utf-8")
+    with pytest.raises(DataSchemaError, match=r"timeline.csv: column 'type' has 'data leak'"):
+        security.read_timeline(bad)
+    bad.write_text(text.replace("2018-01-26,day", "2018-13-26,day", 1), encoding="utf-8")
+    with pytest.raises(DataSchemaError, match=r"timeline.csv, line 6: column 'date' has '2018-13-26'"):
+        security.read_timeline(bad)
+
+
+def test_response_status_rule_on_the_real_rows(timeline):
+    status = dict(zip(timeline["line"], timeline["response_status"]))
+    assert status[6] == "denied"     # African Union: "completely unsubstantiated ... reject"
+    assert status[15] == "denied"    # WSJ Uganda/Zambia: "rejected the allegations"
+    assert status[12] == "denied"    # Vodafone: "report misleading"
+    assert status[3] == "no denial recorded"  # HCSEC 2015: "Huawei welcomed the report"
+    assert security.response_status("Huawei confirmed the intrusion") == "acknowledged"
+    assert security.response_status("Huawei denied it but confirmed a test") == "denied"
+
+
+def test_breach_allegations_by_year(timeline):
+    assert security.breach_allegations(1999, 2019, timeline)["line"].tolist() == [6, 15]
+    assert security.breach_allegations(2019, 2019, timeline)["line"].tolist() == [15]
+    assert security.breach_allegations(2020, 2021, timeline).empty
+    with pytest.raises(ValueError, match="first_year 2019 is after last_year 2018"):
+        security.breach_allegations(2019, 2018, timeline)
+    hacking = security.hacking_mentions(1999, 2019, timeline)
+    assert hacking["line"].tolist() == [10]  # Huawei's own lawsuit: "US hacked its servers"
+
+
+def test_sources_table_links_every_event(timeline):
+    table = security.timeline_sources(timeline)
+    assert len(table) == 16 and table["source_url"].str.startswith("http").all()
+
+
+def test_no_major_breach_defaults_to_not_checkable_and_names_the_allegations(ledger):
+    claim = ledger.claim("no-major-breach")
+    a = security.assess_no_major_breach(claim, "confirmed_breach", 1999, 2019, "HIGH")
+    assert (a.verdict, a.measured_value) == (Verdict.NOT_CHECKABLE, 0)
+    assert "African Union" in a.reason and "Uganda" in a.reason and "not evidence of absence" in a.reason
+    assert "US hacked its servers" in a.reason
+    refs = [s.ref for s in a.sources]
+    assert refs == ["data/raw/incidents/incident_timeline.csv#L6", "data/raw/incidents/incident_timeline.csv#L15",
+                    "data/raw/incidents/incident_timeline.csv#L10",
+                    facts.lookup("facts_incidents", metric="company_claim_no_serious_incident").ref]
+
+
+def test_no_major_breach_moves_with_the_definition(ledger):
+    claim = ledger.claim("no-major-breach")
+    alleged = security.assess_no_major_breach(claim, "alleged_breach", 1999, 2019)
+    assert (alleged.verdict, alleged.measured_value) == (Verdict.CONFLICTING, 2)
+    assert security.assess_no_major_breach(claim, "alleged_breach", 2020, 2021).verdict is Verdict.NOT_CHECKABLE
+    cves = security.assess_no_major_breach(claim, "critical_vulnerability", 1999, 2019, "HIGH")
+    assert (cves.verdict, cves.measured_value) == (Verdict.NOT_SUPPORTED, 315)
+    assert "not evidence that anyone exploited it" in cves.reason
+    assert security.assess_no_major_breach(claim, "critical_vulnerability", 1999, 2019, "CRITICAL").measured_value == 26
+    with pytest.raises(ValueError, match="unknown major_breach_definition 'hack'"):
+        security.assess_no_major_breach(claim, "hack", 1999, 2019)
+
+
+def test_an_acknowledged_breach_makes_the_claim_not_supported(ledger, timeline):
+    claim = ledger.claim("no-major-breach")
+    edited = timeline.copy()
+    edited.loc[edited["line"] == 6, "response_status"] = security.response_status("Huawei acknowledged the breach")
+    a = security.assess_no_major_breach(claim, "confirmed_breach", 1999, 2019, timeline=edited)
+    assert (a.verdict, a.measured_value) == (Verdict.NOT_SUPPORTED, 1)
+
+
+def test_no_government_request_is_not_checkable_and_says_what_is_needed(ledger):
+    claim = ledger.claim("no-government-request")
+    record = security.government_request_record(1999, 2019)
+    assert record["kind"].tolist() == ["denial", "denial", "acknowledgement"]
+    assert record["ref"].tolist() == [f"data/raw/incidents/facts.csv#L{n}" for n in (5, 6, 7)]
+    assert security.transparency_report_citations() == []
+    a = security.assess_no_government_request(claim, "improper_only", 1999, 2019)
+    assert (a.verdict, a.measured_value) == (Verdict.NOT_CHECKABLE, 0)
+    assert "transparency reports" in a.reason and "no fact row cites one" in a.reason
+    assert "Chinese government" in a.reason
+
+
+def test_no_government_request_moves_with_the_request_scope(ledger, timeline):
+    claim = ledger.claim("no-government-request")
+    a = security.assess_no_government_request(claim, "including_lawful", 1999, 2019)
+    assert (a.verdict, a.measured_value) == (Verdict.CONFLICTING, 1)
+    assert "lawful data requests mandated by domestic and overseas courts" in a.reason
+    edited = timeline.copy()
+    edited.loc[edited["line"] == 2, "what_was_claimed"] = "A government asked Huawei for customer records"
+    b = security.assess_no_government_request(claim, "improper_only", 1999, 2019, timeline=edited)
+    assert (b.verdict, b.measured_value) == (Verdict.NOT_SUPPORTED, 1)
+
+
+def test_notebook_defaults_reproduce_the_ledger_and_overrides_apply(ledger):
+    verdicts = [a.verdict for a in audit.assess_notebook("03_security_record", {}, ledger)]
+    assert verdicts == [Verdict.NOT_CHECKABLE, Verdict.NOT_CHECKABLE]
+    changed = audit.assess_notebook("03_security_record", {"major_breach_definition": "alleged_breach",
+                                                           "request_scope": "including_lawful"}, ledger)
+    assert [a.verdict for a in changed] == [Verdict.CONFLICTING, Verdict.CONFLICTING]
