@@ -5,12 +5,11 @@ Each processed file is made by one function from named raw datasets
 rebuild from the same raw bytes reproduces them byte for byte; ``provenance.csv``
 records which raw files (and SHA-256) each output came from.
 
->>> sorted(OUTPUTS)
-['fx_annual.csv', 'rd_scoreboard.csv', 'world_population.csv']
-['cc_active_peers.csv', 'cmvp_certificates.csv', 'fx_annual.csv', 'rd_scoreboard.csv', 'registry_levels_by_year.csv']
->>> sorted(OUTPUTS)[:3]
-['earthquake_deaths_japan.csv', 'ebola_sierra_leone.csv', 'ebola_sierra_leone_who_gho.csv']
-['cve_counts.csv', 'cve_coverage.csv', 'fx_annual.csv', 'rd_scoreboard.csv']
+Every processed file has a schema (:mod:`analysis.tables`), checked before anything is
+written.
+
+>>> OUTPUTS["fx_annual.csv"][1]
+['fx_annual_fred', 'facts_rd_spending']
 """
 from pathlib import Path
 

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import facts, paths
+from analysis import facts, paths, tables
 from analysis import manifest as _manifest
 from analysis.errors import DataSchemaError, DatasetError
 from analysis.verdicts import Assessment, Source, Verdict
@@ -248,13 +248,13 @@ def build_registry_levels(raw_dir=None) -> pd.DataFrame:
 @lru_cache(maxsize=None)
 def load_cmvp() -> pd.DataFrame:
     """The processed CMVP table of the known vendors (``data/processed/cmvp_certificates.csv``)."""
-    return pd.read_csv(paths.PROCESSED / CMVP_FILE, dtype={"first_validation_date": str})
+    return tables.read_processed(CMVP_FILE, dtype={"first_validation_date": str})
 
 
 @lru_cache(maxsize=None)
 def load_cc_active() -> pd.DataFrame:
     """The processed active-list CC certificates of the known vendors (``cc_active_peers.csv``)."""
-    table = pd.read_csv(paths.PROCESSED / CC_ACTIVE_FILE, dtype={"certification_date": str})
+    table = tables.read_processed(CC_ACTIVE_FILE, dtype={"certification_date": str})
     table["eal"] = table["eal"].astype("Int64")
     return table
 
@@ -262,7 +262,7 @@ def load_cc_active() -> pd.DataFrame:
 @lru_cache(maxsize=None)
 def load_levels() -> pd.DataFrame:
     """The processed per-year level counts of every vendor (``registry_levels_by_year.csv``)."""
-    return pd.read_csv(paths.PROCESSED / LEVELS_FILE, dtype={"first_date": str})
+    return tables.read_processed(LEVELS_FILE, dtype={"first_date": str})
 
 
 @lru_cache(maxsize=None)

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import facts, paths
+from analysis import facts, paths, tables
 from analysis import manifest as _manifest
 from analysis.errors import DataSchemaError, DatasetError
 
@@ -214,7 +214,7 @@ def build_gho(raw_dir=None) -> pd.DataFrame:
 @lru_cache(maxsize=None)
 def load_series() -> pd.DataFrame:
     """The processed cleaned series (both sources) from ``data/processed``."""
-    table = pd.read_csv(paths.PROCESSED / SERIES_FILE, dtype={"date": str})
+    table = tables.read_processed(SERIES_FILE, dtype={"date": str})
     table[["fix_cases", "fix_deaths"]] = table[["fix_cases", "fix_deaths"]].fillna("")
     return table
 
@@ -222,7 +222,7 @@ def load_series() -> pd.DataFrame:
 @lru_cache(maxsize=None)
 def load_gho() -> pd.DataFrame:
     """The processed GHO snapshot rows from ``data/processed``."""
-    return pd.read_csv(paths.PROCESSED / GHO_FILE)
+    return tables.read_processed(GHO_FILE)
 
 
 def series(name) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from analysis import ebola, facts, paths
+from analysis import ebola, facts, paths, tables
 from analysis import manifest as _manifest
 from analysis.errors import DataSchemaError, DatasetError
 from analysis.verdicts import Assessment, Verdict, check, judge
@@ -172,7 +172,7 @@ def build_noaa_japan(raw_dir=None) -> pd.DataFrame:
 @lru_cache(maxsize=None)
 def load_noaa_japan() -> pd.DataFrame:
     """The processed NOAA/NGDC Japan table from ``data/processed``."""
-    return pd.read_csv(paths.PROCESSED / NOAA_FILE)
+    return tables.read_processed(NOAA_FILE)
 
 
 def noaa_japan_deaths(year) -> pd.Series:

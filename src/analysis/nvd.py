@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import manifest as _manifest
-from analysis import paths
+from analysis import paths, tables
 from analysis.errors import DataSchemaError, DatasetError
 
 #: CVE ID years with a feed in the manifest (no 2020 feed could be pinned; see PROVENANCE.md).
@@ -250,13 +250,13 @@ def build_cve_coverage(raw_dir=None) -> pd.DataFrame:
 @lru_cache(maxsize=None)
 def load_cve_counts() -> pd.DataFrame:
     """The processed CVE counts (vendor, year, severity, cves) from ``data/processed``."""
-    return pd.read_csv(paths.PROCESSED / COUNTS_FILE)
+    return tables.read_processed(COUNTS_FILE)
 
 
 @lru_cache(maxsize=None)
 def load_cve_coverage() -> pd.DataFrame:
     """The processed feed coverage table from ``data/processed``."""
-    return pd.read_csv(paths.PROCESSED / COVERAGE_FILE)
+    return tables.read_processed(COVERAGE_FILE)
 
 
 def published_year_coverage(year, coverage=None) -> str:

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import facts, paths
+from analysis import facts, paths, tables
 from analysis import manifest as _manifest
 from analysis.errors import DatasetError, DataSchemaError
 from analysis.verdicts import Source
@@ -111,7 +111,7 @@ def build_world_population(raw_dir=None) -> pd.DataFrame:
 @lru_cache(maxsize=None)
 def load_world_population() -> pd.DataFrame:
     """The processed world-population table from ``data/processed``."""
-    return pd.read_csv(paths.PROCESSED / WORLD_POPULATION_FILE, dtype={"vintage": str})
+    return tables.read_processed(WORLD_POPULATION_FILE, dtype={"vintage": str})
 
 
 def vintage_of(source, vintage) -> str:

@@ -24,6 +24,7 @@ from analysis import paths
 from analysis.errors import DataSchemaError
 
 _REF = r"^data/raw/[^#]+(#L\d+)?$"
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def _schemas() -> dict:
@@ -61,6 +62,88 @@ def _schemas() -> dict:
             "file": col(str, text),
             "sha256": col(str, pa.Check.str_matches(r"^[0-9a-f]{64}$")),
         }, strict=True, ordered=True),
+        "world_population.csv": pa.DataFrameSchema({
+            "source": col(str, pa.Check.isin(["world_bank", "un_wpp2019", "un_wpp2022"])),
+            "vintage": col(str, text),
+            "year": col(int, pa.Check.in_range(1950, 2100)),
+            "population": col(int, pa.Check.in_range(5e9, 1e10)),
+            "basis": col(str, text),
+            "file": col(str, text),
+            "line": col(int, pa.Check.ge(2)),
+        }, strict=True, ordered=True, unique=["source", "vintage", "year", "basis"]),
+        "cmvp_certificates.csv": pa.DataFrameSchema({
+            "certificate_number": col(int, pa.Check.ge(1)),
+            "vendor": col(str, text),
+            "vendor_name": col(str, text),
+            "status": col(str, text),
+            "standard": col(str, pa.Check.str_startswith("FIPS 140")),
+            "module_name": col(str, text),
+            "module_type": col(str, nullable=True),
+            "overall_level": col(int, pa.Check.in_range(1, 4)),
+            "first_validation_date": col(str, pa.Check.str_matches(_DATE)),
+            "initial_lab": col(str, nullable=True),
+            "line": col(int, pa.Check.ge(2)),
+        }, strict=True, ordered=True, unique=["certificate_number"]),
+        "cc_active_peers.csv": pa.DataFrameSchema({
+            "vendor": col(str, text),
+            "manufacturer": col(str, text),
+            "product": col(str, text),
+            "category": col(str, nullable=True),
+            "scheme": col(str, text),
+            "assurance_level": col(str, nullable=True),
+            "eal": col(float, pa.Check.in_range(1, 7), nullable=True),
+            "certification_date": col(str, pa.Check.str_matches(_DATE)),
+            "line": col(int, pa.Check.ge(2)),
+        }, strict=True, ordered=True),
+        "registry_levels_by_year.csv": pa.DataFrameSchema({
+            "registry": col(str, pa.Check.isin(["cmvp", "cc_active"])),
+            "year": col(int, pa.Check.in_range(1990, 2100)),
+            "level": col(int, pa.Check.in_range(1, 7)),
+            "certificates": col(int, pa.Check.ge(1)),
+            "first_date": col(str, pa.Check.str_matches(_DATE)),
+        }, strict=True, ordered=True),
+        "ebola_sierra_leone.csv": pa.DataFrameSchema({
+            "series": col(str, pa.Check.isin(["cdc", "who"])),
+            "date": col(str, pa.Check.str_matches(_DATE)),
+            "cases": col(float, pa.Check.ge(0), nullable=True),
+            "deaths": col(float, pa.Check.ge(0), nullable=True),
+            "cases_raw": col(float, pa.Check.ge(0), nullable=True),
+            "deaths_raw": col(float, pa.Check.ge(0), nullable=True),
+            "fix_cases": col(str, nullable=True),
+            "fix_deaths": col(str, nullable=True),
+            "line": col(int, pa.Check.ge(2)),
+        }, strict=True, ordered=True),
+        "ebola_sierra_leone_who_gho.csv": pa.DataFrameSchema({
+            "key": col(str, pa.Check.str_startswith("ebola_who_gho_")),
+            "as_of": col(str, pa.Check.str_matches(_DATE)),
+            "episode": col(str, text),
+            "case_definition": col(str, text),
+            "cases": col(float, pa.Check.ge(0), nullable=True),
+            "deaths": col(float, pa.Check.ge(0), nullable=True),
+            "line": col(int, pa.Check.ge(2)),
+        }, strict=True, ordered=True),
+        "earthquake_deaths_japan.csv": pa.DataFrameSchema({
+            "entity": col(str, pa.Check.eq("Japan")),
+            "year": col(int),
+            "deaths": col(int, pa.Check.ge(1)),
+            "line": col(int, pa.Check.ge(2)),
+        }, strict=True, ordered=True),
+        "cve_counts.csv": pa.DataFrameSchema({
+            "vendor": col(str, text),
+            "year": col(int, pa.Check.in_range(1988, 2100)),
+            "severity": col(str, pa.Check.isin(["CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE", "UNSCORED"])),
+            "cves": col(int, pa.Check.ge(1)),
+        }, strict=True, ordered=True, unique=["vendor", "year", "severity"]),
+        "cve_coverage.csv": pa.DataFrameSchema({
+            "feed_year": col(int, pa.Check.in_range(2002, 2100)),
+            "file": col(str, pa.Check.str_startswith("incidents/nvd_feeds/")),
+            "feed_timestamp": col(str, text),
+            "cves_total": col(int, pa.Check.ge(1)),
+            "rejected": col(int, pa.Check.ge(0)),
+            "published_first": col(str, pa.Check.str_matches(_DATE)),
+            "published_last": col(str, pa.Check.str_matches(_DATE)),
+            "published_same_year": col(int, pa.Check.ge(0)),
+        }, strict=True, ordered=True, unique=["feed_year"]),
         # raw inputs, as read (all text) before parsing
         "raw:fx_annual_fred": pa.DataFrameSchema({
             "Date": col(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
@@ -123,8 +206,9 @@ def validate(frame, name, source, line_offset=2) -> pd.DataFrame:
                                 "analysis.tables; if it is a processed file, run `make data`.") from None
 
 
-def read_processed(name, folder=None) -> pd.DataFrame:
-    """A file of ``data/processed`` (or ``folder``), read and validated against its schema.
+def read_processed(name, folder=None, **read_csv) -> pd.DataFrame:
+    """A file of ``data/processed`` (or ``folder``), validated against its schema and returned as
+    ``pandas.read_csv(path, **read_csv)`` reads it (validation checks, it does not convert).
 
     >>> read_processed("fx_annual.csv")["currency"].unique().tolist()
     ['CNY', 'EUR']
@@ -132,9 +216,10 @@ def read_processed(name, folder=None) -> pd.DataFrame:
     path = (folder or paths.PROCESSED) / name
     if not path.is_file():
         raise DataSchemaError(f"{path} is missing: run `make data` (or `python -m analysis build-data`)")
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    frame = pd.read_csv(path, **read_csv)
     try:
         shown = path.relative_to(paths.ROOT)
     except ValueError:
         shown = path
-    return validate(frame, name, shown)
+    validate(frame.copy(), name, shown)
+    return frame
