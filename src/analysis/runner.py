@@ -18,10 +18,10 @@ from pathlib import Path
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 
-from analysis import atomic, audit, paths
+from analysis import atomic, audit, paths, site
 from analysis.errors import ParameterError
 from analysis.ledger import load_ledger
-from analysis.scorecard import build_scorecard, write_scorecard
+from analysis.scorecard import build_scorecard
 
 log = logging.getLogger(__name__)
 #: Kernel used to execute notebooks: the environment running the audit.
@@ -131,7 +131,9 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None) -> RunRes
         result.html[spec.name] = render_html(executed, reports_dir / f"{spec.name}.html")
         assessments += audit.read_published(nbformat.read(executed, as_version=4))
     table = build_scorecard(ledger, assessments, failed=set(result.failures))
-    result.scorecard, result.index = write_scorecard(table, reports_dir, notebooks=list(result.html))
+    # The reviewer's site: index.html, sources.html, notebook pages with headers, CSV and JSON-LD exports.
+    result.scorecard, result.index = site.build_site(reports_dir, ledger, table, assessments, plan=plan,
+                                                     executed=result.executed, failures=result.failures)
     return result
 
 
