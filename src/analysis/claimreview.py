@@ -92,5 +92,5 @@ def claim_reviews(table, assessments, date, article=None, base_url="") -> dict:
 
 
 def to_jsonld(document) -> str:
-    """The document as stable, readable JSON text (sorted keys within records, UTF-8)."""
+    """The document as readable JSON text (UTF-8, keys in a fixed order)."""
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"

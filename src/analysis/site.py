@@ -108,10 +108,26 @@ def build_info(root=None, environ=None) -> BuildInfo:
     return BuildInfo(date=when.strftime("%Y-%m-%dT%H:%M:%SZ"), commit=commit, dirty=dirty)
 
 
+def number(value) -> str:
+    """A stated or measured value for display: whole numbers of five digits or more get
+    thousands separators (years and small counts stay as they are).
+
+    >>> number(3000000000), number("97000"), number(2018), number(19.059), number("2014/2016")
+    ('3,000,000,000', '97,000', '2018', '19.059', '2014/2016')
+    """
+    text = _show(value)
+    try:
+        x = float(text)
+    except ValueError:
+        return text
+    return f"{int(x):,}" if x.is_integer() and abs(x) >= 10000 else text
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(SITE_TEMPLATES)),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
+    env.filters["number"] = number
     env.globals.update(badge=badge, css=(SITE_TEMPLATES / "style.css").read_text(encoding="utf-8"),
                        script=(SITE_TEMPLATES / "site.js").read_text(encoding="utf-8"))
     return env
@@ -178,14 +194,15 @@ def render_notebook_page(executed, html_path, header_html) -> Path:
 
 
 def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, failures=None,
-               info=None, manifest=None) -> tuple:
+               info=None, manifest=None, raw_dir=None) -> tuple:
     """Write the whole report into ``reports_dir``; returns ``(scorecard.csv, index.html)``.
 
     ``table``: the scorecard (:func:`analysis.scorecard.build_scorecard`);
     ``assessments``: what the notebooks published; ``plan``: ``[(NotebookSpec,
     parameters)]`` the run used; ``executed``: ``{notebook: executed .ipynb}`` of the
     notebooks that succeeded (their pages are re-rendered with the header);
-    ``failures``: ``{notebook: why}``.
+    ``failures``: ``{notebook: why}``; ``raw_dir``: where cited rows are read
+    (default ``data/raw``).
     """
     reports_dir = Path(reports_dir)
     executed, failures = dict(executed or {}), dict(failures or {})
@@ -213,7 +230,7 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
 
     atomic.write_text(reports_dir / "sources.html", env.get_template("sources.html.j2").render(
         info=info, datasets=list(manifest.values()), anchor=provenance.dataset_anchor,
-        rows=provenance.cited_rows(assessments, manifest), present=lambda d: d.path.is_file()))
+        rows=provenance.cited_rows(assessments, manifest, raw_dir), present=lambda d: d.path.is_file()))
 
     counts = {}
     for r in rows:
