@@ -21,7 +21,11 @@
     count.textContent = String(shown);
   }
   form.addEventListener("change", apply);
-  form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+  document.getElementById("show-all").addEventListener("click", function () {
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=verdict]"), function (box) { box.checked = true; });
+    form.querySelector("select[name=theme]").value = "";
+    apply();
+  });
   form.hidden = false;
   apply();
 })();
