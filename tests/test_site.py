@@ -168,3 +168,29 @@ def test_no_page_loads_anything_from_the_network(markup_site):
     for page in markup_site.glob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert not re.search(r'<(script|img|link)[^>]+(src|href)="(https?:)?//', text), page
+
+
+def test_a_failed_notebook_is_named_with_its_error(tmp_path, ledger):
+    table = build_scorecard(ledger, [], failed={"01_rd_spending"})
+    site.build_site(tmp_path, ledger, table, [], failures={"01_rd_spending": "cell 7: ValueError: no such edition"},
+                    info=INFO)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert index.count('data-verdict="notebook failed"') >= 3  # two claims and the notebook list
+    assert "cell 7: ValueError: no such edition" in index
+    assert 'href="01_rd_spending.html' not in index  # no page of this build to link to
+
+
+def test_notebook_page_has_header_claim_anchors_hidden_code_and_no_network(tmp_path, ledger):
+    spec = ledger.notebooks["01_rd_spending"]
+    page = site.render_notebook_page(spec.path, tmp_path / "nb.html", '<header id="audit-header">H</header>',
+                                     title=spec.title)
+    text = page.read_text(encoding="utf-8")
+    assert f"<title>{spec.title.replace('&', '&amp;')}</title>" in text
+    assert text.index('id="audit-header"') < text.index("<main>")
+    for claim in ledger.claims_for("01_rd_spending"):
+        assert f'id="claim-{claim.id}"' in text
+    assert "body:not(.show-code) .jp-CodeCell .jp-Cell-inputWrapper" in text
+    assert not re.search(r'<(script|img|link)[^>]+(src|href)="(https?:)?//', text)
+    images = re.findall(r"<img [^>]+>", text)
+    assert len(images) == 3  # the three figures, embedded, each with real alt text
+    assert all('src="data:image/png;base64,' in i and re.search(r'alt="[^"]{40,}"', i) for i in images)

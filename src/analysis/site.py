@@ -184,12 +184,18 @@ def _notebook_datasets(ledger, spec_name, assessments, manifest) -> list:
     return [{"dataset": d, "anchor": provenance.dataset_anchor(d.key)} for k, d in manifest.items() if k in keys]
 
 
-def render_notebook_page(executed, html_path, header_html) -> Path:
-    """Render an executed notebook with the ``audit`` template and the given header (atomically)."""
+def render_notebook_page(executed, html_path, header_html, title=None) -> Path:
+    """Render an executed notebook with the ``audit`` template, the given header above it and
+    ``title`` as the page title (atomically)."""
+    import nbformat
     from nbconvert import HTMLExporter
 
+    node = nbformat.read(str(executed), as_version=4)
+    if title:
+        node.metadata["title"] = title
     exporter = HTMLExporter(template_name=NOTEBOOK_TEMPLATE, extra_template_basedirs=[str(paths.TEMPLATES)])
-    body, _ = exporter.from_filename(str(executed), resources={"audit_header": header_html})
+    body, _ = exporter.from_notebook_node(node, resources={"audit_header": header_html,
+                                                           "metadata": {"name": Path(executed).stem}})
     return atomic.write_text(html_path, body)
 
 
@@ -226,7 +232,7 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
         header = env.get_template("notebook_header.html.j2").render(
             info=info, spec=spec, parameters=_parameter_rows(spec, values), claims=mine,
             datasets=_notebook_datasets(ledger, name, by_notebook.get(name, []), manifest))
-        render_notebook_page(path, reports_dir / f"{name}.html", header)
+        render_notebook_page(path, reports_dir / f"{name}.html", header, title=spec.title)
 
     atomic.write_text(reports_dir / "sources.html", env.get_template("sources.html.j2").render(
         info=info, datasets=list(manifest.values()), anchor=provenance.dataset_anchor,
