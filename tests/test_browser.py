@@ -36,7 +36,7 @@ SCREENSHOTS = paths.REPORTS / "screenshots"
 
 def _system_browser():
     browser = next((shutil.which(b) for b in BROWSERS if shutil.which(b)), None)
-    driver = shutil.which(DRIVER) or next((p for p in ("/usr/bin/chromedriver",) if Path(p).exists()), None)
+    driver = shutil.which(DRIVER)
     if browser and driver:
         return browser, driver
     missing = " and ".join(n for n, found in (("chromium", browser), ("chromedriver", driver)) if not found)
