@@ -23,10 +23,10 @@ from pathlib import Path
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 
-from analysis import atomic, audit, paths
+from analysis import atomic, audit, paths, site
 from analysis.errors import NotebookFailed, ParameterError
 from analysis.ledger import load_ledger
-from analysis.scorecard import build_scorecard, write_scorecard
+from analysis.scorecard import build_scorecard
 
 log = logging.getLogger(__name__)
 #: Kernel used to execute notebooks: the environment running the audit.
@@ -188,17 +188,9 @@ def _describe_error(exc) -> str:
     return f"{name}: {value}".strip()
 
 
-def render_html(notebook_path, html_path) -> Path:
-    """Render an executed notebook to a standalone HTML page (atomically)."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="audit", extra_template_basedirs=[str(paths.TEMPLATES)])
-    body, _ = exporter.from_filename(str(notebook_path))
-    return atomic.write_text(html_path, body)
-
-
 def run(notebooks=None, overrides=None, reports_dir=None, ledger=None) -> RunResult:
-    """Execute the notebooks, render each to HTML, and write the scorecard and index page.
+    """Execute the notebooks, then write the reviewer's site (:func:`analysis.site.build_site`):
+    a page per notebook that ran, the scorecard, the provenance page and the exports.
 
     ``overrides``: ``{name: value}`` (strings are coerced to the parameter's type).
     """
@@ -215,10 +207,12 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None) -> RunRes
             log.error("notebook %s failed: %s", spec.name, result.failures[spec.name])
             continue
         result.executed[spec.name] = executed
-        result.html[spec.name] = render_html(executed, reports_dir / f"{spec.name}.html")
+        result.html[spec.name] = reports_dir / f"{spec.name}.html"  # rendered by site.build_site
         assessments += audit.read_published(nbformat.read(executed, as_version=4))
     table = build_scorecard(ledger, assessments, failed=set(result.failures))
-    result.scorecard, result.index = write_scorecard(table, reports_dir, notebooks=list(result.html))
+    # The reviewer's site: index.html, sources.html, notebook pages with headers, CSV and JSON-LD exports.
+    result.scorecard, result.index = site.build_site(reports_dir, ledger, table, assessments, plan=plan,
+                                                     executed=result.executed, failures=result.failures)
     return result
 
 

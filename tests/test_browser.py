@@ -1,0 +1,259 @@
+"""The built report in a real browser: Debian's Chromium driven by selenium (system chromedriver).
+
+The session builds the report into ``reports/`` (``runner.run`` with the default
+parameters), opens every page from disk (no server), and checks what a reviewer
+sees: every claim row with the scorecard's badge, filters that work, every
+internal link and image resolving, no console errors, no traceback text.  It
+saves full-page screenshots to ``reports/screenshots/``.
+
+Nothing is downloaded: the browser and driver are the system's (apt packages
+``chromium`` and ``chromium-driver``; ``.ci/run`` installs them).  Without them
+the tests skip, except in CI (``CI=true``), where a missing browser fails.
+"""
+import base64
+import os
+import shutil
+import struct
+import tempfile
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
+
+import pandas as pd
+import pytest
+
+from analysis import paths
+
+os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must never try to download a driver
+
+BROWSERS = ("chromium", "chromium-browser")
+DRIVER = "chromedriver"
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", "--window-size=1400,1000")
+SCREENSHOTS = paths.REPORTS / "screenshots"
+
+
+def _system_browser():
+    browser = next((shutil.which(b) for b in BROWSERS if shutil.which(b)), None)
+    driver = shutil.which(DRIVER)
+    if browser and driver:
+        return browser, driver
+    missing = " and ".join(n for n, found in (("chromium", browser), ("chromedriver", driver)) if not found)
+    message = (f"{missing} not found: install Debian's `chromium` and `chromium-driver` "
+               f"(`apt-get install -y chromium chromium-driver`; .ci/run does this)")
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def driver():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    browser, chromedriver = _system_browser()
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    profile = tempfile.mkdtemp(prefix="claim-audit-chromium-")
+    for flag in (*FLAGS, f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    drv = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
+    drv.set_page_load_timeout(60)
+    yield drv
+    drv.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def report():
+    """The report, built as `make report` builds it (default parameters) into reports/."""
+    from analysis.runner import run
+
+    result = run(reports_dir=paths.REPORTS)
+    assert result.ok, result.failures
+    return paths.REPORTS
+
+
+@pytest.fixture(scope="session")
+def card(report):
+    return pd.read_csv(report / "scorecard.csv", keep_default_na=False)
+
+
+def _pages(report):
+    return sorted(report.glob("*.html"))
+
+
+def _console(driver):
+    """Console errors (level SEVERE) logged since the last call."""
+    return [m["message"] for m in driver.get_log("browser") if m["level"] == "SEVERE"]
+
+
+def _open(driver, page):
+    """Load ``page`` from disk; it must load without console errors."""
+    _console(driver)  # forget what earlier pages logged
+    driver.get(page.resolve().as_uri())
+    assert not _console(driver), page.name
+
+
+def _visit(driver, page):
+    """Load ``page``; return its console errors, ids, links and images as the browser sees them."""
+    _console(driver)
+    driver.get(page.resolve().as_uri())
+    errors = _console(driver)
+    seen = driver.execute_script("""
+        return {
+          ids: Array.from(document.querySelectorAll('[id],a[name]')).map(e => e.id || e.getAttribute('name')),
+          links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
+          images: Array.from(document.images).map(i => ({src: i.src.slice(0, 60), ok: i.complete && i.naturalWidth > 0,
+                                                        alt: i.getAttribute('alt')})),
+          text: document.documentElement.textContent,
+        };""")
+    return errors, seen
+
+
+def _screenshot(driver, name) -> Path:
+    """A full-page PNG of the current page (Chromium's DevTools capture beyond the viewport)."""
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}})
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return path
+
+
+def _png_size(path):
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", path
+    return struct.unpack(">II", head[16:24])
+
+
+def test_every_claim_row_is_shown_with_the_scorecard_badge(driver, report, card):
+    _open(driver, report / "index.html")
+    shown = driver.execute_script("""
+        return Array.from(document.querySelectorAll('tbody tr.claim-row')).map(r => [
+          r.id, r.querySelector('.badge .label').textContent, r.querySelector('.badge').getAttribute('data-verdict'),
+          getComputedStyle(r.querySelector('.badge')).backgroundColor, r.querySelector('.quote').textContent]);""")
+    assert [s[0] for s in shown] == card["claim_id"].tolist()
+    assert [s[1] for s in shown] == card["verdict"].tolist()
+    assert [s[2] for s in shown] == card["verdict"].tolist()
+    assert [s[4] for s in shown] == card["quote"].tolist()
+    # Okabe–Ito colours: "supported" is bluish green, "supported with caveats" sky blue
+    colours = {s[1]: s[3] for s in shown}
+    assert colours["supported"] == "rgb(0, 158, 115)"
+    assert colours["supported with caveats"] == "rgb(86, 180, 233)"
+    _screenshot(driver, "index")
+
+
+def test_filters_by_verdict_and_theme_work_without_a_server(driver, report, card):
+    _open(driver, report / "index.html")
+
+    def visible():
+        return driver.execute_script("""return Array.from(document.querySelectorAll('tbody tr.claim-row'))
+            .filter(r => r.offsetParent !== null).map(r => r.id);""")
+
+    assert visible() == card["claim_id"].tolist()
+    for box in driver.find_elements("css selector", "#filters input[name=verdict]"):
+        if box.get_attribute("value") != "supported":
+            box.click()
+    assert visible() == card[card["verdict"] == "supported"]["claim_id"].tolist()
+    assert driver.find_element("id", "shown").text == str((card["verdict"] == "supported").sum())
+    driver.find_element("id", "show-all").click()
+    assert visible() == card["claim_id"].tolist()
+    from selenium.webdriver.support.ui import Select
+
+    Select(driver.find_element("css selector", "#filters select[name=theme]")).select_by_value("events")
+    assert visible() == card[card["theme"] == "events"]["claim_id"].tolist()
+    _screenshot(driver, "index-filtered-events")
+    assert not _console(driver)
+
+
+def test_every_page_loads_clean_with_links_and_images_that_resolve(driver, report, card):
+    pages = _pages(report)
+    assert {"index.html", "sources.html", "01_rd_spending.html"} <= {p.name for p in pages}
+    ids, links, problems = {}, [], []
+    for page in pages:
+        errors, seen = _visit(driver, page)
+        problems += [f"{page.name}: console: {e}" for e in errors]
+        if "Traceback" in seen["text"]:
+            problems.append(f"{page.name}: traceback text on the page")
+        problems += [f"{page.name}: image {i['src']}… did not load" for i in seen["images"] if not i["ok"]]
+        problems += [f"{page.name}: image {i['src']}… has no alt text" for i in seen["images"] if not i["alt"]]
+        ids[page.resolve()] = set(seen["ids"])
+        links += [(page.name, href) for href in seen["links"]]
+        _screenshot(driver, page.stem)
+    internal = [(name, href) for name, href in links if urlparse(href).scheme == "file"]
+    audited = card[card["notebook"] != ""]
+    for claim_id, notebook in zip(audited["claim_id"], audited["notebook"]):  # scorecard → notebook section
+        assert ("index.html", (report / f"{notebook}.html").resolve().as_uri() + f"#claim-{claim_id}") in internal
+    for name, href in internal:
+        url = urlparse(href)
+        target = Path(url2pathname(url.path)).resolve()
+        if not target.is_file():
+            problems.append(f"{name}: link to missing file {target.name}")
+        elif url.fragment and target.suffix == ".html" and not {url.fragment, unquote(url.fragment)} & ids.get(target, set()):
+            problems.append(f"{name}: link to missing anchor {target.name}#{unquote(url.fragment)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_notebook_page_opens_with_claims_and_verdicts_and_hides_code_until_asked(driver, report, card):
+    _open(driver, report / "01_rd_spending.html")
+    header = driver.find_element("id", "audit-header").text
+    for label in ("Built", "Git commit", "Parameters used", "Data vintages", "edition", "scoreboard_2019"):
+        assert label in header
+    mine = card[card["notebook"] == "01_rd_spending"]
+    for _, row in mine.iterrows():
+        badge = driver.find_element("css selector", f"#summary-{row['claim_id']} .badge .label")
+        assert badge.text == row["verdict"]
+        assert driver.find_elements("id", f"claim-{row['claim_id']}")
+    code = driver.find_elements("css selector", ".jp-CodeCell .jp-Cell-inputWrapper")
+    assert code and not any(c.is_displayed() for c in code)
+    figures = driver.find_elements("css selector", ".jp-RenderedImage img")
+    assert figures and all(f.is_displayed() and len(f.get_attribute("alt")) > 40 for f in figures)
+    driver.find_element("id", "codetoggle").click()
+    assert all(c.is_displayed() for c in code)
+    assert driver.find_element("id", "codetoggle").text == "Hide code"
+    _screenshot(driver, "01_rd_spending-code-shown")
+    driver.find_element("id", "codetoggle").click()
+    assert not any(c.is_displayed() for c in code)
+
+
+def test_markup_in_data_is_shown_as_text(driver, tmp_path):
+    """A site built from data whose fields hold markup shows it as text and runs none of it."""
+    from analysis import site
+    from analysis.ledger import load_ledger
+    from analysis.scorecard import build_scorecard
+    from analysis.verdicts import Assessment, Source, Verdict
+
+    markup = "<script>alert(1)</script><b>bold</b>"
+    ledger = load_ledger()
+    a = Assessment(claim_id="rd-top-five-2018", verdict=Verdict.SUPPORTED, measured_value=5, stated_value=5,
+                   unit="rank", rule="r", reason=f"Reason {markup}", vintage="v",
+                   sources=[Source(f"label {markup}", "http://example.invalid", "")])
+    table = build_scorecard(ledger, [a])
+    table.loc[table["claim_id"] == "rd-top-five-2018", "quote"] = f"quote {markup}"
+    site.build_site(tmp_path, ledger, table, [a], info=site.BuildInfo("2026-01-01T00:00:00Z", "0" * 40))
+    _open(driver, tmp_path / "index.html")
+    row = driver.find_element("id", "rd-top-five-2018")
+    assert f"quote {markup}" in row.text and f"Reason {markup}" in row.text and f"label {markup}" in row.text
+    assert not row.find_elements("css selector", "script, b")
+    assert driver.execute_script("return document.scripts.length") == 1
+    from selenium.common.exceptions import NoAlertPresentException
+
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text
+    assert not _console(driver)
+
+
+def test_screenshots_are_full_pages(driver, report):
+    """Run after the page tests: every page has a screenshot at least as tall as a screen."""
+    for page in _pages(report):
+        shot = SCREENSHOTS / f"{page.stem}.png"
+        if not shot.exists():
+            _open(driver, page)
+            _screenshot(driver, page.stem)
+        width, height = _png_size(shot)
+        assert width >= 1000 and height >= 1000, (shot.name, width, height)
