@@ -101,3 +101,11 @@ def test_a_parameter_moves_the_verdict(tmp_path):
     assert card.loc["rd-top-five-2018", "verdict"] == "not supported"
     executed = nbformat.read(tmp_path / "notebooks" / "01_rd_spending.ipynb", as_version=4)
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+
+
+def test_a_date_parameter_is_checked_before_any_kernel_starts(ledger):
+    with pytest.raises(ParameterError, match=r"parameter 'cutoff_date': '2018-13-01' is not a date; expected "
+                                             r"cutoff_date \(str, default '2018-12-31' ISO date YYYY-MM-DD\)"):
+        plan_run(ledger, overrides={"cutoff_date": "2018-13-01"})
+    [(_, params)] = plan_run(ledger, notebooks=["04_certifications"], overrides={"cutoff_date": "2015-12-31"})
+    assert params["cutoff_date"] == "2015-12-31"

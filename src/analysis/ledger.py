@@ -15,6 +15,7 @@ checks it, its ``parameters`` the choices it is checked under.
 >>> ledger.claim("rd-top-five-2018").stated.wording
 'top five'
 """
+import datetime
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,10 +71,12 @@ class ParameterSpec:
     choices: tuple = ()
     min: object = None
     max: object = None
+    format: object = None  # "date": a str that must be an ISO date (YYYY-MM-DD)
 
     def describe(self) -> str:
         """One line for ``python -m analysis params``."""
         allowed = f" one of {list(self.choices)}" if self.choices else ""
+        allowed += " ISO date YYYY-MM-DD" if self.format == "date" else ""
         bounds = "".join(f" {k} {v}" for k, v in (("≥", self.min), ("≤", self.max)) if v is not None)
         return f"{self.name} ({self.type}, default {self.default!r}{allowed}{bounds}): {self.help}"
 
@@ -119,6 +122,12 @@ class ParameterSpec:
         except (TypeError, ValueError):
             raise ParameterError(f"parameter {self.name!r}: {value!r} is not a valid {self.type}; "
                                  f"expected {self.describe()}") from None
+        if self.format == "date":
+            try:
+                datetime.date.fromisoformat(out)
+            except ValueError:
+                raise ParameterError(f"parameter {self.name!r}: {out!r} is not a date; expected "
+                                     f"{self.describe()}") from None
         if self.choices and out not in self.choices:
             raise ParameterError(f"parameter {self.name!r}: {out!r} is not allowed; "
                                  f"choose one of {list(self.choices)}")
@@ -203,7 +212,7 @@ def _build_notebooks(raw) -> dict:
         for pname, p in entry["parameters"].items():
             params[pname] = ParameterSpec(name=pname, type=p["type"], default=p["default"], help=p["help"],
                                           choices=tuple(p.get("choices", ())), min=p.get("min"),
-                                          max=p.get("max"))
+                                          max=p.get("max"), format=p.get("format"))
             params[pname].coerce(p["default"])  # a default must satisfy its own spec
         specs[name] = NotebookSpec(name=name, title=entry["title"], parameters=params)
     return specs
