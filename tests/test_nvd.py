@@ -104,13 +104,56 @@ def test_feed_counts_agree_with_a_plain_count_of_the_raw_feed():
     assert sum(n for v, _, _, n in summary.vendor_counts if v == "Huawei") == plain == 98
 
 
-def test_malformed_feed_names_the_file_and_field(tmp_path):
+@pytest.mark.parametrize("decoder", nvd.DECODERS)
+def test_malformed_feed_names_the_file_and_field(tmp_path, decoder):
     bad = tmp_path / "nvdcve-1.1-2099.json.gz"
     with gzip.open(bad, "wt") as fh:
         json.dump({"CVE_Items": [{"cve": {"CVE_data_meta": {"ID": "CVE-2099-1"}}, "impact": {}}]}, fh)
     with pytest.raises(DataSchemaError, match=r"nvdcve-1.1-2099.json.gz: CVE-2099-1 has no field 'publishedDate'"):
-        nvd.parse_feed(bad)
+        nvd.parse_feed(bad, decoder)
+    with gzip.open(bad, "wt") as fh:
+        json.dump({"CVE_Items": [{"cve": {"CVE_data_meta": {}}}]}, fh)
+    with pytest.raises(DataSchemaError, match=r"nvdcve-1.1-2099.json.gz: CVE item 0 has no field 'ID'"):
+        nvd.parse_feed(bad, decoder)
     with gzip.open(bad, "wt") as fh:
         json.dump({"items": []}, fh)
     with pytest.raises(DataSchemaError, match=r"nvdcve-1.1-2099.json.gz: no 'CVE_Items' field"):
-        nvd.parse_feed(bad)
+        nvd.parse_feed(bad, decoder)
+
+
+def test_the_fast_decoder_keeps_only_the_fields_the_rules_read():
+    raw = require_raw("nvd_cve_2017")
+    document = nvd.decode_feed(raw / manifest.get("nvd_cve_2017").file, "msgspec")
+    item = document["CVE_Items"][0]
+    assert set(item) == {"cve", "publishedDate", "configurations", "impact"}  # no lastModifiedDate
+    assert set(item["cve"]) == {"CVE_data_meta", "description"}  # no references, problemtype
+    with pytest.raises(ValueError, match=r"unknown decoder 'ujson'; choose one of \['msgspec', 'json'\]"):
+        nvd.decode_feed(raw / manifest.get("nvd_cve_2017").file, "ujson")
+
+
+def test_a_value_of_an_unexpected_type_falls_back_to_the_json_decoder(tmp_path):
+    feed = tmp_path / "nvdcve-1.1-2099.json.gz"
+    item = {"cve": {"CVE_data_meta": {"ID": "CVE-2099-1"}, "description": {"description_data": []}},
+            "publishedDate": "2099-01-02T00:00Z", "configurations": {"nodes": []},
+            "impact": {"baseMetricV2": {"severity": "LOW"}, "baseMetricV3": {"cvssV3": {"baseSeverity": 7}}}}
+    with gzip.open(feed, "wt") as fh:
+        json.dump({"CVE_data_timestamp": "2099-01-03T00:00Z", "CVE_Items": [item]}, fh)
+    assert nvd.parse_feed(feed, "msgspec") == nvd.parse_feed(feed, "json")
+    assert nvd.parse_feed(feed)[1][0].severity == 7  # not re-typed: the json path's answer
+
+
+@pytest.mark.parametrize("key", ["nvd_cve_2019", "nvd_cve_2018"])  # the zip feed and the largest .gz
+def test_fast_and_reference_decoders_give_the_same_records(key):
+    path = require_raw(key) / manifest.get(key).file
+    fast, reference = nvd.parse_feed(path, "msgspec"), nvd.parse_feed(path, "json")
+    assert fast == reference
+    assert len(fast[1]) == {"nvd_cve_2019": 14480, "nvd_cve_2018": 16591}[key]
+
+
+def test_parallel_and_serial_summaries_agree_with_the_reference():
+    raw = require_raw(*[nvd.feed_key(y) for y in nvd.FEED_YEARS])
+    fast_parallel = nvd.summarise_feeds(raw, decoder="msgspec", workers=2)
+    assert [s.year for s in fast_parallel] == list(nvd.FEED_YEARS)
+    assert sum(s.total for s in fast_parallel) == 150260
+    assert fast_parallel == nvd.summarise_feeds(raw, decoder="msgspec", workers=1)
+    assert fast_parallel == nvd.summarise_feeds(raw, decoder="json", workers=2)
