@@ -29,7 +29,7 @@ def _fetch(args):
 def _build(args):
     from analysis.build import build_data
 
-    for path in build_data(raw_dir=args.raw, out_dir=args.out):
+    for path in build_data(raw_dir=args.raw, out_dir=args.out, force=args.force):
         print(f"wrote {path}")
     return 0
 
@@ -85,6 +85,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build-data", help="rebuild data/processed from verified raw data")
     p.add_argument("--raw", help="raw data folder (default: data/raw)")
     p.add_argument("--out", help="output folder (default: data/processed)")
+    p.add_argument("--force", action="store_true",
+                   help="rebuild every file, even those whose inputs and code are unchanged")
     p.set_defaults(func=_build)
 
     p = sub.add_parser("run", help="execute the notebooks, render HTML, write the scorecard")
