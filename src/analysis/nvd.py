@@ -326,15 +326,18 @@ def summarise_file(path, file, year, decoder="msgspec") -> FeedSummary:
                        published_counts=tuple(sorted(published.items())))
 
 
-#: Worker processes for :func:`summarise_feeds` (each parses whole feeds; measured on 2 cores).
+#: Defaults of :func:`summarise_feeds`, so of the build: the decoder (one of :data:`DECODERS`) and
+#: the worker processes (each parses whole feeds; benchmarks/nvd_build.py measures the choices).
+DECODER = "msgspec"
 WORKERS = 2
 
 
-def summarise_feeds(raw_dir=None, decoder="msgspec", workers=None) -> tuple:
+def summarise_feeds(raw_dir=None, decoder=None, workers=None) -> tuple:
     """The :class:`FeedSummary` of every feed of :data:`FEED_YEARS`, in that order.
 
-    Feeds are parsed in ``workers`` processes (default :data:`WORKERS`, at most one per CPU;
-    1 parses in this process), largest file first; each worker returns only the small summary.
+    ``decoder`` defaults to :data:`DECODER`.  Feeds are parsed in ``workers`` processes (default
+    :data:`WORKERS`, at most one per CPU; 1 parses in this process), largest file first; each
+    worker returns only the small summary.
     The result is kept for the process while the files' sizes and times are unchanged, so the
     two processed tables parse each feed once.
     """
@@ -346,7 +349,7 @@ def summarise_feeds(raw_dir=None, decoder="msgspec", workers=None) -> tuple:
         stat = path.stat() if path.is_file() else None
         feeds.append((str(path), file, year, stat and (stat.st_size, stat.st_mtime_ns)))
     workers = min(WORKERS if workers is None else workers, os.cpu_count() or 1, len(feeds))
-    return _summarise_all(tuple(feeds), decoder, max(workers, 1))
+    return _summarise_all(tuple(feeds), decoder or DECODER, max(workers, 1))
 
 
 @lru_cache(maxsize=4)
