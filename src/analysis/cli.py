@@ -29,8 +29,11 @@ def _fetch(args):
 def _build(args):
     from analysis.build import build_data
 
-    for path in build_data(raw_dir=args.raw, out_dir=args.out, force=args.force):
+    written = build_data(raw_dir=args.raw, out_dir=args.out, force=args.force)
+    for path in written:
         print(f"wrote {path}")
+    if not written:
+        print("processed data up to date (inputs and code unchanged); --force rebuilds")
     return 0
 
 
