@@ -162,6 +162,11 @@ def claims_with_choices(ledger, claim_ids=None) -> list:
     return with_choices
 
 
+def claims_in_theme(ledger, theme="all") -> list:
+    """The claims with choices of one ``theme`` (``"all"``: every one), in ledger order."""
+    return [c for c in claims_with_choices(ledger) if theme in ("all", c.theme)]
+
+
 def evaluate(claims=None, ledger=None) -> pd.DataFrame:
     """One row per specification of each claim (default: every claim with choices), in ledger order:
     claim, spec id, headline flag, choices (canonical JSON), measured value (text and number),
@@ -251,6 +256,44 @@ def robustness(table, ledger=None) -> pd.DataFrame:
 
 #: The robustness line of an audited claim that declares no choices.
 NO_CHOICES = "no analyst choice declared"
+
+
+def verdict_table(summary) -> pd.DataFrame:
+    """Per claim: specifications, headline verdict, the count of specifications per verdict (one column
+    per verdict on the scale, 0 where none) and the robustness line."""
+    rows = []
+    for r in summary.itertuples(index=False):
+        counts = json.loads(r.verdicts)
+        rows.append({"claim": r.claim_id, "specifications": r.specifications, "headline": r.headline_verdict,
+                     **{v.value: counts.get(v.value, 0) for v in Verdict if v != Verdict.NOT_YET_AUDITED},
+                     "agree": f"{r.agree}/{r.specifications} ({r.share:.0%})"})
+    return pd.DataFrame(rows)
+
+
+def flips_table(summary) -> pd.DataFrame:
+    """Every single-choice flip: claim, choice, verdict and measured value under it, headline verdict, spec id."""
+    rows = [{"claim": r.claim_id, "choice": f["choice"], "verdict": f["verdict"],
+             "measured": f["measured_value"], "headline": r.headline_verdict, "spec_id": f["spec_id"]}
+            for r in summary.itertuples(index=False) for f in r.flips]
+    return pd.DataFrame(rows, columns=["claim", "choice", "verdict", "measured", "headline", "spec_id"])
+
+
+def curve(claim, table):
+    """The claim's specification curve (:func:`analysis.figures.specification_curve_chart`), or None if
+    no specification measured a number."""
+    from analysis import figures
+
+    rows = table[table["claim_id"] == claim.id].reset_index(drop=True)
+    if rows["measured_number"].isna().all():
+        return None
+    stated = _number(claim.stated.value)
+    heads = rows.index[rows["headline"].astype(str) == "True"]
+    unit = claim.stated.unit or next((u for u in rows["unit"] if u), "")
+    return figures.specification_curve_chart(
+        rows["measured_number"].tolist(), rows["verdict"].tolist(), [json.loads(c) for c in rows["choices"]],
+        None if math.isnan(stated) else stated, f"{claim.id} ({len(rows)} specifications)", unit,
+        headline_index=int(heads[0]) if len(heads) else None,
+        threshold_label=f"stated ({claim.stated.wording})")
 
 
 def robustness_lines(ledger=None, folder=None) -> dict:
