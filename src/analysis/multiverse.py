@@ -19,7 +19,7 @@ the headline) under which the verdict differs from the headline's.
 >>> [s.choices["edition"] for s in specifications(ledger.claim("rd-top-five-2018"), ledger)]
 [2017, 2018, 2019, 2020]
 >>> spec_id({"edition": 2017})
-'b36b5ec1b2b5'
+'de2ee07f890d'
 """
 import hashlib
 import itertools
