@@ -244,7 +244,10 @@ def _choice_problems(claim, spec, where) -> list:
         except ParameterError as exc:
             problems.append(f"{field_name}: {exc}")
             continue
-        headline = spec.validate({n: claim.parameters[n] for n in names})
+        try:
+            headline = spec.validate({n: claim.parameters[n] for n in names})
+        except ParameterError:
+            continue  # the claim's own parameters are wrong: reported under 'parameters'
         if not any({**headline, **e} == headline for e in coerced):
             problems.append(f"{field_name}: the claim's own value ({', '.join(f'{n}={headline[n]!r}' for n in names)}) "
                             f"must be one of the choices (it is the headline specification)")

@@ -251,7 +251,8 @@ def robustness(table, ledger=None) -> pd.DataFrame:
                     "headline_measured": head["measured_value"], "agree": agree,
                     "share": agree / len(rows), "verdicts": json.dumps(_shares(rows["verdict"])),
                     "flips": found, "robustness": line})
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=["claim_id", "specifications", "headline_verdict", "headline_measured",
+                                      "agree", "share", "verdicts", "flips", "robustness"])
 
 
 #: The robustness line of an audited claim that declares no choices.
@@ -305,9 +306,11 @@ def robustness_lines(ledger=None, folder=None) -> dict:
     path = Path(folder or paths.PROCESSED) / MULTIVERSE_FILE
     if not path.is_file():
         return {}
-    summary = robustness(load_multiverse(folder), ledger)
+    table = load_multiverse(folder)
+    current = {c.id for c in ledger.claims if c.choices and c.notebook in ledger.notebooks}
+    summary = robustness(table[table["claim_id"].isin(current)], ledger)
     lines = dict(zip(summary["claim_id"], summary["robustness"]))
-    return {c.id: lines.get(c.id, NO_CHOICES) for c in ledger.claims if c.notebook}
+    return {c.id: lines.get(c.id, NO_CHOICES if not c.choices else "") for c in ledger.claims if c.notebook}
 
 
 def find(spec, ledger=None) -> list:
