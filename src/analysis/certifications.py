@@ -30,6 +30,10 @@ from analysis import manifest as _manifest
 from analysis.errors import DataSchemaError, DatasetError
 from analysis.verdicts import Assessment, Source, Verdict
 
+#: facts.lookup, memoized: the fact tables are read once and Fact rows are immutable, so a
+#: repeated lookup (the multiverse makes thousands) returns the same row without re-filtering.
+_lookup = lru_cache(maxsize=None)(facts.lookup)
+
 # --------------------------------------------------------------------------------------------
 # Vendors
 # --------------------------------------------------------------------------------------------
@@ -315,6 +319,7 @@ def cmvp_summary(cutoff_date, vendors=VENDORS) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@lru_cache(maxsize=None)
 def fips_scale_maximum() -> int:
     """The top FIPS 140 overall level: the highest level in the whole CMVP registry (4).
 
@@ -335,12 +340,12 @@ def eal_scale_maximum() -> int:
 
 
 def _eal_scale_fact():
-    return facts.lookup("facts_certifications", entity="Common Criteria",
+    return _lookup("facts_certifications", entity="Common Criteria",
                         metric="evaluation_assurance_levels_defined")
 
 
 def _company_claimed_eal_fact():
-    return facts.lookup("facts_certifications", entity="Huawei", metric="cc_claims_in_huawei_annual_report")
+    return _lookup("facts_certifications", entity="Huawei", metric="cc_claims_in_huawei_annual_report")
 
 
 def industry_best(registry, cutoff_date) -> int:
@@ -380,6 +385,31 @@ def cc_highest(cutoff_date, vendors=VENDORS) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# Memoized pieces for the evaluators (the multiverse calls them thousands of times): pure functions of
+# their arguments over tables read once; callers only read what they return.
+def _highest_by_vendor(registry, cutoff, vendors) -> pd.Series:
+    """Highest FIPS level (``cmvp``) or EAL seen (``cc``) per vendor up to ``cutoff``: each vendor's
+    figure depends on its own certificates only, so it is taken from the memoized all-vendor table."""
+    return _highest_all_vendors(registry, cutoff)[list(vendors)]
+
+
+@lru_cache(maxsize=None)
+def _highest_all_vendors(registry, cutoff) -> pd.Series:
+    if registry == "cmvp":
+        return cmvp_summary(cutoff, list(VENDORS)).set_index("vendor")["highest_level"]
+    return cc_highest(cutoff, list(VENDORS)).set_index("vendor")["highest_eal_seen"]
+
+
+@lru_cache(maxsize=None)
+def _industry_best(registry, cutoff) -> int:
+    return industry_best(registry, cutoff)
+
+
+@lru_cache(maxsize=None)
+def _scale_comparison(cutoff, peers, reference) -> pd.DataFrame:
+    return scale_comparison(cutoff, list(peers), reference)
+
+
 def scale_comparison(cutoff_date, peers=PEERS, reference="scale_maximum") -> pd.DataFrame:
     """Huawei's highest level on each scale against the reference level, and the outcome.
 
@@ -403,13 +433,13 @@ def scale_comparison(cutoff_date, peers=PEERS, reference="scale_maximum") -> pd.
     peers = [p for p in _check_vendors(peers) if p != CLAIMANT]
     if reference == "peer_best" and not peers:
         raise ValueError("peer_best needs at least one peer vendor")
-    fips = cmvp_summary(cutoff, [CLAIMANT, *peers]).set_index("vendor")["highest_level"]
-    cc = cc_highest(cutoff, [CLAIMANT, *peers]).set_index("vendor")["highest_eal_seen"]
+    fips = _highest_by_vendor("cmvp", cutoff, (CLAIMANT, *peers))
+    cc = _highest_by_vendor("cc", cutoff, (CLAIMANT, *peers))
     claimed = parse_eal(_company_claimed_eal_fact().value)
     ref = {
         "scale_maximum": ((fips_scale_maximum(), True), (eal_scale_maximum(), True)),
-        "industry_best": ((industry_best("cmvp", cutoff), True),
-                          (max(industry_best("cc_active", cutoff), int(cc.max())), False)),
+        "industry_best": ((_industry_best("cmvp", cutoff), True),
+                          (max(_industry_best("cc_active", cutoff), int(cc.max())), False)),
         "peer_best": ((int(fips[peers].max()) if peers else 0, True), (int(cc[peers].max()) if peers else 0, False)),
     }[reference]
     rows = []
@@ -435,12 +465,14 @@ def _cmvp_source(line=None) -> Source:
     return _manifest.get("nist_cmvp_2026_04_15").source(line, label="NIST CMVP validated modules (FIPS 140)")
 
 
+@lru_cache(maxsize=None)
 def _cc_report_source(line) -> Source:
     row = load_cc_reports().set_index("line").loc[line]
     return Source(label=f"Common Criteria certification report {row['report_id']} ({row['certification_body']})",
                   url=row["source_url"], ref=_manifest.get("cc_reports_seen").source(line).ref)
 
 
+@lru_cache(maxsize=None)
 def _highest_cmvp_line(cutoff, vendor=CLAIMANT):
     table = load_cmvp()
     mine = table[(table["vendor"] == vendor) & (table["first_validation_date"] <= cutoff)]
@@ -450,6 +482,7 @@ def _highest_cmvp_line(cutoff, vendor=CLAIMANT):
                .iloc[0]["line"])
 
 
+@lru_cache(maxsize=None)
 def _highest_cc_line(cutoff, vendor=CLAIMANT):
     reports = load_cc_reports()
     mine = reports[(reports["vendor"] == vendor) & (reports["document_date"] <= cutoff) & reports["eal"].notna()]
@@ -487,7 +520,7 @@ def decide_highest(outcomes) -> Verdict:
 def assess_highest(claim, cutoff_date, peers=PEERS, reference="scale_maximum") -> Assessment:
     """Verdict on "the highest security ratings and certifications": :func:`scale_comparison` + :func:`decide_highest`."""
     cutoff = check_cutoff(cutoff_date)
-    table = scale_comparison(cutoff, peers, reference)
+    table = _scale_comparison(cutoff, tuple(peers), reference)
     verdict = decide_highest(table["outcome"])
     fips, cc = table.iloc[0], table.iloc[1]
     eal_fact = _company_claimed_eal_fact()
@@ -553,6 +586,16 @@ def oversight_board_findings(cutoff_date) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["date", "event", "finding", "url", "line"])
 
 
+@lru_cache(maxsize=None)
+def _independent_certificates(cutoff) -> pd.DataFrame:
+    return independent_certificates(cutoff)
+
+
+@lru_cache(maxsize=None)
+def _oversight_board_findings(cutoff) -> pd.DataFrame:
+    return oversight_board_findings(cutoff)
+
+
 def assess_independent(claim, cutoff_date, min_certificates=1) -> Assessment:
     """Verdict on "independently validated".
 
@@ -564,7 +607,7 @@ def assess_independent(claim, cutoff_date, min_certificates=1) -> Assessment:
     (certificates up to 2018) is missing, so a shortfall cannot be shown.
     """
     cutoff = check_cutoff(cutoff_date)
-    certs = independent_certificates(cutoff)
+    certs = _independent_certificates(cutoff)
     n_cmvp, n_cc = int(certs["complete_registry"].sum()), int((~certs["complete_registry"]).sum())
     count = n_cmvp + n_cc
     labs = sorted(certs["lab_or_body"].unique())
@@ -585,7 +628,7 @@ def assess_independent(claim, cutoff_date, min_certificates=1) -> Assessment:
             vintage=f"certificates up to {cutoff}", sources=sources, parameters=params)
     caveats = ["each certificate covers one product version or cryptographic module against its own security "
                "target or policy, not Huawei's products in general, and says nothing about intent or backdoors"]
-    board = oversight_board_findings(cutoff)
+    board = _oversight_board_findings(cutoff)
     limited = board[board["finding"].str.contains("limited assurance", case=False)]
     if len(limited):
         first = limited.iloc[0]
@@ -618,12 +661,12 @@ def assess_cyber_essentials(claim) -> Assessment:
     year; if it is NOT FOUND, the claim is not checkable and the reason names the
     missing register entry.  The reason also says what the scheme certifies.
     """
-    cert = facts.lookup("facts_certifications", entity="Huawei", metric="cyber_essentials_plus_certificate_2018")
-    levels = facts.lookup("facts_certifications", entity="Cyber Essentials (UK)",
+    cert = _lookup("facts_certifications", entity="Huawei", metric="cyber_essentials_plus_certificate_2018")
+    levels = _lookup("facts_certifications", entity="Cyber Essentials (UK)",
                           metric="number_of_certification_levels")
-    scope = facts.lookup("facts_certifications", entity="Cyber Essentials Plus (UK)",
+    scope = _lookup("facts_certifications", entity="Cyber Essentials Plus (UK)",
                          metric="object_of_certification")
-    validity = facts.lookup("facts_certifications", entity="Cyber Essentials (UK)", metric="certificate_validity")
+    validity = _lookup("facts_certifications", entity="Cyber Essentials (UK)", metric="certificate_validity")
     context = (f"Cyber Essentials has {levels.value} {levels.unit} (CE and CE+), so CE+ is the top of "
                f"{levels.value}; it certifies {scope.value}, not a product, "
                f"and a certificate lasts {validity.value} {validity.unit}.")

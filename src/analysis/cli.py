@@ -3,13 +3,15 @@
 Every command is one library call: ``fetch`` → :func:`analysis.fetch.fetch`,
 ``build-data`` → :func:`analysis.build.build_data`, ``run`` →
 :func:`analysis.runner.run`, ``params`` → the ledger's notebook specs,
-``refresh-notebooks`` → :func:`analysis.runner.refresh_notebooks`.
+``refresh-notebooks`` → :func:`analysis.runner.refresh_notebooks`, ``multiverse`` →
+:func:`analysis.multiverse.write_multiverse` (or :func:`~analysis.multiverse.render`).
 
 Examples::
 
     python -m analysis fetch scoreboard_2019
     python -m analysis run -p edition 2020
     python -m analysis params 01_rd_spending
+    python -m analysis multiverse rd-top-five-2018
 """
 import argparse
 import logging
@@ -72,6 +74,30 @@ def _refresh(args):
     return 0
 
 
+def _multiverse(args):
+    from analysis import multiverse
+    from analysis.ledger import load_ledger
+
+    ledger = load_ledger()
+    if args.render:
+        result = multiverse.render(args.render, reports_dir=args.output, ledger=ledger)
+        for name, path in result.html.items():
+            print(f"report   {path}")
+        for name, why in result.failures.items():
+            print(f"FAILED   {why}", file=sys.stderr)
+        return 0 if result.ok else 1
+    claims = multiverse.claims_with_choices(ledger, args.claims)
+    if args.claims:  # a subset: print it, leave the committed table alone
+        table = multiverse.evaluate(claims, ledger)
+    else:
+        path = multiverse.write_multiverse(ledger=ledger)
+        table = multiverse.load_multiverse()
+        print(f"wrote {path} ({len(table)} specifications)")
+    for row in multiverse.robustness(table, ledger).itertuples():
+        print(f"{row.claim_id}: {row.robustness}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (every option is also a library argument)."""
     top = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n\n")[0])
@@ -102,6 +128,15 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("params", help="list each notebook's parameters with types and defaults")
     p.add_argument("notebooks", nargs="*")
     p.set_defaults(func=_params)
+
+    p = sub.add_parser("multiverse", help="re-check claims under every combination of their choices "
+                                          "(writes data/processed/multiverse.csv)")
+    p.add_argument("claims", nargs="*", help="claim ids (default: every claim with choices; a subset is "
+                                             "printed, not written)")
+    p.add_argument("--render", metavar="SPEC_ID", help="execute the notebook of one specification "
+                                                       "(papermill) into reports/specs/SPEC_ID/")
+    p.add_argument("--output", help="with --render: reports folder (default: reports/specs/SPEC_ID)")
+    p.set_defaults(func=_multiverse)
 
     p = sub.add_parser("refresh-notebooks", help="re-execute the committed notebooks in place")
     p.add_argument("notebooks", nargs="*")

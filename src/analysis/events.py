@@ -27,6 +27,10 @@ from analysis import manifest as _manifest
 from analysis.errors import DataSchemaError, DatasetError
 from analysis.verdicts import Assessment, Verdict, check, judge
 
+#: facts.lookup, memoized: the fact tables are read once and Fact rows are immutable, so a
+#: repeated lookup (the multiverse makes thousands) returns the same row without re-filtering.
+_lookup = lru_cache(maxsize=None)(facts.lookup)
+
 FACTS = "facts_events"
 NOAA_KEY = "earthquake_deaths_noaa"
 NOAA_FILE = "earthquake_deaths_japan.csv"
@@ -63,7 +67,7 @@ CONTEXT = {"ebola-huawei-staff-remained": ("d", ["foreign_staff_left_Liberia"])}
 
 def fact(claim_group, metric, **match):
     """One ``facts_events`` row by claim group and metric (plus any other column)."""
-    return facts.lookup(FACTS, claim_id=claim_group, metric=metric, **match)
+    return _lookup(FACTS, claim_id=claim_group, metric=metric, **match)
 
 
 def fact_month(row) -> str:
@@ -184,13 +188,25 @@ def noaa_japan_deaths(year) -> pd.Series:
     return rows.iloc[0]
 
 
+# Memoized for the evaluators (the multiverse calls them many times): pure functions of
+# their arguments over tables read once; the evaluator only reads what they return.
+@lru_cache(maxsize=None)
+def _quake_toll_table() -> pd.DataFrame:
+    return quake_toll_table()
+
+
+@lru_cache(maxsize=None)
+def _noaa_japan_deaths(year) -> pd.Series:
+    return noaa_japan_deaths(year)
+
+
 def assess_quake_deaths(claim, as_of) -> Assessment:
     """"Killing more than 15,000": NPA confirmed deaths as of the date of figure ``as_of``.
 
     A derived figure (computed from a later report) is a caveat.  The NOAA/NGDC total
     and the toll at every other date are reported beside it.
     """
-    table = quake_toll_table()
+    table = _quake_toll_table()
     rows = table[table["as_of"] == as_of]
     if len(rows) != 1:
         raise ValueError(f"no NPA toll dated {as_of!r}; choose one of {toll_dates()}")
@@ -201,14 +217,14 @@ def assess_quake_deaths(claim, as_of) -> Assessment:
         caveats.append("the figure is derived from the next year's report, not quoted")
     dated = table[table["as_of"].notna()]
     holds_all = all(d > claim.stated.value for d in dated["deaths"])
-    noaa = noaa_japan_deaths(2011)
+    noaa = _noaa_japan_deaths(2011)
     missing = f" ({row['missing']:,.0f} still missing)" if row["missing"] == row["missing"] else ""
     reason = (f"The National Police Agency counted {measured:,} confirmed deaths as of {as_of}{missing}. Every dated NPA figure from {dated['as_of'].iloc[0]} "
               f"to {dated['as_of'].iloc[-1]} is {'above' if holds_all else 'not always above'} "
               f"{claim.stated.value:,} (range {dated['deaths'].min():,.0f}–{dated['deaths'].max():,.0f}); "
               f"disaster-related (indirect) deaths are excluded. The NOAA/NGDC total for 2011, "
               f"{noaa['deaths']:,.0f}, is close to NPA dead plus missing, not confirmed deaths.")
-    fact_row = facts.lookup(FACTS, claim_id="c", entity="Japan", metric=row["metric"], period=row["period"])
+    fact_row = _lookup(FACTS, claim_id="c", entity="Japan", metric=row["metric"], period=row["period"])
     return judge(claim, measured, unit="deaths", reason=reason, caveats=caveats,
                  vintage=f"NPA figure as of {as_of}", parameters={"quake_toll_as_of": as_of},
                  sources=[fact_row.source(), _manifest.get(NOAA_KEY).source(int(noaa["line"]), label=NOAA_LABEL)])
@@ -365,22 +381,27 @@ def assess_role(claim) -> Assessment:
 
 # --------------------------------------------------------------------------- Ebola dates
 
+# Memoized for the multiverse: (date, Source) pairs, pure functions of the definitions over cited rows.
+_outbreak_start = lru_cache(maxsize=None)(ebola.outbreak_start)
+_outbreak_end = lru_cache(maxsize=None)(ebola.outbreak_end)
+
+
 def assess_ebola_range(claim, start, end, series_name="cdc") -> Assessment:
     """"From 2014-2016": the outbreak's first and last dates under the chosen definitions
     (:data:`analysis.ebola.START_DEFINITIONS`, :data:`~analysis.ebola.END_DEFINITIONS`), rule
     ``within_range`` (both years equal the stated ones).  If changing either definition alone
     would change the outcome, that is a caveat naming the other definition.
     """
-    first, first_src = ebola.outbreak_start(start, series_name)
-    last, last_src = ebola.outbreak_end(end)
+    first, first_src = _outbreak_start(start, series_name)
+    last, last_src = _outbreak_end(end)
     holds = check(claim.stated.comparator, f"{first}/{last}", claim.stated.value).holds
     flips = []
     for other in ebola.START_DEFINITIONS:
-        date = ebola.outbreak_start(other, series_name)[0]
+        date = _outbreak_start(other, series_name)[0]
         if check(claim.stated.comparator, f"{date}/{last}", claim.stated.value).holds != holds:
             flips.append(f"start definition {other} ({date})")
     for other in ebola.END_DEFINITIONS:
-        date = ebola.outbreak_end(other)[0]
+        date = _outbreak_end(other)[0]
         if check(claim.stated.comparator, f"{first}/{date}", claim.stated.value).holds != holds:
             flips.append(f"end definition {other} ({date})")
     caveats = [f"the years {'would not' if holds else 'would'} match under another defensible definition: "

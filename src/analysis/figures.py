@@ -367,3 +367,76 @@ def stacked_share_chart(table, title, xlabel):
     parts = "; ".join(f"{name}: " + ", ".join(f"{c} {shares.loc[name, c]:.0f}%" for c in table.columns)
                       for name in table.index)
     return Chart(fig, f"100% stacked bar chart, {title}: {parts}.")
+
+
+#: Verdict colours (Okabe–Ito, as the report's badges), for charts that colour points by verdict.
+VERDICT_COLOURS = {"supported": "#009E73", "supported with caveats": "#56B4E9", "conflicting": "#E69F00",
+                   "not supported": "#D55E00", "not checkable": "#CC79A7"}
+VERDICT_MARKERS = {"supported": "o", "supported with caveats": "D", "conflicting": "s", "not supported": "X",
+                   "not checkable": "^"}
+
+
+def specification_curve_chart(values, verdicts, choices, threshold, title, ylabel, headline_index=None,
+                              threshold_label="stated"):
+    """A specification curve: the measured value of every specification, sorted (top panel, coloured and
+    shaped by verdict, the claim's threshold dashed, the headline ringed), and beneath it which value of
+    each choice the specification used (one row per ``name=value``, a dot where chosen).
+
+    ``values`` are floats (NaN: no number, not drawn but counted in the description), ``verdicts`` the
+    verdict labels, ``choices`` one ``{name: value}`` per specification.
+    """
+    items = [(v, i) for i, v in enumerate(values) if v == v]
+    order = [i for _, i in sorted(items, key=lambda t: (t[0], t[1]))]
+    names = list(dict.fromkeys(k for c in choices for k in c))
+    rows = list(dict.fromkeys(f"{k}={_choice_text(c[k])}" for k in names for c in choices if k in c))
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 3.2 + 0.22 * len(rows)), sharex=True,
+                                      gridspec_kw={"height_ratios": [3, max(1.2, 0.3 * len(rows))]})
+    xs = list(range(len(order)))
+    for verdict in VERDICT_COLOURS:
+        picked = [(x, values[i]) for x, i in zip(xs, order) if verdicts[i] == verdict]
+        if picked:
+            top.scatter([p[0] for p in picked], [p[1] for p in picked], color=VERDICT_COLOURS[verdict],
+                        marker=VERDICT_MARKERS[verdict], s=36, label=verdict, zorder=3, edgecolor="black",
+                        linewidth=0.4)
+    if headline_index is not None and headline_index in order:
+        x = order.index(headline_index)
+        top.scatter([x], [values[headline_index]], s=160, facecolor="none", edgecolor="black", linewidth=1.4,
+                    label="headline", zorder=4)
+    if threshold is not None:
+        top.axhline(threshold, color="black", linestyle="--", linewidth=1)
+        top.text(0, threshold, f" {threshold_label}: {_num(threshold)}", va="bottom", fontsize=8)
+    top.set_ylabel(ylabel)
+    top.set_title(title)
+    top.legend(loc="best", frameon=False, fontsize=8)
+    for y, row in enumerate(rows):
+        name, value = row.split("=", 1)
+        used = [x for x, i in zip(xs, order) if _choice_text(choices[i].get(name)) == value]
+        bottom.scatter(used, [y] * len(used), color=LINE, s=14)
+    bottom.set_yticks(range(len(rows)), rows, fontsize=7)
+    bottom.set_ylim(len(rows) - 0.5, -0.5)
+    bottom.set_xlabel("specifications, sorted by measured value")
+    bottom.set_xticks([])
+    fig.tight_layout()
+    drawn = [values[i] for i in order]
+    counts = {}
+    for v in verdicts:
+        counts[v] = counts.get(v, 0) + 1
+    missing = len(values) - len(order)
+    text = (f"Specification curve, {title}: {len(order)} of {len(values)} specifications drawn, measured "
+            f"{ylabel} from {_num(min(drawn))} to {_num(max(drawn))}" if drawn else
+            f"Specification curve, {title}: no specification has a number")
+    text += (f", against the threshold {_num(threshold)} (dashed)" if threshold is not None else "")
+    text += ". Verdicts: " + ", ".join(f"{k} {n}" for k, n in counts.items())
+    if headline_index is not None and values[headline_index] == values[headline_index]:
+        text += f". The headline specification (ringed) measures {_num(values[headline_index])}"
+    if missing:
+        text += f". {missing} specification(s) without a number are not drawn"
+    return Chart(fig, text + ". Beneath: which value of each choice each specification used.")
+
+
+def _num(x) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 or float(x).is_integer() else f"{x:,.4g}"
+
+
+def _choice_text(value):
+    return ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)

@@ -21,6 +21,7 @@ A company figure written "more than X" (or "X+") is a *strict lower bound*:
 (True, False)
 """
 import re
+from functools import lru_cache
 
 import pandas as pd
 import pycountry
@@ -28,6 +29,10 @@ import pycountry
 from analysis import facts, population
 from analysis.errors import DatasetError
 from analysis.verdicts import Assessment, RuleResult, check, decide, judge, not_checkable, rounding_unit
+
+#: facts.lookup, memoized: the fact tables are read once and Fact rows are immutable, so a
+#: repeated lookup (the multiverse makes thousands) returns the same row without re-filtering.
+_lookup = lru_cache(maxsize=None)(facts.lookup)
 
 #: Definitions of "country" for the denominator: name → description.
 COUNTRY_DEFINITIONS = {
@@ -45,12 +50,12 @@ AND_REGIONS = ("Huawei counts \"countries and regions\", which is not a count of
 
 def un_member_fact() -> facts.Fact:
     """The cited number of UN member states (193 since South Sudan joined in 2011)."""
-    return facts.lookup("facts_population", entity="UN", metric="member_states")
+    return _lookup("facts_population", entity="UN", metric="member_states")
 
 
 def iso3166_fact() -> facts.Fact:
     """The cited number of ISO 3166-1 entries counted in one pycountry release."""
-    return facts.lookup("facts_population", entity="ISO 3166-1", metric="entries_in_pycountry")
+    return _lookup("facts_population", entity="ISO 3166-1", metric="entries_in_pycountry")
 
 
 def iso3166_count() -> int:
@@ -155,7 +160,7 @@ def countries_fact(report_year) -> facts.Fact:
     """The "countries and regions" row of Huawei's ``report_year`` annual report."""
     if report_year not in REPORT_YEARS:
         raise ValueError(f"no countries row for {report_year}; choose one of {REPORT_YEARS}")
-    return facts.lookup("facts_rd_spending", claim_id="e", entity="Huawei",
+    return _lookup("facts_rd_spending", claim_id="e", entity="Huawei",
                         metric="Countries and regions of operation", period=str(report_year))
 
 
@@ -172,7 +177,7 @@ def assess_countries(claim, report_year, countries_definition) -> Assessment:
     """
     fact = countries_fact(report_year)
     bound, strict = reported_bound(fact.value, fact.unit)
-    denom = country_denominator(countries_definition)
+    denom = _country_denominator(countries_definition)
     implied = bound_implies(bound, strict, claim.stated.comparator, claim.stated.value)
     possible = claim.stated.value <= denom["count"]
     sign = ">" if strict else "="
@@ -182,7 +187,7 @@ def assess_countries(claim, report_year, countries_definition) -> Assessment:
     result = RuleResult(implied and possible, rule)
     # the most UN members "more than N countries and regions" guarantees, if every entity
     # outside the UN were among them
-    other = iso3166_count() - un_member_fact().number()
+    other = _iso3166_count() - un_member_fact().number()
     floor = max(0, int(bound) + (1 if strict else 0) - int(other))
     reason = (f"Huawei's {report_year} annual report says {fact.value} {fact.unit} "
               f"(\"{fact.quote}\"); that {'implies' if implied else 'does not imply'} "
@@ -208,7 +213,7 @@ def assess_countries(claim, report_year, countries_definition) -> Assessment:
 
 def founding_fact() -> facts.Fact:
     """The cited founding year of Huawei (company annual report)."""
-    return facts.lookup("facts_rd_spending", claim_id="d", entity="Huawei", metric="Founding year")
+    return _lookup("facts_rd_spending", claim_id="d", entity="Huawei", metric="Founding year")
 
 
 def years_since_founding(as_of) -> int:
@@ -295,7 +300,41 @@ def comparators_table() -> pd.DataFrame:
 
 def claimed_users_fact() -> facts.Fact:
     """The op-ed's own "3 billion users" (fact row quoting the article)."""
-    return facts.lookup("facts_population", entity="Huawei", metric="claimed_users")
+    return _lookup("facts_population", entity="Huawei", metric="claimed_users")
+
+
+# Memoized reads for the evaluators (the multiverse calls them thousands of times): each is a pure
+# function of its arguments over tables read once; the evaluators only read what they return.
+@lru_cache(maxsize=None)
+def _country_denominator(definition) -> dict:
+    return country_denominator(definition)
+
+
+_iso3166_count = lru_cache(maxsize=None)(iso3166_count)
+
+
+@lru_cache(maxsize=None)
+def _world_population(source, year, vintage):
+    return population.world_population(source, year, vintage)
+
+
+def _population_source(row):
+    return _population_source_cached(row["file"], int(row["line"]), row["source"], row["vintage"])
+
+
+@lru_cache(maxsize=None)
+def _population_source_cached(file, line, source, vintage):
+    return population.source_of({"file": file, "line": line, "source": source, "vintage": vintage})
+
+
+@lru_cache(maxsize=None)
+def _comparators_table():
+    return comparators_table()
+
+
+@lru_cache(maxsize=None)
+def _share_table(users):
+    return share_table(users)
 
 
 def _population_parameters(source, vintage, year):
@@ -319,7 +358,7 @@ def assess_users(claim, report_year, population_source, population_vintage, popu
     params = {"report_year": report_year, **_population_parameters(population_source, population_vintage,
                                                                     population_year)}
     try:
-        fact = facts.lookup("facts_population", entity="Huawei", metric="people_served",
+        fact = _lookup("facts_population", entity="Huawei", metric="people_served",
                             period=f"{report_year} (annual report)")
     except DatasetError:
         return not_checkable(claim, f"No Huawei 'people served' figure for {report_year} is in the data "
@@ -333,7 +372,7 @@ def assess_users(claim, report_year, population_source, population_vintage, popu
                                     f"no independent count of Huawei users exists.",
                              vintage=f"Huawei annual report {report_year}", sources=[fact.source()],
                              measured=fact.value, parameters=params)
-    world = population.world_population(population_source, population_year, population_vintage)
+    world = _world_population(population_source, population_year, population_vintage)
     if world is None:
         return not_checkable(claim, _missing_population(population_source, population_vintage, population_year),
                              vintage=f"Huawei annual report {report_year}", sources=[fact.source()],
@@ -342,7 +381,7 @@ def assess_users(claim, report_year, population_source, population_vintage, popu
     possible = claim.stated.value < world["population"]
     rule = (f"reported {'>' if strict else '='} {bound:,.0f} implies > {claim.stated.value:,}; "
             f"{claim.stated.value:,} < world population {world['population']:,}")
-    gsma = comparators_table()
+    gsma = _comparators_table()
     gsma = gsma[gsma["metric"] == "unique_mobile_subscribers_GSMA"]
     context = "; ".join(f"{claim.stated.value / r.value:.0%} of GSMA's {r.value / 1e9:.1f} bn unique mobile "
                         f"subscribers ({r.period})" for r in gsma.itertuples())
@@ -356,7 +395,7 @@ def assess_users(claim, report_year, population_source, population_vintage, popu
         measured_value=int(bound), stated_value=claim.stated.value, unit=fact.unit, rule=rule,
         reason=reason + " Caveat: " + "; ".join(caveats) + ".",
         vintage=f"Huawei annual report {report_year}; {population.label(world)} {population_year}",
-        sources=[fact.source(), population.source_of(world)], parameters=params)
+        sources=[fact.source(), _population_source(world)], parameters=params)
 
 
 def share_percent(users, world) -> float:
@@ -395,13 +434,13 @@ def assess_user_share(claim, population_source, population_vintage, population_y
     params = {**_population_parameters(population_source, population_vintage, population_year),
               "share_tolerance": share_tolerance}
     users = claimed_users_fact()
-    world = population.world_population(population_source, population_year, population_vintage)
+    world = _world_population(population_source, population_year, population_vintage)
     if world is None:
         return not_checkable(claim, _missing_population(population_source, population_vintage, population_year),
                              vintage=f"{population_source} {population_vintage} {population_year}",
                              sources=[users.source()], parameters=params)
     share = share_percent(users.number(), world["population"])
-    everywhere = share_table(users.number())
+    everywhere = _share_table(users.number())
     tol = _share_tolerance(share_tolerance)
     met = [check(claim.stated.comparator, s, claim.stated.value, tol).holds for s in everywhere["share_pct"]]
     low, high = everywhere["share_pct"].min(), everywhere["share_pct"].max()
@@ -416,7 +455,7 @@ def assess_user_share(claim, population_source, population_vintage, population_y
               f"{claim.stated.value:g}%; {sum(met)} of {len(met)} meet the rule at this tolerance.")
     return judge(claim, share, unit="percent", reason=reason, tolerance=tol,
                  vintage=f"{population.label(world)} ({population_year})",
-                 sources=[users.source(), population.source_of(world)], caveats=caveats, parameters=params)
+                 sources=[users.source(), _population_source(world)], caveats=caveats, parameters=params)
 
 
 #: Evaluators this module provides, by ledger ``method`` name (collected in :data:`analysis.audit.METHODS`).

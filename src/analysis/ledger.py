@@ -58,6 +58,7 @@ class Claim:
     datasets: tuple
     method: object = None
     note: str = ""
+    choices: dict = field(default_factory=dict)  # analyst choices for the multiverse (analysis.multiverse)
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,44 @@ def _build_notebooks(raw) -> dict:
     return specs
 
 
+def _choice_problems(claim, spec, where) -> list:
+    """What is wrong with a claim's ``choices`` (see :mod:`analysis.multiverse`): each key is a
+    parameter the claim is checked under, with a list of values valid for it that includes the
+    claim's own (headline) value; or a group name with a list of parameter sets, one of which is
+    the headline."""
+    problems = []
+    for key, values in claim.choices.items():
+        field_name = f"{where}, field 'choices.{key}'"
+        entries = values if key not in spec.parameters else [{key: v} for v in values]
+        if key not in spec.parameters and not all(isinstance(e, dict) and e for e in entries):
+            problems.append(f"{field_name}: {key!r} is not a parameter of notebook {spec.name} (its parameters: "
+                            f"{', '.join(spec.parameters)}); a group of choices lists parameter sets "
+                            f"({{name: value, ...}})")
+            continue
+        names = sorted({n for e in entries for n in e})
+        stray = [n for n in names if n not in claim.parameters]
+        if stray:
+            problems.append(f"{field_name}: {', '.join(stray)} not among the claim's parameters "
+                            f"({', '.join(claim.parameters) or 'none'}), so the choice would change nothing")
+            continue
+        try:
+            coerced = [spec.validate(e) for e in entries]
+        except ParameterError as exc:
+            problems.append(f"{field_name}: {exc}")
+            continue
+        try:
+            headline = spec.validate({n: claim.parameters[n] for n in names})
+        except ParameterError:
+            continue  # the claim's own parameters are wrong: reported under 'parameters'
+        if not any({**headline, **e} == headline for e in coerced):
+            problems.append(f"{field_name}: the claim's own value ({', '.join(f'{n}={headline[n]!r}' for n in names)}) "
+                            f"must be one of the choices (it is the headline specification)")
+        resolved = [json.dumps({**headline, **e}, sort_keys=True) for e in coerced]
+        if len(set(resolved)) != len(resolved):
+            problems.append(f"{field_name}: a value is listed twice")
+    return problems
+
+
 def _cross_check(claims, notebooks, text, source, methods, datasets):
     problems, seen, last_offset = [], set(), -1
     for number, c in enumerate(claims, start=1):
@@ -243,10 +282,13 @@ def _cross_check(claims, notebooks, text, source, methods, datasets):
                     notebooks[c.notebook].validate(c.parameters)
                 except ParameterError as exc:
                     problems.append(f"{where}, field 'parameters': {exc}")
+                problems += _choice_problems(c, notebooks[c.notebook], where)
             if c.method not in methods:
                 problems.append(f"{where}, field 'method': {c.method!r} is not one of {sorted(methods)}")
         elif c.parameters:
             problems.append(f"{where}, field 'parameters': a claim with no notebook takes no parameters")
+        if c.notebook is None and c.choices:
+            problems.append(f"{where}, field 'choices': a claim with no notebook has no choices")
         for key in c.datasets:
             if key not in datasets:
                 problems.append(f"{where}, field 'datasets': unknown dataset {key!r} (see data/raw/manifest.csv)")

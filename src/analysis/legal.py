@@ -203,6 +203,20 @@ def law_firms() -> pd.DataFrame:
     return pd.DataFrame(out, columns=["firm", "documents", "dated", "disclaims", "concludes"])
 
 
+@lru_cache(maxsize=None)
+def _firm_record() -> tuple:
+    """Memoized for the multiverse (the cited rows are read once): the two firm counts, the
+    sources and the firms described."""
+    firms = law_firms()
+    counts = {"documented": len(firms), "without_disclaimer": int((~firms["disclaims"]).sum())}
+    docs = legal_documents()
+    sources = tuple(_source(r) for _, r in docs[docs["entity"].isin(firms["firm"]) |
+                                                docs["metric"].str.contains("law_firms")].iterrows())
+    described = "; ".join(f"{r.firm}{' (disclaims giving a PRC-law opinion)' if r.disclaims else ''}: {r.dated}"
+                          for r in firms.itertuples())
+    return counts, sources, described
+
+
 def assess_two_law_firms(claim, firm_count) -> Assessment:
     """Verdict on "independently confirmed by two different law firms, including Clifford Chance".
 
@@ -211,13 +225,8 @@ def assess_two_law_firms(claim, firm_count) -> Assessment:
     """
     if firm_count not in FIRM_COUNTS:
         raise ValueError(f"unknown firm count {firm_count!r}; choose one of {list(FIRM_COUNTS)}")
-    firms = law_firms()
-    counts = {"documented": len(firms), "without_disclaimer": int((~firms["disclaims"]).sum())}
-    docs = legal_documents()
-    sources = [_source(r) for _, r in docs[docs["entity"].isin(firms["firm"]) |
-                                           docs["metric"].str.contains("law_firms")].iterrows()]
-    described = "; ".join(f"{r.firm}{' (disclaims giving a PRC-law opinion)' if r.disclaims else ''}: {r.dated}"
-                          for r in firms.itertuples())
+    counts, sources, described = _firm_record()
+    sources = list(sources)
     reason = (f"Huawei names these firms; documents in the data: {described}. Counted: "
               f"{counts['documented']} documented, {counts['without_disclaimer']} without a disclaimer.")
     caveats = ["both documents were obtained or used by Huawei, so 'independently' is not shown by the data",

@@ -150,6 +150,7 @@ def _row_source(row) -> Source:
     return Source(label=row["source_title"], url=row["source_url"], ref=row["ref"])
 
 
+@lru_cache(maxsize=None)  # memoized (read once, never changed in a run); callers only read it
 def _comparable(topic, year) -> pd.DataFrame:
     frame = ownership_figures()
     frame = frame[(frame["topic"] == topic) & (frame["year"] == year)]
@@ -194,13 +195,10 @@ def _fmt(row) -> str:
     return f"{shown} ({row['source_kind']}: {row['source_title']})"
 
 
-def assess_figure(claim, topic, year, tolerance, unit, what) -> Assessment:
-    """Verdict on a quantity claim (``about``, ``just_over`` ...) from the figures of ``topic`` in ``year``.
-
-    Applies the module's rules: company figure measured, self-reported caveat, and
-    "conflicting" when comparable figures of the same year disagree on the claim.
-    """
-    params = {"year": year}
+@lru_cache(maxsize=None)
+def _figure_context(topic, year) -> tuple:
+    """Memoized for the multiverse: the comparable rows of ``topic`` in ``year``, the rows not compared,
+    the other years as text, and the measured row (None if none)."""
     rows = _comparable(topic, year)
     others = ownership_figures()
     others = others[(others["topic"] == topic) & (others["year"] == year) & ~others.index.isin(rows.index)]
@@ -209,7 +207,17 @@ def assess_figure(claim, topic, year, tolerance, unit, what) -> Assessment:
                               & other_years["figure_kind"].isin(COMPARABLE)]
     context = "; ".join(f"{int(r['year'])}: {r['value']} ({r['source_kind']})"
                         for _, r in other_years.sort_values(["year", "line"]).iterrows())
-    primary = measured_figure(topic, year)
+    return rows, others, context, measured_figure(topic, year)
+
+
+def assess_figure(claim, topic, year, tolerance, unit, what) -> Assessment:
+    """Verdict on a quantity claim (``about``, ``just_over`` ...) from the figures of ``topic`` in ``year``.
+
+    Applies the module's rules: company figure measured, self-reported caveat, and
+    "conflicting" when comparable figures of the same year disagree on the claim.
+    """
+    params = {"year": year}
+    rows, others, context, primary = _figure_context(topic, year)
     if primary is None:
         return not_checkable(
             claim, f"No {what} for {year} is in the cited rows (data/raw/rd_spending/facts.csv; "
@@ -298,9 +306,21 @@ def _check_reading(reading):
 
 
 def _structure_sources():
-    return [_row_source(r) for _, r in structure_statements().iterrows()]
+    return list(_structure_sources_cached())
 
 
+@lru_cache(maxsize=None)  # memoized: the cited rows are read once
+def _structure_sources_cached() -> tuple:
+    return tuple(_row_source(r) for _, r in structure_statements().iterrows())
+
+
+@lru_cache(maxsize=None)
+def _shareholders(year) -> pd.DataFrame:
+    """:func:`shareholders`, memoized for the evaluators (which only read it)."""
+    return shareholders(year)
+
+
+@lru_cache(maxsize=None)
 def _structure_reason(year) -> str:
     quotes = "; ".join(f"\"{r['quote']}\" ({r['source_kind']}, {r['period']})"
                        for _, r in structure_statements().iterrows())
@@ -311,7 +331,7 @@ def assess_private(claim, year, union_reading) -> Assessment:
     """Verdict on "100 % private": the share held by holders that count as private under the reading."""
     _check_reading(union_reading)
     params = {"year": year, "union_reading": union_reading}
-    holders = shareholders(year)
+    holders = _shareholders(year)
     private = holders if union_reading != "not_private" else holders[holders["kind"] == "individual"]
     if len(private) == len(holders):
         measured = 100  # the two holders of record are the whole company
@@ -333,7 +353,7 @@ def assess_no_state_or_institutional(claim, year, union_reading) -> Assessment:
     """Verdict on "no state or institutional owners": the count of such holders under the reading."""
     _check_reading(union_reading)
     params = {"year": year, "union_reading": union_reading}
-    holders = shareholders(year)
+    holders = _shareholders(year)
     counted = holders[(holders["kind"] == "union") & (union_reading != "look_through")]
     measured = len(counted)
     named = ", ".join(counted["holder"]) or "none"
@@ -357,14 +377,15 @@ def assess_largest_shareholder(claim, year, union_reading) -> Assessment:
     """
     _check_reading(union_reading)
     params = {"year": year, "union_reading": union_reading}
-    holders = shareholders(year)
+    holders = _shareholders(year)
     ren, union = holders.iloc[0], holders.iloc[1]
     if pd.isna(ren["share_pct"]):
         return not_checkable(claim, f"Ren Zhengfei's stake for {year} is not in the cited rows "
                                     f"(PROVENANCE lists the {year} annual-report figure as missing).",
                              vintage=f"{year}", sources=_structure_sources(), parameters=params)
-    sources = [_row_source(ren_share(year))] + _structure_sources()
-    caveats = ["self-reported: stakes are Huawei's own figures" if ren_share(year)["source_kind"] == "company"
+    ren_row = _figure_context("ren_share", year)[3]
+    sources = [_row_source(ren_row)] + _structure_sources()
+    caveats = ["self-reported: stakes are Huawei's own figures" if ren_row["source_kind"] == "company"
                else f"Ren's {year} stake is a press figure (no company figure in the data)"]
     if union_reading == "look_through":
         if pd.isna(union["members"]):
@@ -373,7 +394,7 @@ def assess_largest_shareholder(claim, year, union_reading) -> Assessment:
                                  vintage=f"{year}", sources=sources, parameters=params)
         average = union["share_pct"] / union["members"]
         rank = 1 if ren["share_pct"] > average else 2
-        sources.append(_row_source(employee_shareholders(year)))
+        sources.append(_row_source(_figure_context("employee_shareholders", year)[3]))
         reason = (f"Looking through the Union to its {union['members']:,.0f} employee members, their "
                   f"{union['share_pct']:.2f} % averages {average:.5f} % each, against Ren's "
                   f"{ren['share_pct']:g} %; of record, the Union holds {union['share_pct']:.2f} % "

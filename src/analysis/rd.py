@@ -26,6 +26,10 @@ from analysis import manifest as _manifest
 from analysis.errors import DataSchemaError, DatasetError
 from analysis.verdicts import Assessment, Source, Verdict, check, decide
 
+#: facts.lookup, memoized: the fact tables are read once and Fact rows are immutable, so a
+#: repeated lookup (the multiverse makes thousands) returns the same row without re-filtering.
+_lookup = lru_cache(maxsize=None)(facts.lookup)
+
 EDITIONS = (2017, 2018, 2019, 2020)
 #: Fiscal year of the R&D figures in each Scoreboard edition (PROVENANCE: 2019 edition → 2018/19).
 FISCAL_YEAR = {2017: "2016/17", 2018: "2017/18", 2019: "2018/19", 2020: "2019"}
@@ -211,9 +215,8 @@ def assess_rank(claim, edition, top_n, entity=None, board=None) -> Assessment:
     Rule: recomputed rank ≤ ``top_n``.  The published rank is reported too; if
     the two differ, that is stated as a caveat.
     """
-    board = load_scoreboard() if board is None else board
     entity = entity or claim.entity
-    row = company_row(board, edition, entity)
+    row = _company_row(edition, entity) if board is None else company_row(board, edition, entity)
     rank, published = int(row["rank"]), int(row["world_rank"])
     result = check("at_most", rank, top_n)
     caveats = [] if rank == published else [f"the published World rank is {published}"]
@@ -245,7 +248,7 @@ def fx_rate(source, year, currency="CNY") -> pd.Series:
 
 def rd_expense_cny(entity, year):
     """The cited annual-report R&D expense (CNY million) of ``entity`` in ``year``."""
-    return facts.lookup("facts_rd_spending", claim_id="b", entity=entity,
+    return _lookup("facts_rd_spending", claim_id="b", entity=entity,
                         metric="Research and development expenses", period=str(year))
 
 
@@ -282,7 +285,7 @@ def assess_spending(claim, fx_source, fx_year) -> Assessment:
     """
     year = int(claim.period)
     fact = rd_expense_cny(claim.entity, year)
-    rate = fx_rate(fx_source, fx_year, "CNY")
+    rate = _fx_rate(fx_source, fx_year, "CNY")
     measured = round(fact.number() / rate["per_usd"] / 1000, 3)
     result = check(claim.stated.comparator, measured, claim.stated.value)
     caveats = ["self-reported: the figure is the company's own annual report"]
@@ -303,14 +306,27 @@ def assess_spending(claim, fx_source, fx_year) -> Assessment:
         sources=sources, parameters={"fx_source": fx_source, "fx_year": fx_year})
 
 
+# Memoized for the evaluators (the multiverse calls them many times): pure functions of their
+# arguments over the processed tables, read once; the evaluators only read what they return.
+@lru_cache(maxsize=None)
+def _company_row(edition, entity) -> pd.Series:
+    return company_row(load_scoreboard(), edition, entity)
+
+
+@lru_cache(maxsize=None)
+def _fx_rate(source, year, currency) -> pd.Series:
+    return fx_rate(source, year, currency)
+
+
+@lru_cache(maxsize=None)
 def _scoreboard_cross_check(entity, year, fx_source, fx_year):
     """(sentence, Source) for the Scoreboard edition holding fiscal ``year``, or None if none does."""
     editions = editions_holding(year)
     if not editions:
         return None
     edition = editions[-1]
-    row = company_row(load_scoreboard(), edition, entity)
-    usd = float(row["rd_eur_m"]) / fx_rate(fx_source, fx_year, "EUR")["per_usd"] / 1000
+    row = _company_row(edition, entity)
+    usd = float(row["rd_eur_m"]) / _fx_rate(fx_source, fx_year, "EUR")["per_usd"] / 1000
     return (f"Consistency check: the {edition} Scoreboard, compiled from the same accounts, gives "
             f"€{row['rd_eur_m']:,.1f}m, about US${usd:,.2f}bn at the same source's rate.",
             _scoreboard_source(edition, int(row["line"])))

@@ -3,7 +3,9 @@
 
 A claim that no notebook has checked (or whose notebook failed) is listed with
 verdict "not yet audited" (or "notebook failed"), so the scorecard always covers
-the whole ledger.
+the whole ledger.  The ``robustness`` column says how the headline verdict fares
+across the claim's multiverse of defensible choices (``data/processed/multiverse.csv``,
+:mod:`analysis.multiverse`), e.g. "supported in 3/4; flips with edition=2017 (not supported)".
 
 >>> list(COLUMNS)[:5]
 ['claim_id', 'quote', 'wording', 'stated_value', 'measured_value']
@@ -16,11 +18,19 @@ from analysis import atomic
 from analysis.verdicts import Verdict
 
 COLUMNS = ("claim_id", "quote", "wording", "stated_value", "measured_value", "unit", "verdict", "notebook",
-           "sources", "rule", "reason", "vintage", "theme", "type")
+           "sources", "rule", "reason", "vintage", "theme", "type", "robustness")
 
 
-def build_scorecard(ledger, assessments, failed=()) -> pd.DataFrame:
-    """Join the ledger with the assessments (by claim id) into the scorecard table."""
+def build_scorecard(ledger, assessments, failed=(), robustness=None) -> pd.DataFrame:
+    """Join the ledger with the assessments (by claim id) into the scorecard table.
+
+    ``robustness``: ``{claim id: line}``; by default read from the committed multiverse
+    (:func:`analysis.multiverse.robustness_lines`).  It describes the headline analysis.
+    """
+    if robustness is None:
+        from analysis.multiverse import robustness_lines  # imported here: it pulls in every evaluator
+
+        robustness = robustness_lines(ledger)
     by_id = {a.claim_id: a for a in assessments}
     rows = []
     for claim in ledger.claims:
@@ -28,7 +38,7 @@ def build_scorecard(ledger, assessments, failed=()) -> pd.DataFrame:
         row.update(claim_id=claim.id, quote=claim.quote, wording=claim.stated.wording,
                    stated_value="" if claim.stated.value is None else claim.stated.value,
                    unit=claim.stated.unit or "", notebook=claim.notebook or "", theme=claim.theme,
-                   type=claim.type,
+                   type=claim.type, robustness=robustness.get(claim.id, ""),
                    verdict="notebook failed" if claim.notebook in failed else Verdict.NOT_YET_AUDITED.value)
         a = by_id.get(claim.id)
         if a is not None:

@@ -22,6 +22,10 @@ from analysis import manifest as _manifest
 from analysis.errors import DataSchemaError
 from analysis.verdicts import Assessment, Source, Verdict
 
+#: facts.lookup, memoized: the fact tables are read once and Fact rows are immutable, so a
+#: repeated lookup (the multiverse makes thousands) returns the same row without re-filtering.
+_lookup = lru_cache(maxsize=None)(facts.lookup)
+
 TIMELINE_KEY = "incident_timeline"
 FACTS_KEY = "facts_incidents"
 #: The figure's four event categories.
@@ -139,7 +143,7 @@ def op_ed_date() -> tuple:
     >>> op_ed_date()[0].strftime("%Y-%m-%d")
     '2019-03-21'
     """
-    fact = facts.lookup(FACTS_KEY, claim_id="op-ed")
+    fact = _lookup(FACTS_KEY, claim_id="op-ed")
     return pd.Timestamp(fact.period), "op-ed published"
 
 
@@ -177,7 +181,41 @@ def _nvd_sources(first_year, last_year):
 
 
 def _company_claim(metric):
-    return facts.lookup(FACTS_KEY, claim_id="a", metric=metric)
+    return _lookup(FACTS_KEY, claim_id="a", metric=metric)
+
+
+@lru_cache(maxsize=None)
+def _breach_context(first_year, last_year) -> tuple:
+    """Memoized for the multiverse (the committed timeline is read once and never changes in a run):
+    the allegations, their sources and names, and the hacking mentions in the years."""
+    timeline = load_timeline()
+    allegations = breach_allegations(first_year, last_year, timeline)
+    hacking = hacking_mentions(first_year, last_year, timeline)
+    return allegations, hacking, _breach_sources(allegations), _breach_sources(hacking)
+
+
+def _breach_sources(rows) -> tuple:
+    return tuple(_timeline_source(r) for _, r in rows.iterrows())
+
+
+def _cve_count(vendor, threshold, first_year, last_year) -> int:
+    """:func:`analysis.nvd.count_at_or_above` on the processed counts, from a memoized severity mix."""
+    return int(_severity_mix(vendor, first_year, last_year).loc[vendor, nvd.at_or_above(threshold)].sum())
+
+
+@lru_cache(maxsize=None)
+def _severity_mix(vendor, first_year, last_year) -> pd.DataFrame:
+    return nvd.severity_mix([vendor], first_year, last_year)
+
+
+@lru_cache(maxsize=None)
+def _nvd_sources_cached(first_year, last_year) -> tuple:
+    return tuple(_nvd_sources(first_year, last_year))
+
+
+@lru_cache(maxsize=None)
+def _transparency_citations() -> tuple:
+    return tuple(transparency_report_citations())
 
 
 def assess_no_major_breach(claim, definition, first_year, last_year, severity_threshold="HIGH",
@@ -198,27 +236,31 @@ def assess_no_major_breach(claim, definition, first_year, last_year, severity_th
     """
     if definition not in BREACH_DEFINITIONS:
         raise ValueError(f"unknown major_breach_definition {definition!r}; choose one of {list(BREACH_DEFINITIONS)}")
-    timeline = load_timeline() if timeline is None else timeline
-    allegations = breach_allegations(first_year, last_year, timeline)
+    if timeline is None:
+        allegations, hacking, allegation_sources, hacking_sources = _breach_context(first_year, last_year)
+    else:
+        allegations, hacking = (breach_allegations(first_year, last_year, timeline),
+                                hacking_mentions(first_year, last_year, timeline))
+        allegation_sources, hacking_sources = _breach_sources(allegations), _breach_sources(hacking)
     params = {"major_breach_definition": definition, "first_year": first_year, "last_year": last_year,
               "severity_threshold": severity_threshold}
     vintage = f"incident timeline (hand-gathered 2026-11), events {first_year}–{last_year}"
-    sources = [_timeline_source(r) for _, r in allegations.iterrows()]
+    sources = list(allegation_sources)
     company = _company_claim("company_claim_no_serious_incident")
     named = "; ".join(f"{r['event']} ({r['date']}; Huawei response: {r['response_status']})"
                       for _, r in allegations.iterrows()) or "none"
-    hacking = hacking_mentions(first_year, last_year, timeline)
     if len(hacking):
         named_other = " Other timeline rows alleging hacking (not filed as breach allegations): " + "; ".join(
             f"{r['event']} ({r['date']}): {r['what_was_claimed']}" for _, r in hacking.iterrows()) + "."
-        sources += [_timeline_source(r) for _, r in hacking.iterrows()]
+        sources += list(hacking_sources)
     else:
         named_other = ""
     needed = ("Settling it would need independent incident records: breach notifications to regulators, "
               "court or regulator findings, or forensic reports by customers or authorities.")
 
     if definition == "critical_vulnerability":
-        n = nvd.count_at_or_above("Huawei", severity_threshold, first_year, last_year, counts)
+        n = (_cve_count("Huawei", severity_threshold, first_year, last_year) if counts is None else
+             nvd.count_at_or_above("Huawei", severity_threshold, first_year, last_year, counts))
         reason = (f"Under the definition 'critical_vulnerability' ({BREACH_DEFINITIONS[definition]}), NVD lists "
                   f"{n:,} Huawei CVEs of severity {severity_threshold} or above published {first_year}–{last_year}. "
                   f"A CVE is a flaw disclosed in a product, not evidence that anyone exploited it against Huawei "
@@ -228,7 +270,8 @@ def assess_no_major_breach(claim, definition, first_year, last_year, severity_th
                           unit=f"Huawei CVEs ≥ {severity_threshold}", rule=f"{n:,} qualifying cases = 0",
                           reason=reason + ("" if n else " " + needed),
                           vintage=f"NIST NVD JSON 1.1 feeds (snapshots 2020-03 to 2021-09), published {first_year}–{last_year}",
-                          sources=_nvd_sources(first_year, last_year) + [company.source()], parameters=params)
+                          sources=list(_nvd_sources_cached(first_year, last_year)) + [company.source()],
+                          parameters=params)
 
     qualifying = allegations if definition == "alleged_breach" else allegations[
         allegations["response_status"] == "acknowledged"]
@@ -270,7 +313,7 @@ def government_request_record(first_year, last_year, timeline=None) -> pd.DataFr
     for _, r in table[table["claim_id"] == "c"].iterrows():
         kind = ("acknowledgement" if r["metric"].startswith("acknowledged") else
                 "denial" if r["metric"].startswith("company_claim_no") else "other statement")
-        fact = facts.lookup(FACTS_KEY, claim_id="c", metric=r["metric"])
+        fact = _lookup(FACTS_KEY, claim_id="c", metric=r["metric"])
         rows.append({"kind": kind, "who": r["entity"], "period": r["period"], "what": r["value"],
                      "ref": fact.ref, "url": r["source_url"]})
     picked = _in_years(timeline, first_year, last_year)
@@ -292,6 +335,22 @@ def transparency_report_citations() -> list:
     return found
 
 
+def _request_parts(record) -> tuple:
+    requests = record[record["kind"] == "timeline request"]
+    acks = record[record["kind"] == "acknowledgement"]
+    denials = record[record["kind"] == "denial"]
+    sources = tuple(Source(label=f"{r['who']} ({r['period']})", url=r["url"], ref=r["ref"])
+                    for _, r in record.iterrows())
+    said = "; ".join(f"{r['who']}, {r['period']}: {r['what']}" for _, r in denials.iterrows())
+    return record, requests, acks, denials, sources, said, _transparency_citations()
+
+
+@lru_cache(maxsize=None)
+def _request_context(first_year, last_year) -> tuple:
+    """Memoized for the multiverse: the request record of the committed timeline and its parts."""
+    return _request_parts(government_request_record(first_year, last_year, load_timeline()))
+
+
 def assess_no_government_request(claim, request_scope, first_year, last_year, timeline=None) -> Assessment:
     """Verdict on "no government has ever asked us to provide confidential information".
 
@@ -304,15 +363,14 @@ def assess_no_government_request(claim, request_scope, first_year, last_year, ti
     """
     if request_scope not in REQUEST_SCOPES:
         raise ValueError(f"unknown request_scope {request_scope!r}; choose one of {list(REQUEST_SCOPES)}")
-    record = government_request_record(first_year, last_year, timeline)
-    requests = record[record["kind"] == "timeline request"]
-    acks = record[record["kind"] == "acknowledgement"]
-    denials = record[record["kind"] == "denial"]
+    if timeline is None:
+        record, requests, acks, denials, sources, said, reports = _request_context(first_year, last_year)
+    else:
+        record, requests, acks, denials, sources, said, reports = _request_parts(
+            government_request_record(first_year, last_year, timeline))
+    sources, reports = list(sources), list(reports)
     params = {"request_scope": request_scope, "first_year": first_year, "last_year": last_year}
-    sources = [Source(label=f"{r['who']} ({r['period']})", url=r["url"], ref=r["ref"]) for _, r in record.iterrows()]
     vintage = "facts_incidents and incident timeline (hand-gathered 2026-11)"
-    reports = transparency_report_citations()
-    said = "; ".join(f"{r['who']}, {r['period']}: {r['what']}" for _, r in denials.iterrows())
     if len(requests):
         verdict, n = Verdict.NOT_SUPPORTED, len(requests)
         reason = "The timeline records government request(s): " + "; ".join(requests["what"]) + "."

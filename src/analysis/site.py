@@ -3,8 +3,9 @@
 :func:`build_site` writes, from one run's results:
 
 - ``index.html``: the scorecard page, every ledger claim in article order (quote,
-  stated and measured value, verdict badge, one-line reason, links to the notebook
-  section and to each source), with verdict and theme filters that run in the page;
+  stated and measured value, verdict badge and its robustness across the claim's
+  multiverse, one-line reason, links to the notebook section and to each source),
+  with verdict and theme filters that run in the page;
 - ``sources.html``: the provenance page, every pinned dataset (publisher, URL,
   SHA-256, retrieved date) and every cited row, each with an anchor the measured
   values link to (:mod:`analysis.provenance`);
@@ -39,6 +40,8 @@ from analysis.verdicts import Verdict
 SITE_TEMPLATES = paths.TEMPLATES / "site"
 #: Notebook pages use the nbconvert template ``audit`` (``templates/audit``).
 NOTEBOOK_TEMPLATE = "audit"
+#: The notebook that shows each claim's multiverse (the scorecard's robustness column links to it).
+ROBUSTNESS_NOTEBOOK = "07_robustness"
 #: The verdict label shown for a claim whose notebook failed in this run.
 FAILED = "notebook failed"
 
@@ -249,5 +252,6 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     index = atomic.write_text(reports_dir / "index.html", env.get_template("index.html.j2").render(
         info=info, rows=rows, counts=counts, verdicts=verdict_order,
         themes=sorted({r["theme"] for r in rows}), notebooks=notebooks,
+        robustness_page=f"{ROBUSTNESS_NOTEBOOK}.html" if ROBUSTNESS_NOTEBOOK in executed else "",
         article=claimreview.article_info(manifest)))
     return csv_path, index

@@ -144,6 +144,18 @@ def _schemas() -> dict:
             "published_last": col(str, pa.Check.str_matches(_DATE)),
             "published_same_year": col(int, pa.Check.ge(0)),
         }, strict=True, ordered=True, unique=["feed_year"]),
+        "multiverse.csv": pa.DataFrameSchema({
+            "claim_id": col(str, pa.Check.str_matches(r"^[a-z0-9]+(-[a-z0-9]+)*$")),
+            "spec_id": col(str, pa.Check.str_matches(r"^[0-9a-f]{12}$")),
+            "headline": col(bool),
+            "choices": col(str, pa.Check.str_startswith("{")),
+            "measured_value": col(str, nullable=True),
+            "measured_number": col(float, nullable=True),
+            "unit": col(str, nullable=True),
+            "verdict": col(str, pa.Check.isin(["supported", "supported with caveats", "conflicting",
+                                               "not supported", "not checkable"])),
+            "rule": col(str, text),
+        }, strict=True, ordered=True, unique=["claim_id", "spec_id"]),
         # raw inputs, as read (all text) before parsing
         "raw:fx_annual_fred": pa.DataFrameSchema({
             "Date": col(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),

@@ -1,0 +1,217 @@
+"""The multiverse: every claim re-checked under every combination of its declared choices."""
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import audit, multiverse, paths
+from analysis.errors import AuditError, LedgerError
+from analysis.ledger import load_ledger
+from analysis.scorecard import build_scorecard
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    return load_ledger()
+
+
+@pytest.fixture(scope="module")
+def table(ledger):
+    return multiverse.evaluate(ledger=ledger)
+
+
+@pytest.fixture(scope="module")
+def summary(table, ledger):
+    return multiverse.robustness(table, ledger).set_index("claim_id")
+
+
+# --- specifications and ids ---------------------------------------------------------------------
+
+def test_spec_id_is_a_stable_hash_of_the_sorted_choices():
+    assert multiverse.spec_id({"edition": 2017}) == "de2ee07f890d"
+    assert multiverse.spec_id({"fx_source": "fed_g5a", "fx_year": 2019}) == \
+        multiverse.spec_id({"fx_year": 2019, "fx_source": "fed_g5a"})
+    assert multiverse.spec_id({"edition": 2017}) != multiverse.spec_id({"edition": "2017"})
+    assert multiverse.canonical({"b": 1.0, "a": [1, "x"]}) == '{"a":[1,"x"],"b":1.0}'
+
+
+def test_specifications_cross_every_choice_and_include_the_headline_once(ledger):
+    claim = ledger.claim("rd-spend-over-15bn-2019")
+    specs = multiverse.specifications(claim, ledger)
+    assert len(specs) == 2 * 3
+    assert len({s.id for s in specs}) == len(specs)
+    [head] = [s for s in specs if s.headline]
+    assert head.choices == {"fx_source": "fed_g5a", "fx_year": 2019} == claim.parameters
+
+
+def test_a_group_of_choices_sets_its_parameters_together(ledger):
+    claim = ledger.claim("users-share-40pct")
+    specs = multiverse.specifications(claim, ledger)
+    assert len(specs) == 3 * 12
+    combos = {(s.choices["population_source"], s.choices["population_year"]) for s in specs}
+    assert ("un_wpp2019", 2018) not in combos  # not a declared option: WPP2019 has no 2018 figure
+    wb = {(s.choices["population_vintage"], s.choices["population_year"]) for s in specs
+          if s.choices["population_source"] == "world_bank"}
+    assert ("2020-04-14", 2019) not in wb and ("2026-03-06", 2019) in wb
+
+
+def test_every_claim_with_choices_has_its_headline_and_reproduces_the_notebook_verdict(ledger, table):
+    claims = multiverse.claims_with_choices(ledger)
+    assert len(claims) == 20
+    for claim in claims:
+        rows = table[table["claim_id"] == claim.id]
+        head = rows[rows["headline"]]
+        assert len(head) == 1, claim.id
+        expected = next(a for a in audit.assess_notebook(claim.notebook, {}, ledger) if a.claim_id == claim.id)
+        assert head["verdict"].iloc[0] == expected.verdict.value, claim.id
+        assert head["measured_value"].iloc[0] == multiverse._measured_text(expected.measured_value), claim.id
+        assert json.loads(head["choices"].iloc[0]) == {k: claim.parameters[k]
+                                                       for k in json.loads(head["choices"].iloc[0])}
+
+
+def test_claims_without_choices_are_not_in_the_table_and_say_so_in_the_scorecard(ledger, table):
+    assert "cyber-essentials-plus-2018" not in set(table["claim_id"])
+    card = build_scorecard(ledger, []).set_index("claim_id")
+    assert card.loc["cyber-essentials-plus-2018", "robustness"] == multiverse.NO_CHOICES
+    assert card.loc["rd-top-five-2018", "robustness"] == "supported in 3/4; flips with edition=2017 (not supported)"
+
+
+# --- known flips ----------------------------------------------------------------------------------
+
+def test_the_rank_claim_flips_with_the_2017_edition(ledger, table, summary):
+    rows = table[table["claim_id"] == "rd-top-five-2018"].set_index("choices")
+    assert rows.loc['{"edition":2017}', ["measured_value", "verdict"]].tolist() == ["6", "not supported"]
+    assert rows.loc['{"edition":2020}', ["measured_value", "verdict"]].tolist() == ["3", "supported"]
+    [flip] = summary.loc["rd-top-five-2018", "flips"]
+    assert (flip["choice"], flip["verdict"], flip["measured_value"]) == ("edition=2017", "not supported", "6")
+    assert flip["spec_id"] == multiverse.spec_id({"edition": 2017})
+
+
+@pytest.mark.parametrize("claim_id, choice, verdict", [
+    ("ebola-sierra-leone-2014-2016", "ebola_end=end_of_transmission", "not supported"),
+    ("private-100pct", "union_reading=not_private", "not supported"),
+    ("ren-share-just-over-1pct", "just_over_margin=0.1", "not supported"),
+    ("shareholding-employees-97000", "year=2019", "not supported"),
+    ("japan-quake-deaths-15000", "quake_toll_as_of=2019-03-01", "supported with caveats"),
+    ("highest-security-ratings", "highest_reference=peer_best", "supported with caveats"),
+    ("no-major-breach", "major_breach_definition=alleged_breach", "conflicting"),
+    ("track-record-30-years", "years_tolerance=1.0", "not supported"),
+])
+def test_known_flips_are_found(summary, claim_id, choice, verdict):
+    flips = {f["choice"]: f["verdict"] for f in summary.loc[claim_id, "flips"]}
+    assert flips.get(choice) == verdict
+
+
+def test_robust_claims_have_no_flip(summary):
+    for claim_id in ("rd-spend-over-15bn-2019", "independently-validated", "countries-170-plus-operate"):
+        row = summary.loc[claim_id]
+        assert row["agree"] == row["specifications"] and row["flips"] == []
+
+
+def test_a_split_without_single_flips_is_named(summary):
+    line = summary.loc["users-share-40pct", "robustness"]
+    assert line == "supported with caveats in 27/36; flips only when choices combine"
+
+
+def test_verdict_shares_count_every_specification(summary):
+    for claim_id, row in summary.iterrows():
+        assert sum(json.loads(row["verdicts"]).values()) == row["specifications"], claim_id
+
+
+# --- the committed table -------------------------------------------------------------------------
+
+def test_committed_multiverse_equals_a_fresh_evaluation(table, tmp_path):
+    written = multiverse.write_multiverse(out_dir=tmp_path)
+    committed = paths.PROCESSED / multiverse.MULTIVERSE_FILE
+    assert written.read_bytes() == committed.read_bytes(), \
+        f"{committed} is stale: run `python -m analysis multiverse`"
+    loaded = multiverse.load_multiverse()
+    assert loaded["spec_id"].tolist() == table["spec_id"].tolist()
+    assert loaded["headline"].dtype == bool and loaded["measured_number"].dtype == float
+
+
+def test_evaluating_twice_gives_the_same_table(ledger, table):
+    again = multiverse.evaluate(ledger=ledger)
+    pd.testing.assert_frame_equal(again, table)
+
+
+def test_measured_numbers_are_numbers_or_empty(table):
+    share = table[table["claim_id"] == "users-share-40pct"]
+    assert share["measured_number"].between(38, 40).all()
+    text = table[table["claim_id"] == "countries-170-plus-operate"]
+    assert text["measured_number"].isna().all() and (text["measured_value"] == "170+").all()
+    assert math.isnan(multiverse._number(None)) and multiverse._measured_text(19.059) == "19.059"
+
+
+# --- ledger validation --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("choices, message", [
+    ("{edition: [2016, 2019]}", "field 'choices.edition': parameter 'edition': 2016 is not allowed"),
+    ("{edition: [2017, 2018]}", "field 'choices.edition': the claim's own value (edition=2019) must be one"),
+    ("{fx_year: [2018, 2019]}", "field 'choices.fx_year': fx_year not among the claim's parameters"),
+    ("{top: [1, 5]}", "field 'choices.top': 'top' is not a parameter of notebook 01_rd_spending"),
+    ("{edition: [2019, 2019]}", "field 'choices.edition': a value is listed twice"),
+])
+def test_bad_choices_are_named_with_claim_and_field(tmp_path, choices, message):
+    text = paths.LEDGER.read_text(encoding="utf-8")
+    text = text.replace("choices: {edition: [2017, 2018, 2019, 2020]}", f"choices: {choices}")
+    text = text.replace("article: data/raw/", f"article: {paths.RAW.as_posix()}/")
+    bad = tmp_path / "claims.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(LedgerError) as err:
+        load_ledger(bad)
+    assert "claim 'rd-top-five-2018' (entry 11), " + message in str(err.value)
+
+
+# --- robustness notebook pieces, command line, rendering -----------------------------------------
+
+def test_spec_curve_chart_draws_numbers_and_describes_the_verdicts(ledger, table):
+    chart = multiverse.curve(ledger.claim("rd-top-five-2018"), table)
+    assert chart.alt.startswith("Specification curve, rd-top-five-2018 (4 specifications): 4 of 4 "
+                                "specifications drawn, measured rank from 3 to 6, against the threshold 5")
+    assert "not supported 1" in chart.alt and chart.png()[:4] == b"\x89PNG"
+    assert multiverse.curve(ledger.claim("highest-security-ratings"), table) is None  # text values
+
+
+def test_tables_for_the_notebook(summary):
+    frame = summary.reset_index()
+    shares = multiverse.verdict_table(frame).set_index("claim")
+    assert shares.loc["rd-top-five-2018", ["supported", "not supported", "agree"]].tolist() == [3, 1, "3/4 (75%)"]
+    flips = multiverse.flips_table(frame)
+    assert flips[flips["claim"] == "rd-top-five-2018"]["choice"].tolist() == ["edition=2017"]
+
+
+def test_cli_prints_the_robustness_of_named_claims():
+    out = subprocess.run([sys.executable, "-m", "analysis", "multiverse", "rd-top-five-2018"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout == "rd-top-five-2018: supported in 3/4; flips with edition=2017 (not supported)\n"
+    bad = subprocess.run([sys.executable, "-m", "analysis", "multiverse", "cyber-essentials-plus-2018"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "no choices declared for claim(s) cyber-essentials-plus-2018" in bad.stderr
+
+
+def test_an_unknown_spec_id_is_an_error(ledger):
+    with pytest.raises(AuditError, match="no specification 'ffffffffffff'"):
+        multiverse.find("ffffffffffff", ledger)
+
+
+def test_one_specification_renders_as_a_full_notebook(ledger, tmp_path):
+    spec = multiverse.spec_id({"edition": 2017})
+    [(claim, found)] = multiverse.find(spec, ledger)
+    assert claim.id == "rd-top-five-2018" and found.choices == {"edition": 2017}
+    result = multiverse.render(spec, reports_dir=tmp_path, ledger=ledger)
+    assert result.ok and set(result.executed) == {"01_rd_spending"}
+    card = pd.read_csv(result.scorecard, keep_default_na=False).set_index("claim_id")
+    assert card.loc["rd-top-five-2018", ["measured_value", "verdict"]].tolist() == ["6", "not supported"]
+    page = (tmp_path / "01_rd_spending.html").read_text(encoding="utf-8")
+    assert "2017 (changed)" in page
+
+
+def test_benchmark_runs_alone_and_reports_its_rate():
+    bench = Path(__file__).resolve().parents[1] / "benchmarks" / "multiverse.py"
+    out = subprocess.run([sys.executable, str(bench)], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("multiverse: 198 specifications of 20 claims in ") and "specs/s" in out.stdout
