@@ -23,6 +23,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from analysis import facts, paths, tables
@@ -303,20 +304,25 @@ def cmvp_by_year(cutoff_date, vendors=VENDORS) -> pd.DataFrame:
 
 
 def cmvp_summary(cutoff_date, vendors=VENDORS) -> pd.DataFrame:
-    """Per vendor up to the cut-off: CMVP certificates, certificates by level 1–4, highest level, first date."""
+    """Per vendor up to the cut-off: CMVP certificates, certificates by level 1–4, highest level, first date.
+
+    >>> row = cmvp_summary("2018-12-31", ["Huawei"]).iloc[0]
+    >>> int(row["certificates"]), int(row["level_2"]), int(row["highest_level"]), row["first_certificate"]
+    (17, 16, 2, '2015-08-26')
+    """
     cutoff, vendors = check_cutoff(cutoff_date), _check_vendors(vendors)
     table = load_cmvp()
-    table = table[table["first_validation_date"] <= cutoff]
-    rows = []
-    for vendor in vendors:
-        mine = table[table["vendor"] == vendor]
-        row = {"vendor": vendor, "certificates": len(mine)}
-        for level in range(1, 5):
-            row[f"level_{level}"] = int((mine["overall_level"] == level).sum())
-        row["highest_level"] = int(mine["overall_level"].max()) if len(mine) else 0
-        row["first_certificate"] = mine["first_validation_date"].min() if len(mine) else ""
-        rows.append(row)
-    return pd.DataFrame(rows)
+    table = table[(table["first_validation_date"] <= cutoff) & table["vendor"].isin(vendors)]
+    by_vendor = table.groupby("vendor")
+    levels = pd.crosstab(table["vendor"], table["overall_level"]).reindex(index=vendors, columns=range(1, 5),
+                                                                         fill_value=0)
+    out = pd.DataFrame({"vendor": list(vendors),
+                        "certificates": by_vendor.size().reindex(vendors, fill_value=0).to_numpy()})
+    for level in range(1, 5):
+        out[f"level_{level}"] = levels[level].to_numpy().astype("int64")
+    out["highest_level"] = by_vendor["overall_level"].max().reindex(vendors).fillna(0).astype("int64").to_numpy()
+    out["first_certificate"] = by_vendor["first_validation_date"].min().reindex(vendors).fillna("").to_numpy()
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -374,15 +380,17 @@ def cc_highest(cutoff_date, vendors=VENDORS) -> pd.DataFrame:
     reports = reports[reports["document_date"] <= cutoff]
     active = load_cc_active()
     active = active[active["certification_date"] <= cutoff]
-    rows = []
-    for vendor in vendors:
-        seen, act = reports[reports["vendor"] == vendor], active[active["vendor"] == vendor]
-        best_seen = int(seen["eal"].max()) if seen["eal"].notna().any() else 0
-        best_active = int(act["eal"].max()) if act["eal"].notna().any() else 0
-        rows.append({"vendor": vendor, "reports_seen": len(seen), "eal_in_reports_seen": best_seen,
-                     "active_list_certificates": len(act), "eal_in_active_list": best_active,
-                     "highest_eal_seen": max(best_seen, best_active)})
-    return pd.DataFrame(rows)
+
+    def per_vendor(table):  # (count, highest EAL or 0) per vendor, in ``vendors`` order
+        by_vendor = table[table["vendor"].isin(vendors)].groupby("vendor")
+        count = by_vendor.size().reindex(vendors, fill_value=0).to_numpy().astype("int64")
+        best = by_vendor["eal"].max().reindex(vendors).fillna(0).astype("int64").to_numpy()
+        return count, best
+
+    (seen, best_seen), (act, best_active) = per_vendor(reports), per_vendor(active)
+    return pd.DataFrame({"vendor": list(vendors), "reports_seen": seen, "eal_in_reports_seen": best_seen,
+                         "active_list_certificates": act, "eal_in_active_list": best_active,
+                         "highest_eal_seen": np.maximum(best_seen, best_active)})
 
 
 # Memoized pieces for the evaluators (the multiverse calls them thousands of times): pure functions of

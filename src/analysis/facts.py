@@ -65,18 +65,36 @@ def load_facts(table) -> pd.DataFrame:
     return frame
 
 
+@lru_cache(maxsize=None)
+def _positions(table) -> dict:
+    """``{column: {value: row positions}}`` of a fact table: lookups without scanning it."""
+    frame = load_facts(table)
+    index = {}
+    for column in frame.columns:
+        where = {}
+        for position, value in enumerate(frame[column].astype(str)):
+            where.setdefault(value, []).append(position)
+        index[column] = {value: frozenset(found) for value, found in where.items()}
+    return index
+
+
 def lookup(table, **match) -> Fact:
     """The one row of ``table`` whose columns equal ``match``; an error if none or several."""
     frame = load_facts(table)
-    mask = pd.Series(True, index=frame.index)
+    index = _positions(table)
+    found = None
     for column, value in match.items():
-        mask &= frame[column] == str(value)
-    rows = frame[mask]
-    if len(rows) != 1:
+        if column not in index:
+            raise DatasetError(f"{_manifest.get(table).file}: no column {column!r}; columns: "
+                               f"{', '.join(frame.columns)}")
+        rows = index[column].get(str(value), frozenset())
+        found = rows if found is None else found & rows
+    found = sorted(found) if found is not None else list(range(len(frame)))
+    if len(found) != 1:
         where = ", ".join(f"{k}={v!r}" for k, v in match.items())
         raise DatasetError(f"{_manifest.get(table).file}: expected one row with {where}, "
-                           f"found {len(rows)}")
-    row = rows.iloc[0]
+                           f"found {len(found)}")
+    row = frame.iloc[found[0]]
     return Fact(table=table, line=int(row["line"]), entity=row["entity"], metric=row["metric"],
                 period=row["period"], value=row["value"], unit=row["unit"],
                 source_title=row["source_title"], source_url=row["source_url"], quote=row["quote"])
