@@ -423,14 +423,14 @@ def _run_tasks(tasks, on_done, jobs=None, executor=None, scheduler=None, display
     futures = {}
     try:
         futures = {executor.submit(_pool_task if own else execute_task, t): t for t in tasks}
-        pending, begin = set(futures), time.monotonic()
+        pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
             for future in done:
                 on_done(futures[future], _outcome(future, futures[future]))
             for future in pending:
                 if future.running():
-                    display.status(futures[future].name, f"running {time.monotonic() - begin:.0f} s")
+                    display.status(futures[future].name, "running")
     except KeyboardInterrupt:
         _stop(futures, own)
         raise
