@@ -488,6 +488,17 @@ def _save(folder, name, outcome, key, parts) -> Path:
     return executed
 
 
+def _longest_first(tasks, folder) -> list:
+    """``tasks``, the longest first by their last recorded run (new ones first of all): with
+    fewer workers than notebooks, a long notebook started last would keep the others waiting."""
+    def last_time(task):
+        record = cache.read_record(folder, task.name)
+        seconds = record.timings.get("execute") if record else None
+        return float("inf") if seconds is None else float(seconds)
+
+    return sorted(tasks, key=last_time, reverse=True)
+
+
 def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None, executor=None,
         scheduler=None, use_cache=True, progress=None) -> RunResult:
     """Execute the notebooks, then write the reviewer's site (:func:`analysis.site.build_site`):
@@ -535,7 +546,8 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
             result.timings[task.name] = outcome.timings
             display.status(task.name, f"done in {outcome.timings.get('execute', 0):.1f} s", done=True)
 
-        _run_tasks(tasks, done, jobs=jobs, executor=executor, scheduler=scheduler, display=display)
+        _run_tasks(_longest_first(tasks, folder), done, jobs=jobs, executor=executor, scheduler=scheduler,
+                   display=display)
     finally:
         display.close()
     order = [spec.name for spec, _ in plan]
