@@ -24,8 +24,10 @@ venv: $(VENV)/.installed  ## Create .venv and install the package from the lock
 report: venv  ## Run every notebook, render HTML, write reports/scorecard.csv and reports/index.html
 	$(PY) -m analysis run $(ARGS)
 
+# Two pytest workers, each test file (and each notebook) kept on one worker: nbval's cells of a notebook
+# must run in order in one kernel, and only tests/test_browser.py writes reports/ (measured: 160 s -> 88 s).
 test: venv  ## Run the whole test suite (pytest + nbval)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 data: venv  ## Fetch and verify raw data (pinned URLs or $$ANALYSIS_DATA_MIRROR), rebuild data/processed
 	$(PY) -m analysis fetch

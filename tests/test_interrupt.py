@@ -110,7 +110,7 @@ def test_sigint_during_run_keeps_the_last_good_report(tmp_path):
     good = {name: (tmp_path / name).read_bytes() for name in files_in(tmp_path)}
     assert "01_rd_spending.html" in good and "scorecard.csv" in good
 
-    second = cli("run", "--notebook", "01_rd_spending", "--output", str(tmp_path))
+    second = cli("run", "--notebook", "01_rd_spending", "--output", str(tmp_path), "--no-cache")
     running = lambda: any(p.name.startswith(".run-") for p in (tmp_path / "notebooks").iterdir())
     assert wait_for(running, timeout=120), "the notebook never started"
     time.sleep(0.5)
@@ -121,6 +121,7 @@ def test_sigint_during_run_keeps_the_last_good_report(tmp_path):
     assert {name: (tmp_path / name).read_bytes() for name in files_in(tmp_path)} == good
 
     third = cli("run", "--notebook", "01_rd_spending", "--output", str(tmp_path))
-    _, err = third.communicate(timeout=300)
+    out, err = third.communicate(timeout=300)
     assert third.returncode == 0, err
+    assert "01_rd_spending.html  (cached)" in out  # the first run's result is intact, so it is reused
     assert files_in(tmp_path) == sorted(good)

@@ -42,9 +42,11 @@ def _build(args):
 def _run(args):
     from analysis.runner import run
 
-    result = run(notebooks=args.notebook, overrides=dict(args.parameter or []), reports_dir=args.output)
+    result = run(notebooks=args.notebook, overrides=dict(args.parameter or []), reports_dir=args.output,
+                 jobs=args.jobs, scheduler=args.scheduler, use_cache=not args.no_cache,
+                 progress=False if args.no_progress else None)
     for name, path in result.html.items():
-        print(f"report   {path}")
+        print(f"report   {path}" + ("  (cached)" if name in result.cached else ""))
     print(f"scorecard {result.scorecard}\nindex     {result.index}")
     for name, why in result.failures.items():
         print(f"FAILED   {why}", file=sys.stderr)
@@ -123,6 +125,12 @@ def parser() -> argparse.ArgumentParser:
                    help="override a notebook parameter (see `params`)")
     p.add_argument("--notebook", action="append", help="run only this notebook (repeatable)")
     p.add_argument("--output", help="reports folder (default: reports/)")
+    p.add_argument("-j", "--jobs", type=int, help="notebooks run at once, one process each (default: one per core)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the notebooks on this Dask scheduler (e.g. tcp://10.0.0.5:8786) instead")
+    p.add_argument("--no-cache", action="store_true",
+                   help="execute every notebook, even those whose result is known (see analysis.cache)")
+    p.add_argument("--no-progress", action="store_true", help="no status lines (they show only on a terminal)")
     p.set_defaults(func=_run)
 
     p = sub.add_parser("params", help="list each notebook's parameters with types and defaults")

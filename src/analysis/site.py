@@ -187,23 +187,53 @@ def _notebook_datasets(ledger, spec_name, assessments, manifest) -> list:
     return [{"dataset": d, "anchor": provenance.dataset_anchor(d.key)} for k, d in manifest.items() if k in keys]
 
 
-def render_notebook_page(executed, html_path, header_html, title=None) -> Path:
-    """Render an executed notebook with the ``audit`` template, the given header above it and
-    ``title`` as the page title (atomically)."""
-    import nbformat
+#: Where a notebook page's header goes: :func:`render_notebook_body` leaves this mark, and
+#: :func:`add_header` puts the header there (the body is cached; the header changes every build).
+HEADER_SLOT = "<!-- audit-header -->"
+
+
+def notebook_exporter():
+    """The nbconvert HTML exporter for notebook pages (create once, render many: its templates
+    are compiled on first use)."""
     from nbconvert import HTMLExporter
 
-    node = nbformat.read(str(executed), as_version=4)
+    return HTMLExporter(template_name=NOTEBOOK_TEMPLATE, extra_template_basedirs=[str(paths.TEMPLATES)])
+
+
+def render_notebook_body(executed, title=None, exporter=None) -> str:
+    """An executed notebook rendered with the ``audit`` template, ``title`` as the page title and
+    :data:`HEADER_SLOT` where the header goes."""
+    import nbformat
+
+    name, node = Path(executed).stem, nbformat.read(str(executed), as_version=4)
     if title:
         node.metadata["title"] = title
-    exporter = HTMLExporter(template_name=NOTEBOOK_TEMPLATE, extra_template_basedirs=[str(paths.TEMPLATES)])
-    body, _ = exporter.from_notebook_node(node, resources={"audit_header": header_html,
-                                                           "metadata": {"name": Path(executed).stem}})
-    return atomic.write_text(html_path, body)
+    body, _ = (exporter or notebook_exporter()).from_notebook_node(
+        node, resources={"audit_header": HEADER_SLOT, "metadata": {"name": name}})
+    return body
+
+
+def add_header(body, header_html) -> str:
+    """The page: ``body`` with ``header_html`` in its header slot (the first one: the slot
+    comes before the notebook's own content).
+
+    >>> add_header("<body><!-- audit-header --><main><!-- audit-header --></main>", "<h>")
+    '<body><h><main><!-- audit-header --></main>'
+    """
+    if HEADER_SLOT not in body:
+        raise ValueError("this page body has no header slot; render it with render_notebook_body")
+    return body.replace(HEADER_SLOT, header_html, 1)
+
+
+def render_notebook_page(executed, html_path, header_html, title=None, exporter=None) -> Path:
+    """Render an executed notebook with the ``audit`` template, the given header above it and
+    ``title`` as the page title (atomically)."""
+    body = render_notebook_body(executed, title=title, exporter=exporter)
+    return atomic.write_text(html_path, add_header(body, header_html))
 
 
 def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, failures=None,
-               info=None, manifest=None, raw_dir=None) -> tuple:
+               info=None, manifest=None, raw_dir=None, bodies=None) -> tuple:
     """Write the whole report into ``reports_dir``; returns ``(scorecard.csv, index.html)``.
 
     ``table``: the scorecard (:func:`analysis.scorecard.build_scorecard`);
@@ -211,7 +241,9 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     parameters)]`` the run used; ``executed``: ``{notebook: executed .ipynb}`` of the
     notebooks that succeeded (their pages are re-rendered with the header);
     ``failures``: ``{notebook: why}``; ``raw_dir``: where cited rows are read
-    (default ``data/raw``).
+    (default ``data/raw``); ``bodies``: ``{notebook: page body}`` already rendered
+    (:func:`render_notebook_body`, a string or a file holding it): only the header is added;
+    the other pages are rendered here, all with one exporter.
     """
     reports_dir = Path(reports_dir)
     executed, failures = dict(executed or {}), dict(failures or {})
@@ -229,13 +261,20 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     for a in assessments:
         by_notebook.setdefault(ledger.claim(a.claim_id).notebook, []).append(a)
     rows = claim_rows(table, assessments, pages=set(executed), failures=failures, manifest=manifest)
+    exporter = None
     for name, path in executed.items():
         spec, values = specs.get(name, (ledger.notebooks[name], ledger.notebooks[name].defaults()))
         mine = [r for r in rows if r["notebook"] == name]
         header = env.get_template("notebook_header.html.j2").render(
             info=info, spec=spec, parameters=_parameter_rows(spec, values), claims=mine,
             datasets=_notebook_datasets(ledger, name, by_notebook.get(name, []), manifest))
-        render_notebook_page(path, reports_dir / f"{name}.html", header, title=spec.title)
+        body = (bodies or {}).get(name)
+        if body is None:
+            exporter = exporter or notebook_exporter()
+            body = render_notebook_body(path, title=spec.title, exporter=exporter)
+        elif isinstance(body, Path):
+            body = body.read_text(encoding="utf-8")
+        atomic.write_text(reports_dir / f"{name}.html", add_header(body, header))
 
     atomic.write_text(reports_dir / "sources.html", env.get_template("sources.html.j2").render(
         info=info, datasets=list(manifest.values()), anchor=provenance.dataset_anchor,

@@ -1,0 +1,209 @@
+"""Notebooks run concurrently: in a process pool (the default), on any concurrent.futures executor,
+on a Dask cluster; a kernel that fails to start is started again; Ctrl-C stops every worker and
+kernel and keeps nothing partial."""
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import cli, paths, runner
+from analysis.ledger import Ledger, NotebookSpec, load_ledger
+
+
+def notebook(*sources):
+    node = nbformat.v4.new_notebook()
+    node.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    node.cells = [nbformat.v4.new_markdown_cell("# A test notebook")] + [nbformat.v4.new_code_cell(s) for s in sources]
+    return node
+
+
+def rendezvous(folder, me, other):
+    """Cells that succeed only if notebook ``other`` runs at the same time as ``me``."""
+    return (f"import pathlib, time\nhere = pathlib.Path({str(folder)!r})\n(here / {me!r}).touch()",
+            f"for _ in range(600):\n    if (here / {other!r}).exists():\n        break\n    time.sleep(0.1)\n"
+            f"else:\n    raise TimeoutError('{other} never ran alongside {me}')\nprint('met {other}')")
+
+
+@pytest.fixture
+def pair(tmp_path, monkeypatch):
+    """Two notebooks that each wait for the other: they pass only when run concurrently."""
+    real = load_ledger()
+    folder, meet = tmp_path / "notebooks", tmp_path / "meet"
+    folder.mkdir()
+    meet.mkdir()
+    nbformat.write(notebook(*rendezvous(meet, "a", "b")), folder / "01_a.ipynb")
+    nbformat.write(notebook(*rendezvous(meet, "b", "a")), folder / "02_b.ipynb")
+    monkeypatch.setattr(paths, "NOTEBOOKS", folder)
+    specs = {n: NotebookSpec(n, n) for n in ("01_a", "02_b")}
+    return Ledger(article_path=real.article_path, notebooks=specs, claims=real.claims), tmp_path / "reports"
+
+
+def test_the_default_pool_runs_notebooks_at_once_in_separate_processes(pair):
+    ledger, reports = pair
+    result = runner.run(ledger=ledger, reports_dir=reports, jobs=2, progress=False)
+    assert result.ok, result.failures
+    assert sorted(result.executed) == ["01_a", "02_b"]
+    workers = {t["worker"] for t in result.timings.values()}
+    assert len(workers) == 2 and not any(w.endswith(f":{os.getpid()}") for w in workers)
+    node = nbformat.read(result.executed["01_a"], as_version=4)
+    assert node.cells[-1].outputs[0]["text"] == "met b\n"
+    assert (reports / "01_a.html").is_file() and (reports / "02_b.html").is_file()
+
+
+def test_any_concurrent_futures_executor_can_run_them(pair):
+    ledger, reports = pair
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        result = runner.run(ledger=ledger, reports_dir=reports, executor=pool, progress=False)
+    assert result.ok, result.failures
+    assert {t["worker"].rsplit(":", 1)[1] for t in result.timings.values()} == {str(os.getpid())}
+
+
+def test_a_dask_cluster_can_run_them(tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    real = load_ledger()
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nbformat.write(notebook("import os\nprint('hello from', os.getpid() > 0)"), folder / "01_hello.ipynb")
+    monkeypatch.setattr(paths, "NOTEBOOKS", folder)
+    ledger = Ledger(article_path=real.article_path, notebooks={"01_hello": NotebookSpec("01_hello", "hello")},
+                    claims=real.claims)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        result = runner.run(ledger=ledger, reports_dir=tmp_path / "reports", scheduler=cluster.scheduler_address,
+                            progress=False)
+    assert result.ok, result.failures
+    node = nbformat.read(result.executed["01_hello"], as_version=4)
+    assert node.cells[-1].outputs[0]["text"] == "hello from True\n"
+    assert (tmp_path / "reports" / "01_hello.html").is_file()
+
+
+class FlakyKernelManager(runner.LocalKernelManager):
+    """A kernel manager whose first ``failures`` starts fail, as a kernel-port race would."""
+
+    failures = 0
+    starts = 0
+
+    async def start_kernel(self, **kwargs):
+        FlakyKernelManager.starts += 1
+        if FlakyKernelManager.starts <= FlakyKernelManager.failures:
+            raise RuntimeError("Kernel didn't respond in 60 seconds (injected start failure)")
+        return await super().start_kernel(**kwargs)
+
+
+@pytest.fixture
+def flaky(tmp_path, monkeypatch):
+    monkeypatch.setattr(FlakyKernelManager, "starts", 0)
+    nbformat.write(notebook("print(6 * 7)"), tmp_path / "01_flaky.ipynb")
+    return lambda failures: (monkeypatch.setattr(FlakyKernelManager, "failures", failures),
+                             runner.execute_task(runner.Task("01_flaky", str(tmp_path / "01_flaky.ipynb"), {},
+                                                             cwd=str(tmp_path), scratch=str(tmp_path / "out"),
+                                                             kernel_manager=FlakyKernelManager)))[1]
+
+
+def test_a_kernel_that_fails_to_start_is_started_again(flaky):
+    outcome = flaky(1)
+    assert not outcome.failure and outcome.timings["kernel_starts"] == 2
+    assert nbformat.reads(outcome.notebook, as_version=4).cells[-1].outputs[0]["text"] == "42\n"
+
+
+def test_kernel_starts_are_bounded(flaky, tmp_path):
+    outcome = flaky(runner.KERNEL_START_ATTEMPTS)
+    assert FlakyKernelManager.starts == runner.KERNEL_START_ATTEMPTS
+    assert outcome.failure == ("notebook 01_flaky, before any cell ran: RuntimeError: Kernel didn't respond in 60 seconds "
+                               "(injected start failure)")
+    assert not [p for p in (tmp_path / "out").iterdir()]  # no temporary copy left
+
+
+def test_a_cell_error_is_not_retried(tmp_path, monkeypatch):
+    monkeypatch.setattr(FlakyKernelManager, "starts", 0)
+    monkeypatch.setattr(FlakyKernelManager, "failures", 0)
+    nbformat.write(notebook("raise ValueError('bad')"), tmp_path / "01_bad.ipynb")
+    outcome = runner.execute_task(runner.Task("01_bad", str(tmp_path / "01_bad.ipynb"), {}, cwd=str(tmp_path),
+                                              scratch=str(tmp_path), kernel_manager=FlakyKernelManager))
+    assert outcome.failure == "notebook 01_bad, cell 2: ValueError: bad" and FlakyKernelManager.starts == 1
+
+
+def test_the_command_line_passes_run_options(monkeypatch, tmp_path):
+    seen = {}
+
+    def fake_run(**kwargs):
+        seen.update(kwargs)
+        return runner.RunResult(scorecard=tmp_path / "scorecard.csv", index=tmp_path / "index.html")
+
+    monkeypatch.setattr(runner, "run", fake_run)
+    assert cli.main(["run", "--jobs", "3", "--scheduler", "tcp://127.0.0.1:8786", "--no-cache", "--no-progress"]) == 0
+    assert (seen["jobs"], seen["scheduler"], seen["use_cache"], seen["progress"]) == (3, "tcp://127.0.0.1:8786",
+                                                                                      False, False)
+    cli.main(["run"])
+    assert (seen["jobs"], seen["scheduler"], seen["use_cache"], seen["progress"]) == (None, None, True, None)
+
+
+SLOW_RUN = """
+import pathlib, sys
+import nbformat
+from analysis import paths, runner
+from analysis.ledger import Ledger, NotebookSpec, load_ledger
+
+if __name__ == "__main__":
+    folder, reports, meet = map(pathlib.Path, sys.argv[1:4])
+    real = load_ledger()
+    paths.NOTEBOOKS = folder
+    specs = {n: NotebookSpec(n, n) for n in ("01_slow", "02_slow", "03_slow")}
+    ledger = Ledger(article_path=real.article_path, notebooks=specs, claims=real.claims)
+    try:
+        runner.run(ledger=ledger, reports_dir=reports, jobs=2, progress=False)
+    except KeyboardInterrupt:
+        sys.exit(130)
+"""
+
+
+def processes_with(token):
+    """Pids of the processes whose environment holds ``token`` (the run, its workers, their kernels)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if token.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc (Linux)")
+def test_ctrl_c_with_several_workers_stops_every_kernel_and_keeps_nothing(tmp_path):
+    folder, reports, meet = tmp_path / "notebooks", tmp_path / "reports", tmp_path / "meet"
+    folder.mkdir()
+    meet.mkdir()
+    for name in ("01_slow", "02_slow", "03_slow"):
+        nbformat.write(notebook(f"import pathlib, time\n(pathlib.Path({str(meet)!r}) / {name!r}).touch()\n"
+                                f"time.sleep(300)"), folder / f"{name}.ipynb")
+    (tmp_path / "slow_run.py").write_text(textwrap.dedent(SLOW_RUN), encoding="utf-8")
+    token = f"CLAIM_AUDIT_TEST_{uuid.uuid4().hex}"
+    env = {**os.environ, token: "1"}
+    proc = subprocess.Popen([sys.executable, str(tmp_path / "slow_run.py"), str(folder), str(reports), str(meet)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    end = time.monotonic() + 120
+    while len(list(meet.iterdir())) < 2 and time.monotonic() < end and proc.poll() is None:
+        time.sleep(0.1)
+    assert len(list(meet.iterdir())) == 2, "the two kernels never both ran"
+    assert len(processes_with(token)) >= 5  # the run, two workers, two kernels
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=90)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err, err
+    end = time.monotonic() + 10
+    while processes_with(token) and time.monotonic() < end:
+        time.sleep(0.1)
+    assert processes_with(token) == [], "a worker or kernel outlived the run"
+    assert sorted(p.name for p in meet.iterdir()) == ["01_slow", "02_slow"]  # the third never started
+    assert [p.name for p in (reports / "notebooks").iterdir()] == []  # no temporary copy, no partial result
+    assert not reports.joinpath("index.html").exists()
