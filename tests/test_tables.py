@@ -59,3 +59,17 @@ def test_a_build_with_a_bad_output_writes_nothing(scoreboards_raw, tmp_path, mon
     with pytest.raises(DataSchemaError, match=r"(?s)fx_annual.csv as built from .*column 'per_usd' is missing"):
         build.build_data(out_dir=out)
     assert not out.exists()
+
+
+def test_unchanged_bytes_are_validated_once_and_changed_bytes_again(tmp_path, monkeypatch):
+    shutil.copy(paths.PROCESSED / "fx_annual.csv", tmp_path / "fx_annual.csv")
+    calls = []
+    real = tables.validate
+    monkeypatch.setattr(tables, "validate", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    tables.read_processed("fx_annual.csv", folder=tmp_path)
+    tables.read_processed("fx_annual.csv", folder=tmp_path)
+    assert calls == ["fx_annual.csv"]  # the second read trusts the record of the first
+    text = (tmp_path / "fx_annual.csv").read_text(encoding="utf-8").replace("6.609,", "-6.609,", 1)
+    (tmp_path / "fx_annual.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(DataSchemaError, match=r"column 'per_usd' at line 3: value -6.609 fails greater_than\(0\)"):
+        tables.read_processed("fx_annual.csv", folder=tmp_path)

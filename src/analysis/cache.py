@@ -83,7 +83,9 @@ def _relative(path, root) -> str:
 def data_files(manifest=None) -> list:
     """The files a notebook may read (see the module docstring), sorted."""
     manifest = manifest or _manifest.load_manifest()
-    files = [p for p in paths.PROCESSED.glob("*") if p.is_file()] if paths.PROCESSED.is_dir() else []
+    # dot files there are local bookkeeping (build and validation records), not data
+    files = ([p for p in paths.PROCESSED.glob("*") if p.is_file() and not p.name.startswith(".")]
+             if paths.PROCESSED.is_dir() else [])
     files += [d.path for d in manifest.values() if d.committed and d.path.is_file()]
     files += [p for p in (paths.MANIFEST, paths.LEDGER) if p.is_file()]
     return sorted(set(files))

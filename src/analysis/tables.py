@@ -9,18 +9,24 @@ column and, for a bad value, the file line, e.g. a column renamed upstream::
       column 'Exchange rate' is missing (columns found: Date, Country, Rate)
 
 :func:`read_processed` reads a file of ``data/processed`` and validates it; every
-``load_*`` function of the library goes through it.
+``load_*`` function of the library goes through it.  It records the files it has checked
+(their SHA-256 and the version of these schemas) in a git-ignored ``.validated.json`` beside
+them, so unchanged bytes are not checked twice; any change to a file or a schema re-checks it.
 
 >>> import pandas as pd
 >>> validate(pd.DataFrame({"output": ["a.csv"], "input": ["k"], "file": ["f"], "sha256": ["0" * 64]}),
 ...          "provenance.csv", "provenance.csv").shape
 (1, 4)
 """
+import hashlib
+import io
+import json
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths
+from analysis import atomic, paths
 from analysis.errors import DataSchemaError
 
 _REF = r"^data/raw/[^#]+(#L\d+)?$"
@@ -228,10 +234,39 @@ def read_processed(name, folder=None, **read_csv) -> pd.DataFrame:
     path = (folder or paths.PROCESSED) / name
     if not path.is_file():
         raise DataSchemaError(f"{path} is missing: run `make data` (or `python -m analysis build-data`)")
-    frame = pd.read_csv(path, **read_csv)
-    try:
-        shown = path.relative_to(paths.ROOT)
-    except ValueError:
-        shown = path
-    validate(frame.copy(), name, shown)
+    data = path.read_bytes()
+    frame = pd.read_csv(io.BytesIO(data), **read_csv)
+    stamp = f"{hashlib.sha256(data).hexdigest()} {_schema_version()}"
+    if _validated(path.parent).get(name) != stamp:  # these bytes, under these schemas, not yet checked
+        try:
+            shown = path.relative_to(paths.ROOT)
+        except ValueError:
+            shown = path
+        validate(frame.copy(), name, shown)
+        _record_validated(path.parent, name, stamp)
     return frame
+
+
+#: Where read_processed records the files it has validated (bytes and schema version), so that the
+#: same bytes are not checked again: a local, git-ignored record; a change of either re-validates.
+VALIDATED_FILE = ".validated.json"
+
+
+@lru_cache(maxsize=None)
+def _schema_version() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def _validated(folder) -> dict:
+    try:
+        return json.loads((folder / VALIDATED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _record_validated(folder, name, stamp) -> None:
+    record = {**_validated(folder), name: stamp}
+    try:
+        atomic.write_text(folder / VALIDATED_FILE, json.dumps(record, indent=1, sort_keys=True) + "\n")
+    except OSError:  # a read-only checkout: validate every time instead
+        pass
