@@ -395,17 +395,27 @@ def cc_highest(cutoff_date, vendors=VENDORS) -> pd.DataFrame:
 
 # Memoized pieces for the evaluators (the multiverse calls them thousands of times): pure functions of
 # their arguments over tables read once; callers only read what they return.
-def _highest_by_vendor(registry, cutoff, vendors) -> pd.Series:
-    """Highest FIPS level (``cmvp``) or EAL seen (``cc``) per vendor up to ``cutoff``: each vendor's
-    figure depends on its own certificates only, so it is taken from the memoized all-vendor table."""
-    return _highest_all_vendors(registry, cutoff)[list(vendors)]
+@lru_cache(maxsize=None)
+def _highest_all_vendors(registry, cutoff) -> pd.Series:
+    """As ``cmvp_summary(...)["highest_level"]`` / ``cc_highest(...)["highest_eal_seen"]`` by vendor
+    (a test checks they agree), with only the one grouped maximum those need."""
+    def best(table, date, level):
+        found = table[(table[date] <= cutoff) & table["vendor"].isin(VENDORS)].groupby("vendor")[level].max()
+        return found.reindex(list(VENDORS)).fillna(0).astype("int64").to_numpy()
+
+    if registry == "cmvp":
+        values, name = best(load_cmvp(), "first_validation_date", "overall_level"), "highest_level"
+    else:
+        values = np.maximum(best(load_cc_reports(), "document_date", "eal"),
+                            best(load_cc_active(), "certification_date", "eal"))
+        name = "highest_eal_seen"
+    return pd.Series(values, index=pd.Index(list(VENDORS), name="vendor"), name=name)
 
 
 @lru_cache(maxsize=None)
-def _highest_all_vendors(registry, cutoff) -> pd.Series:
-    if registry == "cmvp":
-        return cmvp_summary(cutoff, list(VENDORS)).set_index("vendor")["highest_level"]
-    return cc_highest(cutoff, list(VENDORS)).set_index("vendor")["highest_eal_seen"]
+def _highest_levels(registry, cutoff) -> dict:
+    """:func:`_highest_all_vendors` as a plain ``{vendor: level}`` dict (cheap to read)."""
+    return {vendor: int(level) for vendor, level in _highest_all_vendors(registry, cutoff).items()}
 
 
 @lru_cache(maxsize=None)
@@ -441,14 +451,14 @@ def scale_comparison(cutoff_date, peers=PEERS, reference="scale_maximum") -> pd.
     peers = [p for p in _check_vendors(peers) if p != CLAIMANT]
     if reference == "peer_best" and not peers:
         raise ValueError("peer_best needs at least one peer vendor")
-    fips = _highest_by_vendor("cmvp", cutoff, (CLAIMANT, *peers))
-    cc = _highest_by_vendor("cc", cutoff, (CLAIMANT, *peers))
+    fips, cc = _highest_levels("cmvp", cutoff), _highest_levels("cc", cutoff)  # {vendor: level}
     claimed = parse_eal(_company_claimed_eal_fact().value)
     ref = {
         "scale_maximum": ((fips_scale_maximum(), True), (eal_scale_maximum(), True)),
         "industry_best": ((_industry_best("cmvp", cutoff), True),
-                          (max(_industry_best("cc_active", cutoff), int(cc.max())), False)),
-        "peer_best": ((int(fips[peers].max()) if peers else 0, True), (int(cc[peers].max()) if peers else 0, False)),
+                          (max(_industry_best("cc_active", cutoff), *(cc[v] for v in (CLAIMANT, *peers))), False)),
+        "peer_best": ((max(fips[p] for p in peers) if peers else 0, True),
+                      (max(cc[p] for p in peers) if peers else 0, False)),
     }[reference]
     rows = []
     for scale, level, best_case, (ref_level, exact) in (

@@ -348,6 +348,15 @@ def _missing_population(source, vintage, year) -> str:
             f"choose another population_year or population_source")
 
 
+@lru_cache(maxsize=None)
+def _gsma_context(stated) -> str:
+    """``stated`` users as a share of each cited GSMA count of unique mobile subscribers."""
+    gsma = _comparators_table()
+    gsma = gsma[gsma["metric"] == "unique_mobile_subscribers_GSMA"]
+    return "; ".join(f"{stated / r.value:.0%} of GSMA's {r.value / 1e9:.1f} bn unique mobile "
+                     f"subscribers ({r.period})" for r in gsma.itertuples())
+
+
 def assess_users(claim, report_year, population_source, population_vintage, population_year) -> Assessment:
     """Verdict on "more than 3 billion users": the company's own figure for ``report_year``.
 
@@ -381,10 +390,7 @@ def assess_users(claim, report_year, population_source, population_vintage, popu
     possible = claim.stated.value < world["population"]
     rule = (f"reported {'>' if strict else '='} {bound:,.0f} implies > {claim.stated.value:,}; "
             f"{claim.stated.value:,} < world population {world['population']:,}")
-    gsma = _comparators_table()
-    gsma = gsma[gsma["metric"] == "unique_mobile_subscribers_GSMA"]
-    context = "; ".join(f"{claim.stated.value / r.value:.0%} of GSMA's {r.value / 1e9:.1f} bn unique mobile "
-                        f"subscribers ({r.period})" for r in gsma.itertuples())
+    context = _gsma_context(claim.stated.value)
     reason = (f"Huawei's {report_year} annual report: \"{fact.quote}\" ({fact.value} {fact.unit}), which "
               f"{'implies' if implied else 'does not imply'} 'more than {claim.stated.value / 1e9:g} billion'. "
               f"No independent count exists. For scale: 3 billion is {context}.")

@@ -75,7 +75,12 @@ def load_manifest(path=None) -> dict:
     >>> sorted(load_manifest())[:2]
     ['article', 'cc_portal_active_2025_12']
     """
-    return dict(_read(Path(path or paths.MANIFEST).resolve()))
+    return dict(_read(_resolved(path or paths.MANIFEST)))
+
+
+@lru_cache(maxsize=None)
+def _resolved(path) -> Path:
+    return Path(path).resolve()
 
 
 @lru_cache(maxsize=None)
@@ -96,7 +101,7 @@ def get(key, manifest=None) -> Dataset:
     >>> get("fx_annual_fred").publisher
     'US Federal Reserve H.10/G.5A via FRED'
     """
-    manifest = manifest or load_manifest()
+    manifest = manifest or _read(_resolved(paths.MANIFEST))  # read-only use: no copy
     try:
         return manifest[key]
     except KeyError:

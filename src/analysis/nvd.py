@@ -448,7 +448,7 @@ def severity_mix(vendors, first_year, last_year, counts=None) -> pd.DataFrame:
     counts = load_cve_counts() if counts is None else counts
     _check_vendors(vendors, counts)
     keep = counts[counts["vendor"].isin(vendors) & counts["year"].between(first_year, last_year)]
-    table = keep.pivot_table(index="vendor", columns="severity", values="cves", aggfunc="sum", fill_value=0)
+    table = keep.groupby(["vendor", "severity"])["cves"].sum().unstack("severity", fill_value=0)
     return table.reindex(index=list(vendors), columns=[*SEVERITIES, UNSCORED], fill_value=0).astype(int)
 
 

@@ -133,6 +133,7 @@ def load_fx() -> pd.DataFrame:
     return tables.read_processed(FX_FILE)
 
 
+@lru_cache(maxsize=None)
 def _normal(name) -> str:
     return re.sub(r"[^A-Z0-9]+", " ", str(name).upper()).strip()
 
