@@ -234,3 +234,14 @@ def test_renamed_cmvp_column_is_named(tmp_path):
     target.write_text(lines[0].replace("overall_level", "level") + "".join(lines[1:20]), encoding="utf-8")
     with pytest.raises(DataSchemaError, match=r"nist_cmvp_validated_modules_2026-04-15.csv: column\(s\) \['overall_level'\]"):
         certs.read_cmvp(raw_dir=tmp_path)
+
+
+@pytest.mark.parametrize("cutoff", ["1996-12-31", "2015-12-31", "2018-12-31", "2026-01-01"])
+def test_memoized_highest_levels_agree_with_the_summary_tables(cutoff):
+    """The evaluators' grouped maxima equal the notebook's per-vendor tables."""
+    vendors = list(certs.VENDORS)
+    cmvp = certs.cmvp_summary(cutoff, vendors).set_index("vendor")["highest_level"]
+    cc = certs.cc_highest(cutoff, vendors).set_index("vendor")["highest_eal_seen"]
+    assert certs._highest_levels("cmvp", cutoff) == {v: int(x) for v, x in cmvp.items()}
+    assert certs._highest_levels("cc", cutoff) == {v: int(x) for v, x in cc.items()}
+    assert certs._highest_levels("cmvp", "2018-12-31")["Huawei"] == 2
