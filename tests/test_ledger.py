@@ -76,10 +76,22 @@ def claim(doc, claim_id):
      "field 'datasets': unknown dataset 'scoreboard_1999'"),
     (lambda d: claim(d, "rd-top-five-2018").update(notebook="99_missing"),
      "field 'notebook': '99_missing' is not declared under 'notebooks'"),
-    (lambda d: claim(d, "rd-top-five-2018").update(method="guess"),
-     "field 'method': 'guess' is not one of"),
-    (lambda d: claim(d, "rd-top-five-2018").pop("method"),
-     "claim 'rd-top-five-2018' (entry 11), field '(entry)': 'method' is a required property"),
+    (lambda d: claim(d, "rd-top-five-2018").update(measure="scoreboard.guess"),
+     "claim 'rd-top-five-2018' (entry 11), field 'measure': unknown measure 'scoreboard.guess'; known measures:"),
+    (lambda d: claim(d, "rd-top-five-2018").pop("measure"),
+     "claim 'rd-top-five-2018' (entry 11), field 'measure': a claim with a notebook needs a 'measure'"),
+    (lambda d: claim(d, "rd-top-five-2018")["args"].update(colour="red"),
+     "field 'measure': measure 'scoreboard.rank' takes no argument(s) colour; its arguments: entity, edition"),
+    (lambda d: claim(d, "rd-top-five-2018")["args"].pop("edition"),
+     "field 'measure': measure 'scoreboard.rank' needs argument(s) edition"),
+    (lambda d: claim(d, "rd-top-five-2018")["args"].update(edition="$year"),
+     "field 'args': $year not among the claim's parameters (edition, entity)"),
+    (lambda d: claim(d, "rd-top-five-2018")["stated"].update(comparator="more_than"),
+     "claim 'rd-top-five-2018' (entry 11), field 'stated.comparator': comparator 'more_than' cannot apply to "
+     "a measure returning a rank value; use one of at_most, equals (measure 'scoreboard.rank')"),
+    (lambda d: claim(d, "thai-cave-june-2018")["stated"].update(comparator="about"),
+     "claim 'thai-cave-june-2018' (entry 23), field 'stated.comparator': comparator 'about' cannot apply to "
+     "a measure returning a date value"),
     (lambda d: claim(d, "rd-top-five-2018")["parameters"].update(edition=1999),
      "field 'parameters': parameter 'edition': 1999 is not allowed; choose one of [2017, 2018, 2019, 2020]"),
     (lambda d: claim(d, "rd-top-five-2018")["parameters"].update(colour="red"),
@@ -97,7 +109,7 @@ def test_a_new_rank_claim_needs_only_a_ledger_entry(tmp_path, document):
 
     def add(doc):
         new = copy.deepcopy(claim(doc, "rd-top-five-2018"))
-        new.update(id="rd-top-three-2019", parameters={"edition": 2020, "top_n": 3, "entity": "Huawei"})
+        new.update(id="rd-top-three-2019", parameters={"edition": 2020, "entity": "Huawei"})
         new["stated"].update(value=3, wording="top three")
         doc["claims"].insert(11, new)
 
@@ -109,6 +121,23 @@ def test_a_new_rank_claim_needs_only_a_ledger_entry(tmp_path, document):
     # an explicit notebook override applies to every claim that uses the parameter
     moved = {a.claim_id: a for a in audit.assess_notebook("01_rd_spending", {"edition": 2017}, ledger)}
     assert moved["rd-top-three-2019"].verdict.value == "not supported"
+
+
+def test_ranked_third_is_judged_as_rank_equals_three(tmp_path, document):
+    """'Huawei ranked 3rd' (comparator equals) is rank = 3: true for the 2020 edition, false for 2019's 5th."""
+    from analysis import audit
+
+    def add(doc):
+        new = copy.deepcopy(claim(doc, "rd-top-five-2018"))
+        new.update(id="rd-third", parameters={"edition": 2020, "entity": "Huawei"})
+        new["stated"].update(value=3, wording="ranked 3rd", comparator="equals")
+        doc["claims"].insert(11, new)
+
+    ledger = load_mutated(tmp_path, document, add)
+    third = ledger.claim("rd-third")
+    assert audit.assess_claim(third, {"edition": 2020, "entity": "Huawei"}).verdict.value == "supported"
+    fifth = audit.assess_claim(third, {"edition": 2019, "entity": "Huawei"})
+    assert (fifth.measured_value, fifth.rule, fifth.verdict.value) == (5, "rank 5 = 3", "not supported")
 
 
 def test_not_yaml_is_a_clear_error(tmp_path):

@@ -42,7 +42,7 @@ def test_just_over_one_percent():
 def test_more_than_and_at_most_rules():
     assert check("more_than", 15.36, 15).holds and not check("more_than", 15, 15).holds
     assert check("at_most", 5, 5).holds and not check("at_most", 6, 5).holds
-    assert check("at_most", 6, 5).rule == "rank 6 ≤ 5"
+    assert check("at_most", 6, 5).rule == "6 ≤ 5"
 
 
 def test_decide():

@@ -16,10 +16,12 @@ against the 2020 edition, while an unchanged notebook reproduces the ledger.
 ['supported', 'supported with caveats']
 """
 import json
+from dataclasses import replace
 
 import pandas as pd
 
-from analysis import certifications, events, footprint, legal, ownership, rd, security
+from analysis import certifications, events, footprint, legal, measures, ownership, rd, security
+from analysis.judge import judge
 from analysis.verdicts import Assessment
 
 #: The MIME type under which a notebook publishes its assessments (the runner reads it back).
@@ -49,10 +51,57 @@ def effective_parameters(claim, spec, values) -> dict:
     return {**claim.parameters, **{k: v for k, v in changed.items() if k in claim.parameters}}
 
 
+def resolve(value, parameters):
+    """``value`` with every "$name" replaced by ``parameters[name]`` (inside nested specs too).
+
+    >>> resolve({"edition": "$edition", "entity": "Huawei"}, {"edition": 2017})
+    {'edition': 2017, 'entity': 'Huawei'}
+    """
+    if isinstance(value, str) and value.startswith("$"):
+        return parameters[value[1:]]
+    if isinstance(value, dict):
+        return {k: resolve(v, parameters) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, parameters) for v in value]
+    return value
+
+
+def measurement_of(claim, parameters) -> measures.Measurement:
+    """The claim's measurement under ``parameters`` (its ``$name`` arguments resolved)."""
+    return measures.measure(resolve(claim.spec(), parameters))
+
+
+def assess_claim(claim, parameters) -> Assessment:
+    """The verdict on ``claim`` under ``parameters``: ledger → measure → judge.
+
+    A claim not yet expressed as a measure goes to its legacy evaluator (``method``).
+    """
+    if claim.measure is None:
+        return METHODS[claim.method](claim, parameters)
+    stated = replace(claim.stated, tolerance=resolve(claim.stated.tolerance, parameters))
+    resolved = replace(claim, stated=stated)
+    ceiling = measures.measure(resolve(claim.ceiling, parameters)) if claim.ceiling else None
+    return judge(resolved, measurement_of(claim, parameters), ceiling=ceiling, parameters=parameters)
+
+
 def assess_notebook(notebook, values, ledger) -> list:
     """Assess every ledger claim of ``notebook`` under the notebook's parameter ``values``."""
     spec = ledger.notebooks[notebook]
-    return [METHODS[c.method](c, effective_parameters(c, spec, values)) for c in ledger.claims_for(notebook)]
+    return [assess_claim(c, effective_parameters(c, spec, values)) for c in ledger.claims_for(notebook)]
+
+
+def headline_table(ledger) -> pd.DataFrame:
+    """Every claim's headline verdict and measured value (its ledger parameters), in ledger order:
+    the table ``tests/golden/headline_verdicts.csv`` pins."""
+    from analysis.multiverse import measured_text
+
+    rows = []
+    for claim in ledger.claims:
+        if claim.measure is None and claim.method is None:
+            continue
+        a = assess_claim(claim, claim.parameters)
+        rows.append({"claim_id": claim.id, "verdict": a.verdict.value, "measured_value": measured_text(a.measured_value)})
+    return pd.DataFrame(rows, columns=["claim_id", "verdict", "measured_value"])
 
 
 def assessments_table(assessments) -> pd.DataFrame:

@@ -98,3 +98,77 @@ def lookup(table, **match) -> Fact:
     return Fact(table=table, line=int(row["line"]), entity=row["entity"], metric=row["metric"],
                 period=row["period"], value=row["value"], unit=row["unit"],
                 source_title=row["source_title"], source_url=row["source_url"], quote=row["quote"])
+
+
+def fact_id(fact: Fact) -> str:
+    """The stable id of a fact row: ``<table>/<entity>/<metric>/<period>``.
+
+    >>> fact_id(lookup("facts_population", entity="UN", metric="member_states"))
+    'facts_population/UN/member_states/since 2011-07-14'
+    """
+    return "/".join((fact.table, fact.entity, fact.metric, fact.period))
+
+
+@lru_cache(maxsize=None)
+def _ids(table) -> dict:
+    frame = load_facts(table)
+    out = {}
+    for position, (entity, metric, period) in enumerate(zip(frame["entity"], frame["metric"], frame["period"])):
+        out.setdefault("/".join((table, entity, metric, period)), []).append(position)
+    return out
+
+
+@lru_cache(maxsize=None)
+def by_id(fact: str) -> Fact:
+    """The cited row with stable id ``fact`` (see :func:`fact_id`); an error names the table's ids
+    that share its metric when there is no such row, or says it is ambiguous."""
+    table, _, rest = fact.partition("/")
+    try:
+        _manifest.get(table)
+    except DatasetError:
+        raise DatasetError(f"fact id {fact!r}: {table!r} is not a fact table in data/raw/manifest.csv") from None
+    ids = _ids(table)
+    found = ids.get(fact, [])
+    if len(found) != 1:
+        metric = rest.split("/")[1] if rest.count("/") >= 2 else rest
+        near = [i for i in ids if f"/{metric}/" in i][:8]
+        why = "is ambiguous (several rows)" if found else "matches no row"
+        raise DatasetError(f"fact id {fact!r} {why} in {_manifest.get(table).file}"
+                           + (f"; ids with that metric: {near}" if near else ""))
+    row = load_facts(table).iloc[found[0]]
+    return Fact(table=table, line=int(row["line"]), entity=row["entity"], metric=row["metric"],
+                period=row["period"], value=row["value"], unit=row["unit"],
+                source_title=row["source_title"], source_url=row["source_url"], quote=row["quote"])
+
+
+def is_own_source(fact: Fact, claimant: str) -> bool:
+    """Whether a cited row gives the claimant's own figures or words: its web address names the
+    claimant (``huawei.com`` for Huawei), or its source is the claimant's annual report or press
+    release, wherever the copy is hosted.
+
+    >>> is_own_source(lookup("facts_population", entity="UN", metric="member_states"), "Huawei")
+    False
+    >>> is_own_source(by_id("facts_rd_spending/Huawei/Research and development expenses/2019"), "Huawei")
+    True
+    """
+    import re
+    from urllib.parse import urlparse
+
+    if not claimant:
+        return False
+    host = (urlparse(fact.source_url).hostname or "").lower()
+    name = claimant.lower().replace(" ", "")
+    own_document = re.search(rf"\b{re.escape(claimant)}\b.*\b(annual report|press release)\b",
+                             fact.source_title, flags=re.IGNORECASE)
+    return name in host or bool(own_document)
+
+
+def iso_date(fact: Fact) -> str:
+    """The ISO date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) at the start of a row's period or value."""
+    import re
+
+    for text in (fact.period, fact.value):
+        found = re.search(r"\d{4}(-\d{2}){0,2}", text)
+        if found:
+            return found.group(0)
+    raise DatasetError(f"{fact.ref}: neither period {fact.period!r} nor value {fact.value!r} holds a date")

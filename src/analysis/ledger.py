@@ -40,6 +40,7 @@ class Stated:
     unit: object
     wording: str
     comparator: str
+    tolerance: object = None  # a number, a "$parameter" reference, or None (the wording's rounding)
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,18 @@ class Claim:
     notebook: object
     parameters: dict
     datasets: tuple
-    method: object = None
+    method: object = None  # legacy evaluator name (analysis.audit.METHODS); None for a measured claim
     note: str = ""
     choices: dict = field(default_factory=dict)  # analyst choices for the multiverse (analysis.multiverse)
+    measure: object = None  # the registered measure (analysis.measures) that measures the claim
+    args: dict = field(default_factory=dict)  # its arguments ("$name" takes the claim's parameter)
+    ceiling: object = None  # optional {measure, args}: an independent maximum the stated value must not exceed
+    caveats: tuple = ()  # claim-specific caveats, in plain words (a met claim becomes "with caveats")
+    limits: tuple = ()  # what the check cannot show, in plain words (shown; the verdict is unchanged)
+
+    def spec(self) -> dict:
+        """The claim's measurement spec, ``{measure, args}`` (parameter references unresolved)."""
+        return {"measure": self.measure, "args": self.args}
 
 
 @dataclass(frozen=True)
@@ -259,6 +269,41 @@ def _choice_problems(claim, spec, where) -> list:
     return problems
 
 
+def _references(value) -> list:
+    """The "$name" parameter references inside a spec's arguments (nested specs included)."""
+    if isinstance(value, str) and value.startswith("$"):
+        return [value[1:]]
+    if isinstance(value, dict):
+        return [r for v in value.values() for r in _references(v)]
+    if isinstance(value, (list, tuple)):
+        return [r for v in value for r in _references(v)]
+    return []
+
+
+def _measure_problems(claim, where) -> list:
+    """What is wrong with a measured claim: an unknown measure or argument, a "$name" that is not
+    one of the claim's parameters, or a comparator that cannot apply to the measure's values."""
+    from analysis import measures
+    from analysis.judge import comparator_problem
+
+    problems = []
+    for name, spec in (("measure", claim.spec()), ("ceiling", claim.ceiling)):
+        if spec is None:
+            continue
+        problems += [f"{where}, field {name!r}: {p}" for p in measures.argument_problems(spec)]
+    refs = _references([claim.args, claim.ceiling, claim.stated.tolerance])
+    unknown = [r for r in refs if r not in claim.parameters]
+    if unknown:
+        problems.append(f"{where}, field 'args': ${', $'.join(unknown)} not among the claim's parameters "
+                        f"({', '.join(claim.parameters) or 'none'})")
+    if not problems:
+        kind = measures.kind_of(claim.spec())
+        why = comparator_problem(claim.stated.comparator, kind)
+        if why:
+            problems.append(f"{where}, field 'stated.comparator': {why} (measure {claim.measure!r})")
+    return problems
+
+
 def _cross_check(claims, notebooks, text, source, methods, datasets):
     problems, seen, last_offset = [], set(), -1
     for number, c in enumerate(claims, start=1):
@@ -285,12 +330,19 @@ def _cross_check(claims, notebooks, text, source, methods, datasets):
                 except ParameterError as exc:
                     problems.append(f"{where}, field 'parameters': {exc}")
                 problems += _choice_problems(c, notebooks[c.notebook], where)
-            if c.method not in methods:
+            if c.measure is not None and c.method is not None:
+                problems.append(f"{where}, field 'method': give either 'measure' or 'method', not both")
+            elif c.measure is None and c.method is None:
+                problems.append(f"{where}, field 'measure': a claim with a notebook needs a 'measure' "
+                                f"(see `python -m analysis measures`)")
+            elif c.measure is None and c.method not in methods:
                 problems.append(f"{where}, field 'method': {c.method!r} is not one of {sorted(methods)}")
         elif c.parameters:
             problems.append(f"{where}, field 'parameters': a claim with no notebook takes no parameters")
         if c.notebook is None and c.choices:
             problems.append(f"{where}, field 'choices': a claim with no notebook has no choices")
+        if c.measure is not None:
+            problems += _measure_problems(c, where)
         for key in c.datasets:
             if key not in datasets:
                 problems.append(f"{where}, field 'datasets': unknown dataset {key!r} (see data/raw/manifest.csv)")
@@ -321,7 +373,8 @@ def load_ledger(path=None) -> Ledger:
     except ParameterError as exc:
         raise LedgerError(f"{path}: notebooks: {exc}") from None
     claims = tuple(
-        Claim(**{**c, "stated": Stated(**c["stated"]), "datasets": tuple(c["datasets"])})
+        Claim(**{**c, "stated": Stated(**c["stated"]), "datasets": tuple(c["datasets"]),
+                 "caveats": tuple(c.get("caveats", ())), "limits": tuple(c.get("limits", ()))})
         for c in document["claims"])
     article = paths.ROOT / document["article"]
     if not article.is_file():

@@ -141,7 +141,7 @@ def _number(value):
     return number if math.isfinite(number) else math.nan
 
 
-def _measured_text(value) -> str:
+def measured_text(value) -> str:
     number = _number(value)
     if math.isnan(number):
         return "" if value is None else str(value)
@@ -177,10 +177,9 @@ def evaluate(claims=None, ledger=None) -> pd.DataFrame:
     claims = claims_with_choices(ledger) if claims is None else list(claims)
     rows = []
     for claim in claims:
-        method = audit.METHODS[claim.method]
         for s in specifications(claim, ledger):
-            a = method(claim, parameters(claim, s))
-            rows.append((claim.id, s.id, s.headline, canonical(s.choices), _measured_text(a.measured_value),
+            a = audit.assess_claim(claim, parameters(claim, s))
+            rows.append((claim.id, s.id, s.headline, canonical(s.choices), measured_text(a.measured_value),
                          _number(a.measured_value), a.unit, a.verdict.value, a.rule))
     return pd.DataFrame(rows, columns=COLUMNS)
 

@@ -21,7 +21,7 @@ The acceptance rule comes from the claim's wording (its ``comparator``):
 >>> check("more_than", 19.06, 15).holds
 True
 >>> check("at_most", 6, 5).rule
-'rank 6 ≤ 5'
+'6 ≤ 5'
 """
 import math
 from dataclasses import asdict, dataclass, field
@@ -82,7 +82,7 @@ def _at_least(m, s, tol):
 
 
 def _at_most(m, s, tol):
-    return RuleResult(m <= s, f"rank {_fmt(m)} ≤ {_fmt(s)}")
+    return RuleResult(m <= s, f"{_fmt(m)} ≤ {_fmt(s)}")
 
 
 def _about(m, s, tol):
@@ -177,6 +177,7 @@ class Assessment:
     vintage: str
     sources: list = field(default_factory=list)
     parameters: dict = field(default_factory=dict)
+    policies: list = field(default_factory=list)  # the judge's policies applied (analysis.judge.POLICIES)
 
     def to_dict(self) -> dict:
         """A plain, JSON-ready dict (the form notebooks publish and the scorecard reads)."""

@@ -1,0 +1,189 @@
+"""Measures: one function per *kind* of measurement, registered by name, returning data only.
+
+A ledger claim names a measure and its arguments (``measure: scoreboard.rank``,
+``args: {entity: Huawei, edition: 2019}``).  The measure reads the processed tables
+or cited fact rows and returns a :class:`Measurement`: the value, its unit, the
+source rows it read, their vintage, and the flags the judge needs (does it rest
+only on the claimant's own figures?).  A measure writes no verdict and no verdict
+prose: :func:`analysis.judge.judge` does that, the same way for every claim.
+
+Every measure is registered here with :func:`register` (its name, and the *kind*
+of value it returns, which decides the comparators a ledger entry may use with
+it) and found with :func:`find`.  An argument can itself be a measurement spec
+(``{measure: ..., args: ...}``), so derived measures (a ratio, years since a
+date) compose the others.
+
+>>> from analysis.measures import measure
+>>> m = measure({"measure": "scoreboard.rank", "args": {"entity": "Huawei", "edition": 2019}})
+>>> m.value, m.kind, m.sources[0].ref
+(5, 'rank', 'data/raw/rd_spending/SB2019_World2500.csv#L6')
+"""
+import inspect
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from analysis.errors import AuditError
+from analysis.verdicts import Source
+
+#: The kinds of value a measure returns, and the ledger comparators each admits.
+#: "unavailable" (no public data settles it) admits any comparator: the judge says "not checkable".
+KINDS = {
+    "number": ("more_than", "at_least", "at_most", "about", "just_over", "equals"),
+    "rank": ("at_most", "equals"),
+    "date": ("equals",),
+    "range": ("within_range",),
+    "cases": ("none_exists",),
+    "evidence": ("qualitative",),
+}
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A measured value with everything needed to check it, and nothing that judges it.
+
+    ``description`` is one factual sentence (what was measured, from what); ``details``
+    holds figures beside the value that tables and the judge's policies may show
+    (for example the published rank next to the recomputed one).  ``missing``, set
+    only when ``kind == "unavailable"``, names the public data that would settle it.
+    """
+
+    value: object
+    unit: str
+    kind: str
+    description: str
+    vintage: str
+    sources: tuple = ()
+    self_reported: bool = False
+    details: dict = field(default_factory=dict)
+    missing: str = ""
+    caveats: tuple = ()  # limits of the data themselves (a derived figure, another population basis)
+
+    def with_(self, **changes) -> "Measurement":
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """A registered measure: its name, the kind of value it returns, and the function."""
+
+    name: str
+    kind: str
+    function: Callable
+    doc: str
+
+    @property
+    def arguments(self) -> tuple:
+        """The names of the function's arguments (what a ledger ``args`` may give)."""
+        return tuple(inspect.signature(self.function).parameters)
+
+    @property
+    def required(self) -> tuple:
+        """The arguments without a default (a ledger ``args`` must give them)."""
+        return tuple(n for n, p in inspect.signature(self.function).parameters.items()
+                     if p.default is inspect.Parameter.empty)
+
+
+_REGISTRY: dict = {}
+
+
+class MeasureError(AuditError):
+    """A measure is unknown, or was given arguments it does not take or data it does not hold."""
+
+
+def register(name: str, kind: str) -> Callable:
+    """Decorator: register ``function`` as the measure ``name`` returning values of ``kind``.
+
+    >>> @register("example.constant", "number")
+    ... def _constant(value: float) -> Measurement:
+    ...     return Measurement(value, "", "number", "a constant", "n/a")
+    >>> find("example.constant").kind
+    'number'
+    >>> _ = _REGISTRY.pop("example.constant")
+    """
+    if kind not in KINDS and kind != "any":
+        raise ValueError(f"measure {name!r}: unknown kind {kind!r}; known: {', '.join(KINDS)}")
+
+    def wrap(function):
+        if name in _REGISTRY and _REGISTRY[name].function is not function:
+            raise ValueError(f"measure {name!r} is registered twice")
+        _REGISTRY[name] = MeasureSpec(name, kind, function, inspect.getdoc(function) or "")
+        return function
+
+    return wrap
+
+
+def _load_all():
+    # The modules that register measures (imported for their side effect, once).
+    from analysis.measures import derived, events, facts, money, population, scoreboard  # noqa: F401
+
+
+def find(name: str) -> MeasureSpec:
+    """The registered measure ``name``; a MeasureError lists the known ones."""
+    _load_all()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise MeasureError(f"unknown measure {name!r}; known measures: {', '.join(sorted(_REGISTRY))}") from None
+
+
+def names() -> list:
+    """Every registered measure name, sorted."""
+    _load_all()
+    return sorted(_REGISTRY)
+
+
+def is_spec(value) -> bool:
+    """Whether ``value`` is a measurement spec (a mapping with a ``measure`` key)."""
+    return isinstance(value, dict) and "measure" in value
+
+
+def argument_problems(spec: dict) -> list:
+    """What is wrong with a measurement spec's name and arguments (nested specs included), as text;
+    empty if nothing is.  Used by the ledger at load time."""
+    try:
+        found = find(spec["measure"])
+    except MeasureError as exc:
+        return [str(exc)]
+    args = spec.get("args") or {}
+    problems = []
+    unknown = sorted(set(args) - set(found.arguments))
+    if unknown:
+        problems.append(f"measure {found.name!r} takes no argument(s) {', '.join(unknown)}; "
+                        f"its arguments: {', '.join(found.arguments)}")
+    missing = [n for n in found.required if n not in args]
+    if missing:
+        problems.append(f"measure {found.name!r} needs argument(s) {', '.join(missing)}")
+    for value in args.values():
+        if is_spec(value):
+            problems += argument_problems(value)
+    return problems
+
+
+def kind_of(spec: dict) -> str:
+    """The kind of value a spec's measure returns (``"any"`` for measures whose kind varies)."""
+    return find(spec["measure"]).kind
+
+
+def measure(spec: dict) -> Measurement:
+    """Take the measurement a spec describes (nested specs are measured first).
+
+    An error in the data or the arguments is a MeasureError naming the measure.
+    """
+    found = find(spec["measure"])
+    args = {k: measure(v) if is_spec(v) else v for k, v in (spec.get("args") or {}).items()}
+    try:
+        result = found.function(**args)
+    except TypeError as exc:
+        raise MeasureError(f"measure {found.name!r}: {exc}") from None
+    except LookupError as exc:
+        raise MeasureError(f"measure {found.name!r} with {args!r}: {exc}") from None
+    if found.kind != "any" and result.kind not in (found.kind, "unavailable"):
+        raise MeasureError(f"measure {found.name!r} returned a {result.kind!r} value; it is registered "
+                           f"as {found.kind!r}")
+    return result
+
+
+def source(label: str, url: str, ref: str = "") -> Source:
+    """A source row (re-exported for measure modules)."""
+    return Source(label=label, url=url, ref=ref)

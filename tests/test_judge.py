@@ -1,0 +1,125 @@
+"""The judge on small measurements made in the test: every comparator at its boundary, every policy."""
+from types import SimpleNamespace as NS
+
+import pytest
+
+from analysis.judge import POLICIES, comparator_problem, evidence_verdict, judge
+from analysis.measures import KINDS, Measurement
+
+
+def claim(value, comparator, tolerance=None, caveats=(), limits=()):
+    return NS(id="fixture", stated=NS(value=value, comparator=comparator, tolerance=tolerance),
+              caveats=caveats, limits=limits)
+
+
+def number(value, **kw):
+    return Measurement(value, "units", kw.pop("kind", "number"), "a measured fixture value.", "fixture", **kw)
+
+
+@pytest.mark.parametrize("comparator, stated, measured, verdict", [
+    ("more_than", 15, 15.001, "supported"), ("more_than", 15, 15, "not supported"),
+    ("at_least", 170, 170, "supported"), ("at_least", 170, 169.9, "not supported"),
+    ("at_most", 5, 5, "supported"), ("at_most", 5, 6, "not supported"),
+    ("equals", 100, 100, "supported"), ("equals", 100, 99.9, "not supported"),
+    # about X: half the rounding unit X implies (97,000 -> ±500); met off the exact value is "with caveats"
+    ("about", 97000, 97000, "supported"), ("about", 97000, 96500, "supported with caveats"),
+    ("about", 97000, 96499, "not supported"), ("about", 40, 45, "supported with caveats"),
+    ("about", 40, 45.01, "not supported"),
+    # just over 1: above 1 by at most half a unit
+    ("just_over", 1, 1.5, "supported"), ("just_over", 1, 1, "not supported"), ("just_over", 1, 1.51, "not supported"),
+])
+def test_every_comparator_at_its_boundary(comparator, stated, measured, verdict):
+    assert judge(claim(stated, comparator), number(measured)).verdict.value == verdict
+
+
+def test_a_declared_tolerance_replaces_the_wordings_rounding():
+    assert judge(claim(97000, "about", tolerance=100), number(96768)).verdict.value == "not supported"
+    assert judge(claim(97000, "about", tolerance=0), number(96768)).verdict.value == "supported with caveats"
+
+
+def test_rank_claims_top_five_and_ranked_third():
+    assert judge(claim(5, "at_most"), number(5, kind="rank")).rule == "rank 5 ≤ 5"
+    third = judge(claim(3, "equals"), number(5, kind="rank"))
+    assert (third.verdict.value, third.rule) == ("not supported", "rank 5 = 3")
+    assert judge(claim(3, "equals"), number(3, kind="rank")).verdict.value == "supported"
+
+
+def test_a_tie_in_a_ranking_shares_the_better_rank_and_meets_top_n():
+    # two companies tied for 5th both have rank 5 (analysis.rd ranks with method="min")
+    import pandas as pd
+
+    ranks = pd.Series([10.0, 9.0, 8.0, 7.0, 6.0, 6.0, 5.0]).rank(ascending=False, method="min").astype(int)
+    assert ranks.tolist() == [1, 2, 3, 4, 5, 5, 7]
+    assert judge(claim(5, "at_most"), number(int(ranks.iloc[5]), kind="rank")).verdict.value == "supported"
+
+
+def test_self_reported_figures_are_at_best_supported_with_caveats_and_the_policy_is_named():
+    met = judge(claim(15, "more_than"), number(19.06, self_reported=True))
+    assert met.verdict.value == "supported with caveats" and "self_reported" in met.policies
+    assert judge(claim(15, "more_than"), number(9.0, self_reported=True)).verdict.value == "not supported"
+
+
+def test_claim_caveats_downgrade_and_limits_do_not():
+    assert judge(claim(15, "more_than", caveats=("x",)), number(16)).verdict.value == "supported with caveats"
+    limited = judge(claim(15, "more_than", limits=("only one series",)), number(16))
+    assert limited.verdict.value == "supported" and "only one series" in limited.reason
+
+
+def test_a_published_lower_bound_meets_more_than_only_when_it_reaches_the_stated_value():
+    strict = {"strict": True}
+    assert judge(claim(170, "more_than"), number(170, details=strict)).verdict.value == "supported"
+    assert judge(claim(170, "more_than"), number(170, details={"strict": False})).verdict.value == "not supported"
+    assert judge(claim(171, "more_than"), number(170, details=strict)).verdict.value == "not supported"
+    assert "lower_bound" in judge(claim(170, "at_least"), number(170, details=strict)).policies
+
+
+def test_a_ceiling_makes_an_impossible_count_fail():
+    ceiling = Measurement(193, "UN member states", "number", "193 UN members.", "fixture")
+    assert judge(claim(170, "at_least"), number(200), ceiling=ceiling).verdict.value == "supported"
+    assert judge(claim(200, "at_least"), number(200), ceiling=ceiling).verdict.value == "not supported"
+
+
+def test_absence_claims_counter_examples_and_complete_lists():
+    none = Measurement(0, "cases", "cases", "no case on record.", "fixture")
+    assert judge(claim(0, "none_exists"), none).verdict.value == "not checkable"
+    one = Measurement(1, "cases", "cases", "one case.", "fixture", details={"disputed": 0})
+    assert judge(claim(0, "none_exists"), one).verdict.value == "not supported"
+    disputed = Measurement(2, "cases", "cases", "two denied cases.", "fixture", details={"disputed": 2})
+    assert judge(claim(0, "none_exists"), disputed).verdict.value == "conflicting"
+    register = Measurement(0, "owners", "cases", "no state owner in the register.", "fixture",
+                           details={"complete": True})
+    assert judge(claim(0, "none_exists"), register).verdict.value == "supported"
+    own_register = Measurement(0, "owners", "cases", "", "fixture", details={"complete": True}, self_reported=True)
+    assert judge(claim(0, "none_exists"), own_register).verdict.value == "supported with caveats"
+
+
+def test_evidence_is_weighed_part_by_part():
+    assert evidence_verdict(["independent", "independent"]).value == "supported"
+    assert evidence_verdict(["independent", "self-reported only"]).value == "supported with caveats"
+    assert evidence_verdict(["undocumented"]).value == "not checkable"
+    assert evidence_verdict(["independent", "contested"]).value == "conflicting"
+    assert evidence_verdict(["others only", "undocumented"]).value == "not supported"
+    with pytest.raises(ValueError, match="unknown evidence status"):
+        evidence_verdict(["probably"])
+    parts = Measurement((("at the cave", "independent"), ("inside the cave", "others only")), "", "evidence",
+                        "", "fixture")
+    a = judge(claim(None, "qualitative"), parts)
+    assert (a.verdict.value, a.measured_value, a.policies) == ("conflicting", "independent; others only", ["evidence"])
+
+
+def test_unavailable_data_is_not_checkable_and_says_what_is_missing():
+    m = Measurement(None, "", "unavailable", "", "n/a", missing="No register of certificates is public.")
+    a = judge(claim(2018, "equals"), m)
+    assert a.verdict.value == "not checkable" and "No register" in a.reason and a.policies == ["unavailable"]
+
+
+def test_comparators_that_cannot_apply_to_a_kind_are_named():
+    assert comparator_problem("about", "rank").startswith("comparator 'about' cannot apply to a measure returning a rank")
+    assert all(comparator_problem(c, k) == "" for k, cs in KINDS.items() for c in cs)
+    assert comparator_problem("more_than", "unavailable") == ""
+
+
+def test_every_policy_has_plain_words():
+    assert set(POLICIES) == {"rounding", "lower_bound", "ceiling", "self_reported", "absence", "evidence",
+                             "unavailable"}
+    assert all(len(p.text) > 30 and "_" not in p.text for p in POLICIES.values())

@@ -1,0 +1,83 @@
+"""Measures on small inputs made in the test (fixture tables), and the registry."""
+import pandas as pd
+import pytest
+
+from analysis import measures, rd
+from analysis.measures import Measurement, MeasureError, derived, money, scoreboard
+
+
+def test_the_registry_finds_measures_and_names_the_known_ones_for_an_unknown_one():
+    assert measures.find("scoreboard.rank").kind == "rank"
+    assert "entity" in measures.find("scoreboard.rank").required
+    with pytest.raises(MeasureError, match="unknown measure 'nope'; known measures: .*scoreboard.rank"):
+        measures.find("nope")
+
+
+def test_argument_problems_cover_nested_specs():
+    spec = {"measure": "derived.share", "args": {"part": {"measure": "fact.value", "args": {}},
+                                                  "whole": {"measure": "population.world", "args": {"x": 1}}}}
+    problems = measures.argument_problems(spec)
+    assert any("'fact.value' needs argument(s) fact" in p for p in problems)
+    assert any("'population.world' takes no argument(s) x" in p for p in problems)
+
+
+@pytest.fixture
+def tiny_board(monkeypatch):
+    """A fixture Scoreboard: five companies, two tied at 2nd, in one made-up edition 2019."""
+    board = pd.DataFrame({"edition": 2019, "company": ["ALPHA", "BETA CORP", "GAMMA", "DELTA", "HUAWEI X"],
+                          "rd_eur_m": [100.0, 90.0, 90.0, 50.0, 40.0], "line": [2, 3, 4, 5, 6]})
+    board["rank"] = board["rd_eur_m"].rank(ascending=False, method="min").astype(int)
+    board["world_rank"] = [1, 2, 3, 4, 5]
+    monkeypatch.setattr(rd, "load_scoreboard", lambda: board)
+    scoreboard._row.cache_clear()
+    yield board
+    scoreboard._row.cache_clear()
+
+
+def test_scoreboard_rank_shares_ties_and_keeps_the_published_rank(tiny_board):
+    gamma = scoreboard.scoreboard_rank("Gamma", 2019)
+    assert (gamma.value, gamma.details["world_rank"], gamma.kind) == (2, 3, "rank")
+    assert "published World rank is 3" in gamma.description
+    assert scoreboard.scoreboard_rank("Huawei", 2019).value == 5  # matched as a whole word at the start
+    assert scoreboard.scoreboard_rd("Delta", 2019).value == 50.0
+
+
+def test_scoreboard_rank_of_an_unknown_company_or_edition_is_an_error(tiny_board):
+    with pytest.raises(LookupError, match="no company matches 'Omega'"):
+        scoreboard.scoreboard_rank("Omega", 2019)
+    with pytest.raises(ValueError, match="edition 1999 is not in the data"):
+        scoreboard.scoreboard_rank("Alpha", 1999)
+
+
+def test_currency_conversion_uses_the_chosen_rate(monkeypatch):
+    rates = pd.DataFrame({"source": ["fed_g5a"], "year": [2019], "currency": ["CNY"], "per_usd": [7.0],
+                          "published_as": ["7.0 CNY per USD"], "ref": ["fixture#L2"], "url": ["https://example.org"]})
+    monkeypatch.setattr(rd, "load_fx", lambda: rates)
+    m = money.to_usd_billion(Measurement(14000.0, "CNY million", "number", "fixture amount.", "v",
+                                         self_reported=True), "fed_g5a", 2019)
+    assert (m.value, m.self_reported, m.sources[-1].ref) == (2.0, True, "fixture#L2")
+    with pytest.raises(LookupError, match="no CNY rate for 2018"):
+        money.to_usd_billion(Measurement(1.0, "CNY million", "number", "", ""), "fed_g5a", 2018)
+    with pytest.raises(LookupError, match="cannot convert unit 'GBP million'"):
+        money.to_usd_billion(Measurement(1.0, "GBP million", "number", "", ""), "fed_g5a", 2019)
+
+
+def test_share_and_years_since_inherit_self_reporting_and_missing_data():
+    part = Measurement(3e9, "users", "number", "", "", self_reported=True)
+    whole = Measurement(7.5e9, "persons", "number", "", "")
+    assert (derived.share(part, whole).value, derived.share(part, whole).self_reported) == (40.0, True)
+    gap = Measurement(None, "persons", "unavailable", "", "", missing="no 2019 figure")
+    assert derived.share(part, gap).kind == "unavailable"
+    assert derived.years_since(Measurement("1987-09-15", "date", "date", "", ""), 2019).value == 32
+
+
+def test_a_measure_returning_another_kind_than_registered_is_an_error():
+    @measures.register("fixture.wrong_kind", "rank")
+    def wrong_kind() -> Measurement:
+        return Measurement(1.0, "", "number", "", "")
+
+    try:
+        with pytest.raises(MeasureError, match="returned a 'number' value; it is registered as 'rank'"):
+            measures.measure({"measure": "fixture.wrong_kind"})
+    finally:
+        measures._REGISTRY.pop("fixture.wrong_kind")
