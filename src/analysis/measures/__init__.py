@@ -115,7 +115,9 @@ def register(name: str, kind: str) -> Callable:
 
 def _load_all():
     # The modules that register measures (imported for their side effect, once).
-    from analysis.measures import derived, events, facts, money, population, scoreboard  # noqa: F401
+    from analysis.measures import (  # noqa: F401
+        certificates, countries, cves, derived, documents, events, evidence, facts, incidents, money, ownership,
+        population, scoreboard)
 
 
 def find(name: str) -> MeasureSpec:

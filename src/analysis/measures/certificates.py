@@ -1,0 +1,1 @@
+"""Measures: certificates (to be filled as the claims of its theme move to measures)."""

@@ -1,0 +1,1 @@
+"""Measures: countries (to be filled as the claims of its theme move to measures)."""

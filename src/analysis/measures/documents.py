@@ -1,0 +1,1 @@
+"""Measures: documents (to be filled as the claims of its theme move to measures)."""

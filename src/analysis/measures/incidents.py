@@ -1,0 +1,1 @@
+"""Measures: incidents (to be filled as the claims of its theme move to measures)."""

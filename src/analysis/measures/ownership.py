@@ -1,0 +1,1 @@
+"""Measures: ownership (to be filled as the claims of its theme move to measures)."""
