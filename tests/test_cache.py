@@ -41,7 +41,7 @@ def project(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "PACKAGE", package)
     monkeypatch.setattr(cache, "lock_file", lambda: lock)
     spec = NotebookSpec(NAME, "A tiny notebook", {"x": ParameterSpec("x", "int", 1, "a number")})
-    ledger = Ledger(article_path=real.article_path, notebooks={NAME: spec}, claims=real.claims)
+    ledger = Ledger(article=real.article, notebooks={NAME: spec}, claims=real.claims)
     return ledger, tmp_path
 
 
@@ -125,8 +125,9 @@ def test_a_cached_page_gets_this_build_s_header(project, monkeypatch):
 
 def test_the_key_covers_the_real_inputs():
     data = {p.relative_to(paths.ROOT).as_posix() for p in cache.data_files()}
-    assert {"data/processed/rd_scoreboard.csv", "data/raw/rd_spending/facts.csv", "data/raw/article/article.txt",
-            "data/raw/manifest.csv", "claims.yaml"} <= data
+    article = paths.DEFAULT_ARTICLE.relative_to(paths.ROOT).as_posix()
+    assert {"data/processed/rd_scoreboard.csv", "data/raw/rd_spending/facts.csv", f"{article}/article.txt",
+            "data/raw/manifest.csv", f"{article}/claims.yaml", f"{article}/multiverse.csv"} <= data
     assert not any(p.startswith("data/raw/incidents/nvd_feeds") for p in data)  # pinned by the manifest's SHA-256
     source = {p.relative_to(cache.PACKAGE).as_posix() for p in cache.source_files()}
     assert {"runner.py", "cache.py", "rd.py", "templates/audit/index.html.j2", "schemas/claims.schema.json"} <= source

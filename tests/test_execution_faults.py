@@ -32,8 +32,8 @@ def broken_project(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "NOTEBOOKS", folder)
     specs = {"01_rd_spending": real.notebooks["01_rd_spending"],
              "02_raises": NotebookSpec("02_raises", "raises"), "03_dies": NotebookSpec("03_dies", "dies")}
-    ledger = Ledger(article_path=real.article_path, notebooks=specs, claims=real.claims)
-    monkeypatch.setattr(runner, "load_ledger", lambda: ledger)
+    ledger = Ledger(article=real.article, notebooks=specs, claims=real.claims)
+    monkeypatch.setattr(runner, "load_ledger", lambda article=None: ledger)
     reports = tmp_path / "reports"
     reports.mkdir()
     (reports / "02_raises.html").write_text("<p>last good report</p>", encoding="utf-8")

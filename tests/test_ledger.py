@@ -49,10 +49,19 @@ def test_rd_claims_are_wired_to_the_notebook():
         ("rank", 5, "top five", "at_most")
 
 
+def article_copy(tmp_path):
+    """The op-ed's article folder (text and article.yaml) copied to ``tmp_path``, without its ledger."""
+    import shutil
+
+    for name in ("article.txt", "article.yaml"):
+        shutil.copy(paths.DEFAULT_ARTICLE / name, tmp_path / name)
+    return tmp_path
+
+
 def load_mutated(tmp_path, document, mutate):
     doc = copy.deepcopy(document)
     mutate(doc)
-    path = tmp_path / "claims.yaml"
+    path = article_copy(tmp_path) / "claims.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     return load_ledger(path)
 
@@ -165,11 +174,15 @@ def test_a_broken_ledger_stops_run_before_anything_runs(tmp_path):
     import sys
 
     root = tmp_path / "project"
-    for part in ("notebooks", "data/raw/article"):
+    for part in ("notebooks",):
         shutil.copytree(paths.ROOT / part, root / part)
+    folder = root / paths.DEFAULT_ARTICLE.relative_to(paths.ROOT)
+    folder.mkdir(parents=True)
+    article_copy(folder)
+    (root / "data" / "raw").mkdir(parents=True)
     shutil.copy(paths.MANIFEST, root / "data" / "raw" / "manifest.csv")
     text = paths.LEDGER.read_text(encoding="utf-8")
-    (root / "claims.yaml").write_text(text.replace("- id: track-record-30-years", "- id: countries-170-plus-operate"),
+    (folder / "claims.yaml").write_text(text.replace("- id: track-record-30-years", "- id: countries-170-plus-operate"),
                                       encoding="utf-8")
     out = root / "reports"
     env = {**__import__("os").environ, "ANALYSIS_ROOT": str(root)}

@@ -126,7 +126,7 @@ def test_verdict_shares_count_every_specification(summary):
 
 def test_committed_multiverse_equals_a_fresh_evaluation(table, tmp_path):
     written = multiverse.write_multiverse(out_dir=tmp_path)
-    committed = paths.PROCESSED / multiverse.MULTIVERSE_FILE
+    committed = paths.DEFAULT_ARTICLE / multiverse.MULTIVERSE_FILE
     assert written.read_bytes() == committed.read_bytes(), \
         f"{committed} is stale: run `python -m analysis multiverse`"
     loaded = multiverse.load_multiverse()
@@ -159,7 +159,10 @@ def test_measured_numbers_are_numbers_or_empty(table):
 def test_bad_choices_are_named_with_claim_and_field(tmp_path, choices, message):
     text = paths.LEDGER.read_text(encoding="utf-8")
     text = text.replace("choices: {edition: [2017, 2018, 2019, 2020]}", f"choices: {choices}")
-    text = text.replace("article: data/raw/", f"article: {paths.RAW.as_posix()}/")
+    import shutil
+
+    for name in ("article.txt", "article.yaml"):
+        shutil.copy(paths.DEFAULT_ARTICLE / name, tmp_path / name)
     bad = tmp_path / "claims.yaml"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(LedgerError) as err:

@@ -43,7 +43,7 @@ def pair(tmp_path, monkeypatch):
     nbformat.write(notebook(*rendezvous(meet, "b", "a")), folder / "02_b.ipynb")
     monkeypatch.setattr(paths, "NOTEBOOKS", folder)
     specs = {n: NotebookSpec(n, n) for n in ("01_a", "02_b")}
-    return Ledger(article_path=real.article_path, notebooks=specs, claims=real.claims), tmp_path / "reports"
+    return Ledger(article=real.article, notebooks=specs, claims=real.claims), tmp_path / "reports"
 
 
 def test_the_default_pool_runs_notebooks_at_once_in_separate_processes(pair):
@@ -73,7 +73,7 @@ def test_a_dask_cluster_can_run_them(tmp_path, monkeypatch):
     folder.mkdir()
     nbformat.write(notebook("import os\nprint('hello from', os.getpid() > 0)"), folder / "01_hello.ipynb")
     monkeypatch.setattr(paths, "NOTEBOOKS", folder)
-    ledger = Ledger(article_path=real.article_path, notebooks={"01_hello": NotebookSpec("01_hello", "hello")},
+    ledger = Ledger(article=real.article, notebooks={"01_hello": NotebookSpec("01_hello", "hello")},
                     claims=real.claims)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster:
@@ -157,7 +157,7 @@ if __name__ == "__main__":
     real = load_ledger()
     paths.NOTEBOOKS = folder
     specs = {n: NotebookSpec(n, n) for n in ("01_slow", "02_slow", "03_slow")}
-    ledger = Ledger(article_path=real.article_path, notebooks=specs, claims=real.claims)
+    ledger = Ledger(article=real.article, notebooks=specs, claims=real.claims)
     try:
         runner.run(ledger=ledger, reports_dir=reports, jobs=2, progress=False)
     except KeyboardInterrupt:

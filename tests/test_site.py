@@ -45,7 +45,7 @@ def test_read_row_gives_the_row_that_facts_lookup_cites():
 
 
 def test_read_row_of_a_text_file_is_its_line():
-    assert provenance.read_row(paths.RAW / "article" / "article.txt", 3) == (
+    assert provenance.read_row(paths.DEFAULT_ARTICLE / "article.txt", 3) == (
         None, ["Huawei is not spying on customers, Mrs Joy Tan assures."])
 
 

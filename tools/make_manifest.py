@@ -58,6 +58,8 @@ def main(catalog):
                   "licence", "origin", "retrieved", "mirror_only", "committed", "note"])
     with open(catalog, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
+            if row["dataset"] == "article":
+                continue  # an article is pinned in its own folder (articles/<slug>/article.yaml)
             out.writerow([
                 key_for(row), row["file"], row["sha256"], row["bytes"], row["url"],
                 PUBLISHER_PAGES.get(row["dataset"], row["url"]), row["publisher"], row["licence"],

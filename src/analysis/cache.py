@@ -9,8 +9,9 @@ of something that can change the output:
 - ``parameters``: the validated parameter values it runs with (defaults included);
 - ``data``: the SHA-256 of every file a notebook can read, which is every
   processed table (``data/processed/*``), every committed raw file of the
-  manifest (facts, article, small tables), the manifest itself (it pins the
-  SHA-256 of every other raw file) and the ledger ``claims.yaml``.  This is
+  manifest (facts, small tables), the manifest itself (it pins the
+  SHA-256 of every other raw file) and every file of the article's folder (its text,
+  ``article.yaml``, ``claims.yaml`` and ``multiverse.csv``).  This is
   deliberately the same set for every notebook: a per-notebook list would have
   to be kept right by hand, and hashing these ~1 MB costs a few milliseconds;
 - ``source``: every file of the ``analysis`` package (code and templates);
@@ -80,14 +81,16 @@ def _relative(path, root) -> str:
         return Path(path).as_posix()
 
 
-def data_files(manifest=None) -> list:
+def data_files(manifest=None, article_folder=None) -> list:
     """The files a notebook may read (see the module docstring), sorted."""
     manifest = manifest or _manifest.load_manifest()
     # dot files there are local bookkeeping (build and validation records), not data
     files = ([p for p in paths.PROCESSED.glob("*") if p.is_file() and not p.name.startswith(".")]
              if paths.PROCESSED.is_dir() else [])
     files += [d.path for d in manifest.values() if d.committed and d.path.is_file()]
-    files += [p for p in (paths.MANIFEST, paths.LEDGER) if p.is_file()]
+    files += [p for p in (paths.MANIFEST,) if p.is_file()]
+    folder = Path(article_folder) if article_folder else paths.DEFAULT_ARTICLE
+    files += [p for p in folder.glob("*") if p.is_file() and not p.name.startswith(".")]
     return sorted(set(files))
 
 
@@ -111,11 +114,11 @@ class Inputs:
     environment: str
 
     @classmethod
-    def collect(cls, manifest=None) -> "Inputs":
+    def collect(cls, manifest=None, article_folder=None) -> "Inputs":
         lock = lock_file()
         environment = digest_json({"lock": sha256_file(lock) if lock.is_file() else None,
                                    "python": list(sys.version_info[:3])})
-        return cls(data=_files_digest(data_files(manifest), paths.ROOT),
+        return cls(data=_files_digest(data_files(manifest, article_folder), paths.ROOT),
                    source=_files_digest(source_files(), PACKAGE),
                    environment=environment)
 

@@ -11,7 +11,6 @@ supported with caveats 4, conflicting 3, not supported 1); "not checkable",
 import json
 from dataclasses import dataclass
 
-from analysis import manifest as _manifest
 from analysis.verdicts import Verdict
 
 #: ratingValue by verdict (bestRating 5, worstRating 1); verdicts absent here get no rating value.
@@ -34,20 +33,18 @@ class Article:
     author: str = ""
 
 
-def article_info(manifest=None) -> Article:
-    """The audited article from the manifest's ``article`` entry: its URL, its headline (the
-    first line of the captured text that is a title, i.e. repeated) and the author named in the
-    entry's publisher field before any parenthesis.
+def article_info(article=None) -> Article:
+    """The audited article as ClaimReview needs it, from its ``article.yaml``
+    (:mod:`analysis.articles`; default: this project's op-ed).
 
     >>> info = article_info()
     >>> info.author, info.headline
-    ('Joy Tan', 'Huawei is not spying on customers, Mrs Joy Tan assures.')
+    ('Joy Tan', 'Huawei is not spying on customers')
     """
-    entry = _manifest.get("article", manifest)
-    lines = [ln.strip() for ln in entry.path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    headline = next((ln for ln in lines[1:] if ln in lines[0]), lines[0] if lines else "")
-    author = entry.publisher.split("(")[0].strip() if "(" in entry.publisher else ""
-    return Article(url=entry.url or entry.publisher_page, headline=headline, author=author)
+    from analysis.articles import load_article
+
+    found = article if hasattr(article, "title") else load_article(article)
+    return Article(url=found.url, headline=found.title, author=found.author)
 
 
 def review(row, article, date, sources=(), base_url="") -> dict:

@@ -43,7 +43,7 @@ def _run(args):
     from analysis.runner import run
 
     result = run(notebooks=args.notebook, overrides=dict(args.parameter or []), reports_dir=args.output,
-                 jobs=args.jobs, scheduler=args.scheduler, use_cache=not args.no_cache,
+                 article=args.article, jobs=args.jobs, scheduler=args.scheduler, use_cache=not args.no_cache,
                  progress=False if args.no_progress else None)
     for name, path in result.html.items():
         print(f"report   {path}" + ("  (cached)" if name in result.cached else ""))
@@ -56,15 +56,27 @@ def _run(args):
 def _params(args):
     from analysis.ledger import load_ledger
 
-    ledger = load_ledger()
-    names = args.notebooks or list(ledger.notebooks)
+    ledger = load_ledger(args.article)
+    generic = {ledger.page_of(c): ledger.parameter_spec(c) for c in ledger.generic_claims()}
+    known = {**ledger.notebooks, **generic}
+    names = args.notebooks or list(known)
     for name in names:
-        if name not in ledger.notebooks:
-            raise AuditError(f"unknown notebook {name!r}; known: {', '.join(ledger.notebooks)}")
-        spec = ledger.notebooks[name]
+        if name not in known:
+            raise AuditError(f"unknown notebook {name!r}; known: {', '.join(known)}")
+        spec = known[name]
         print(f"{name}: {spec.title}")
         for p in spec.parameters.values():
             print(f"  {p.describe()}")
+    return 0
+
+
+def _measures(args):
+    from analysis import measures
+
+    for name in measures.names():
+        found = measures.find(name)
+        doc = found.doc.split("\n\n")[0].replace("\n", " ")
+        print(f"{name} ({found.kind}; arguments: {', '.join(found.arguments) or 'none'})\n  {doc}")
     return 0
 
 
@@ -80,7 +92,7 @@ def _multiverse(args):
     from analysis import multiverse
     from analysis.ledger import load_ledger
 
-    ledger = load_ledger()
+    ledger = load_ledger(args.article)
     if args.render:
         result = multiverse.render(args.render, reports_dir=args.output, ledger=ledger)
         for name, path in result.html.items():
@@ -93,7 +105,7 @@ def _multiverse(args):
         table = multiverse.evaluate(claims, ledger)
     else:
         path = multiverse.write_multiverse(ledger=ledger)
-        table = multiverse.load_multiverse()
+        table = multiverse.load_multiverse(ledger=ledger)
         print(f"wrote {path} ({len(table)} specifications)")
     for row in multiverse.robustness(table, ledger).itertuples():
         print(f"{row.claim_id}: {row.robustness}")
@@ -124,7 +136,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
                    help="override a notebook parameter (see `params`)")
     p.add_argument("--notebook", action="append", help="run only this notebook (repeatable)")
-    p.add_argument("--output", help="reports folder (default: reports/)")
+    p.add_argument("--output", help="reports folder (default: reports/<article>/)")
+    p.add_argument("--article", metavar="FOLDER",
+                   help="the article to audit: a folder with article.yaml, article.txt and claims.yaml "
+                        "(default: articles/huawei-not-spying-2019)")
     p.add_argument("-j", "--jobs", type=int, help="notebooks run at once, one process each (default: one per core)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the notebooks on this Dask scheduler (e.g. tcp://10.0.0.5:8786) instead")
@@ -135,10 +150,15 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("params", help="list each notebook's parameters with types and defaults")
     p.add_argument("notebooks", nargs="*")
+    p.add_argument("--article", metavar="FOLDER", help="the article folder (default: this project's op-ed)")
     p.set_defaults(func=_params)
 
+    p = sub.add_parser("measures", help="list the measures a ledger entry can name, with their arguments")
+    p.set_defaults(func=_measures)
+
     p = sub.add_parser("multiverse", help="re-check claims under every combination of their choices "
-                                          "(writes data/processed/multiverse.csv)")
+                                          "(writes articles/<article>/multiverse.csv)")
+    p.add_argument("--article", metavar="FOLDER", help="the article folder (default: this project's op-ed)")
     p.add_argument("claims", nargs="*", help="claim ids (default: every claim with choices; a subset is "
                                              "printed, not written)")
     p.add_argument("--render", metavar="SPEC_ID", help="execute the notebook of one specification "

@@ -56,9 +56,9 @@ class Claim:
     metric: str
     period: str
     stated: Stated
-    notebook: object
-    parameters: dict
-    datasets: tuple
+    notebook: object = None  # theme notebook that shows it; None: the generic claim notebook (if measured)
+    parameters: dict = field(default_factory=dict)
+    datasets: tuple = ()
     method: object = None  # legacy evaluator name (analysis.audit.METHODS); None for a measured claim
     note: str = ""
     choices: dict = field(default_factory=dict)  # analyst choices for the multiverse (analysis.multiverse)
@@ -156,10 +156,11 @@ class NotebookSpec:
     name: str
     title: str
     parameters: dict = field(default_factory=dict)
+    file: object = None  # the notebook file when it is not notebooks/<name>.ipynb (the generic claim notebook)
 
     @property
     def path(self) -> Path:
-        return paths.NOTEBOOKS / f"{self.name}.ipynb"
+        return Path(self.file) if self.file else paths.NOTEBOOKS / f"{self.name}.ipynb"
 
     def defaults(self) -> dict:
         return {name: spec.default for name, spec in self.parameters.items()}
@@ -174,13 +175,53 @@ class NotebookSpec:
         return {name: self.parameters[name].coerce(value) for name, value in values.items()}
 
 
+#: The name under which claims with no theme notebook are run (the generic claim notebook).
+CLAIM_NOTEBOOK = "claim"
+
+
+def inferred_spec(claim) -> NotebookSpec:
+    """The parameter specs of a claim with no theme notebook: each of its parameters, typed by its
+    ledger value (an int stays an int), with that value as default and no other restriction."""
+    names = {bool: "bool", int: "int", float: "float", str: "str", list: "list"}
+    params = {name: ParameterSpec(name=name, type=names.get(type(value), "str"), default=value,
+                                  help=f"parameter of claim {claim.id}")
+              for name, value in claim.parameters.items()}
+    return NotebookSpec(name=CLAIM_NOTEBOOK, title=f"Claim {claim.id}", parameters=params)
+
+
 @dataclass(frozen=True)
 class Ledger:
     """The validated ledger: the article, the notebooks and the claims in article order."""
 
-    article_path: Path
+    article: object  # analysis.articles.Article
     notebooks: dict
     claims: tuple
+    path: Path = None
+
+    @property
+    def article_path(self) -> Path:
+        """The article text's path."""
+        return self.article.text_path
+
+    def parameter_spec(self, claim) -> NotebookSpec:
+        """The parameter specs a claim's parameters are checked against: its theme notebook's, or
+        (with none) :func:`inferred_spec`."""
+        return self.notebooks[claim.notebook] if claim.notebook else inferred_spec(claim)
+
+    def page_of(self, claim) -> str:
+        """The name of the page (notebook run) that shows ``claim``: its theme notebook, or
+        ``claim-<id>`` for the generic claim notebook; '' if nothing checks it."""
+        if claim.notebook:
+            return claim.notebook
+        return f"{CLAIM_NOTEBOOK}-{claim.id}" if claim.measure is not None else ""
+
+    def generic_claims(self) -> list:
+        """The measured claims with no theme notebook: each is shown by the generic claim notebook."""
+        return [c for c in self.claims if c.notebook is None and c.measure is not None]
+
+    def audited(self, claim) -> bool:
+        """Whether the claim is checked at all (a measure, or a legacy evaluator in a notebook)."""
+        return claim.measure is not None or (claim.notebook is not None and claim.method is not None)
 
     def claim(self, claim_id) -> Claim:
         for claim in self.claims:
@@ -337,17 +378,21 @@ def _cross_check(claims, notebooks, text, source, methods, datasets):
                                 f"(see `python -m analysis measures`)")
             elif c.measure is None and c.method not in methods:
                 problems.append(f"{where}, field 'method': {c.method!r} is not one of {sorted(methods)}")
+        elif c.measure is not None:
+            if c.method is not None:
+                problems.append(f"{where}, field 'method': a claim with no theme notebook takes a 'measure' only")
+            problems += _choice_problems(c, inferred_spec(c), where)
         elif c.parameters:
-            problems.append(f"{where}, field 'parameters': a claim with no notebook takes no parameters")
-        if c.notebook is None and c.choices:
-            problems.append(f"{where}, field 'choices': a claim with no notebook has no choices")
+            problems.append(f"{where}, field 'parameters': a claim with no measure and no notebook takes no parameters")
+        if c.notebook is None and c.measure is None and c.choices:
+            problems.append(f"{where}, field 'choices': a claim with no measure has no choices")
         if c.measure is not None:
             problems += _measure_problems(c, where)
         for key in c.datasets:
             if key not in datasets:
                 problems.append(f"{where}, field 'datasets': unknown dataset {key!r} (see data/raw/manifest.csv)")
-    for path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
-        if path.stem not in notebooks:
+    for path in sorted(paths.NOTEBOOKS.glob("*.ipynb")) if notebooks else ():
+        if path.stem not in notebooks and path.stem != CLAIM_NOTEBOOK:
             problems.append(f"field 'notebooks': notebooks/{path.name} is not declared; add it "
                             f"(title and parameters) so the runner knows its parameters")
     if problems:
@@ -355,30 +400,34 @@ def _cross_check(claims, notebooks, text, source, methods, datasets):
 
 
 def load_ledger(path=None) -> Ledger:
-    """Read and validate the ledger; a LedgerError lists every problem with entry and field.
+    """Read and validate an article's ledger; a LedgerError lists every problem with entry and field.
+
+    ``path``: the article folder, its ``claims.yaml``, or a slug under ``articles/``
+    (default: this project's op-ed).
 
     >>> len(load_ledger().claims) >= 15
     True
     """
+    from analysis.articles import article_folder, load_article
     from analysis.audit import METHODS  # the evaluators the ledger may name
 
-    path = Path(path or paths.LEDGER)
+    given = Path(path) if path is not None else None
+    path = given if given is not None and given.is_file() else article_folder(given) / "claims.yaml"
+    if not path.is_file():
+        raise LedgerError(f"{path} does not exist: an article folder needs its claims.yaml")
     try:
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         raise LedgerError(f"{path} is not valid YAML: {exc}") from None
     _schema_errors(document, path)
+    article = load_article(path.parent)
     try:
-        notebooks = _build_notebooks(document["notebooks"])
+        notebooks = _build_notebooks(document.get("notebooks") or {})
     except ParameterError as exc:
         raise LedgerError(f"{path}: notebooks: {exc}") from None
     claims = tuple(
-        Claim(**{**c, "stated": Stated(**c["stated"]), "datasets": tuple(c["datasets"]),
+        Claim(**{**c, "stated": Stated(**c["stated"]), "datasets": tuple(c.get("datasets", ())),
                  "caveats": tuple(c.get("caveats", ())), "limits": tuple(c.get("limits", ()))})
         for c in document["claims"])
-    article = paths.ROOT / document["article"]
-    if not article.is_file():
-        raise LedgerError(f"{path}, field 'article': {article} does not exist")
-    _cross_check(claims, notebooks, article.read_text(encoding="utf-8"), path, METHODS,
-                 _manifest.load_manifest())
-    return Ledger(article_path=article, notebooks=notebooks, claims=claims)
+    _cross_check(claims, notebooks, article.text(), path, METHODS, _manifest.load_manifest())
+    return Ledger(article=article, notebooks=notebooks, claims=claims, path=path)

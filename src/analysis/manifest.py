@@ -73,7 +73,7 @@ def load_manifest(path=None) -> dict:
     """The manifest as ``{key: Dataset}``, in file order (the file is read once per process).
 
     >>> sorted(load_manifest())[:2]
-    ['article', 'cc_portal_active_2025_12']
+    ['cc_portal_active_2025_12', 'cc_reports_seen']
     """
     return dict(_read(_resolved(path or paths.MANIFEST)))
 

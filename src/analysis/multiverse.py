@@ -95,7 +95,7 @@ def _text(value) -> str:
 
 def axes(claim, ledger) -> list:
     """The claim's declared choices as :class:`Axis` objects, in ledger order (values coerced)."""
-    spec = ledger.notebooks[claim.notebook] if claim.notebook else None
+    spec = ledger.parameter_spec(claim)
     out = []
     for name, values in claim.choices.items():
         entries = [{name: v} for v in values] if name in spec.parameters else values
@@ -106,7 +106,7 @@ def axes(claim, ledger) -> list:
 def headline_choices(claim, ledger) -> dict:
     """The claim's own (headline) value of every parameter its choices set."""
     names = [n for axis in axes(claim, ledger) for option in axis.options for n in option]
-    spec = ledger.notebooks[claim.notebook]
+    spec = ledger.parameter_spec(claim)
     return spec.validate({n: claim.parameters[n] for n in dict.fromkeys(names)})
 
 
@@ -151,7 +151,7 @@ def measured_text(value) -> str:
 def claims_with_choices(ledger, claim_ids=None) -> list:
     """The audited claims that declare choices (or, given ids, those claims; an unknown id or a claim
     without choices is an AuditError naming the claims that have some)."""
-    with_choices = [c for c in ledger.claims if c.notebook and c.choices]
+    with_choices = [c for c in ledger.claims if ledger.audited(c) and c.choices]
     if claim_ids:
         known = {c.id: c for c in with_choices}
         bad = [i for i in claim_ids if i not in known]
@@ -184,17 +184,30 @@ def evaluate(claims=None, ledger=None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def multiverse_path(ledger=None, folder=None) -> Path:
+    """Where an article's multiverse table lives: ``articles/<slug>/multiverse.csv`` (or ``folder``)."""
+    from analysis.ledger import load_ledger
+
+    if folder is not None:
+        return Path(folder) / MULTIVERSE_FILE
+    return (ledger or load_ledger()).article.multiverse_path
+
+
 def write_multiverse(out_dir=None, ledger=None) -> Path:
-    """Evaluate the whole multiverse and write ``multiverse.csv`` (validated, atomically)."""
+    """Evaluate the article's whole multiverse and write its ``multiverse.csv`` (validated, atomically)."""
+    from analysis.ledger import load_ledger
+
+    ledger = ledger or load_ledger()
     table = evaluate(ledger=ledger)
-    path = Path(out_dir or paths.PROCESSED) / MULTIVERSE_FILE
+    path = multiverse_path(ledger, out_dir)
     tables.validate(table.copy(), MULTIVERSE_FILE, f"{MULTIVERSE_FILE} as evaluated")
     return atomic.write_text(path, table.to_csv(index=False, lineterminator="\n"))
 
 
-def load_multiverse(folder=None) -> pd.DataFrame:
-    """The committed multiverse table (validated against its schema)."""
-    return tables.read_processed(MULTIVERSE_FILE, folder=folder, keep_default_na=False,
+def load_multiverse(folder=None, ledger=None) -> pd.DataFrame:
+    """An article's committed multiverse table (validated against its schema)."""
+    path = multiverse_path(ledger, folder)
+    return tables.read_processed(MULTIVERSE_FILE, folder=path.parent, keep_default_na=False,
                                  na_values={"measured_number": [""]},
                                  dtype={"measured_value": str, "rule": str, "unit": str, "choices": str})
 
@@ -302,14 +315,16 @@ def robustness_lines(ledger=None, folder=None) -> dict:
     from analysis.ledger import load_ledger
 
     ledger = ledger or load_ledger()
-    path = Path(folder or paths.PROCESSED) / MULTIVERSE_FILE
+    path = multiverse_path(ledger, folder)
     if not path.is_file():
         return {}
-    table = load_multiverse(folder)
-    current = {c.id for c in ledger.claims if c.choices and c.notebook in ledger.notebooks}
+    table = load_multiverse(path.parent)
+    # claims a (test) ledger audits: a measured claim with no notebook, or one whose notebook it declares
+    current = {c.id for c in ledger.claims if c.choices and ledger.audited(c)
+               and (c.notebook is None or c.notebook in ledger.notebooks)}
     summary = robustness(table[table["claim_id"].isin(current)], ledger)
     lines = dict(zip(summary["claim_id"], summary["robustness"]))
-    return {c.id: lines.get(c.id, NO_CHOICES if not c.choices else "") for c in ledger.claims if c.notebook}
+    return {c.id: lines.get(c.id, NO_CHOICES if not c.choices else "") for c in ledger.claims if ledger.audited(c)}
 
 
 def find(spec, ledger=None) -> list:
@@ -320,7 +335,7 @@ def find(spec, ledger=None) -> list:
     found = [(c, s) for c in claims_with_choices(ledger) for s in specifications(c, ledger) if s.id == spec]
     if not found:
         raise AuditError(f"no specification {spec!r} in the multiverse; ids are in "
-                       f"data/processed/{MULTIVERSE_FILE} (column spec_id)")
+                         f"{multiverse_path(ledger).relative_to(paths.ROOT)} (column spec_id)")
     return found
 
 

@@ -21,6 +21,7 @@ kills its kernel and removes its temporary files before KeyboardInterrupt is rai
 2020
 """
 import atexit
+import json
 import logging
 import multiprocessing
 import os
@@ -41,7 +42,8 @@ from jupyter_client.manager import AsyncKernelManager
 
 from analysis import atomic, audit, cache, paths, site
 from analysis.errors import AuditError, NotebookFailed, ParameterError
-from analysis.ledger import load_ledger
+from analysis.ledger import CLAIM_NOTEBOOK as CLAIM
+from analysis.ledger import NotebookSpec, ParameterSpec, load_ledger
 from analysis.scorecard import build_scorecard
 
 log = logging.getLogger(__name__)
@@ -136,28 +138,54 @@ class RunResult:
         return not self.failures
 
 
+def claim_run_spec(ledger, claim) -> NotebookSpec:
+    """The run of the generic claim notebook that shows one claim with no theme notebook: named
+    ``claim-<id>``, with parameters ``article`` (its folder, relative to the project root when
+    inside it), ``claim_id`` and ``overrides`` (JSON of the claim's changed parameters)."""
+    folder = ledger.article.folder
+    try:
+        shown = folder.relative_to(paths.ROOT).as_posix()
+    except ValueError:
+        shown = str(folder)
+    params = {
+        "article": ParameterSpec("article", "str", shown, "the article folder"),
+        "claim_id": ParameterSpec("claim_id", "str", claim.id, "the claim shown"),
+        "overrides": ParameterSpec("overrides", "str", "{}", "the claim's parameters changed for this run (JSON)"),
+    }
+    return NotebookSpec(name=ledger.page_of(claim), title=f"Claim: “{claim.quote}”", parameters=params,
+                        file=str(paths.CLAIM_NOTEBOOK))
+
+
 def plan_run(ledger, notebooks=None, overrides=None) -> list:
     """[(NotebookSpec, parameters)] for the notebooks to run, overrides validated and coerced.
 
-    An override must name a parameter of at least one selected notebook; an
-    unknown name, a wrong type or a value outside the allowed set is a
-    ParameterError listing the valid parameters.
+    The theme notebooks of the ledger, then one run of the generic claim notebook per measured
+    claim with no theme notebook (named ``claim-<id>``).  An override must name a parameter of
+    at least one selected notebook or claim; an unknown name, a wrong type or a value outside the
+    allowed set is a ParameterError listing the valid parameters.
     """
-    names = list(notebooks or sorted(ledger.notebooks))  # numbered names: reading order
-    unknown = [n for n in names if n not in ledger.notebooks]
+    generic = {ledger.page_of(c): c for c in ledger.generic_claims()}
+    names = list(notebooks or [*sorted(ledger.notebooks), *generic])  # numbered names: reading order
+    unknown = [n for n in names if n not in ledger.notebooks and n not in generic]
     if unknown:
-        raise ParameterError(f"unknown notebook(s) {', '.join(unknown)}; known: {', '.join(ledger.notebooks)}")
-    specs = [ledger.notebooks[n] for n in names]
+        raise ParameterError(f"unknown notebook(s) {', '.join(unknown)}; known: "
+                             f"{', '.join([*ledger.notebooks, *generic])}")
+    checked = {n: ledger.notebooks[n] if n in ledger.notebooks else ledger.parameter_spec(generic[n]) for n in names}
     overrides = dict(overrides or {})
-    known = {p for s in specs for p in s.parameters}
+    known = {p for s in checked.values() for p in s.parameters}
     stray = sorted(set(overrides) - known)
     if stray:
-        listing = "\n  ".join(p.describe() for s in specs for p in s.parameters.values())
-        raise ParameterError(f"unknown parameter(s) {', '.join(stray)}; valid parameters are:\n  {listing}")
+        listing = "\n  ".join(dict.fromkeys(p.describe() for s in checked.values() for p in s.parameters.values()))
+        raise ParameterError(f"unknown parameter(s) {', '.join(stray)}; valid parameters are:\n  {listing or '(none)'}")
     plan = []
-    for spec in specs:
-        mine = {k: v for k, v in overrides.items() if k in spec.parameters}
-        plan.append((spec, {**spec.defaults(), **spec.validate(mine)}))
+    for name in names:
+        spec = checked[name]
+        mine = spec.validate({k: v for k, v in overrides.items() if k in spec.parameters})
+        if name in ledger.notebooks:
+            plan.append((spec, {**spec.defaults(), **mine}))
+        else:
+            run_spec = claim_run_spec(ledger, generic[name])
+            plan.append((run_spec, {**run_spec.defaults(), "overrides": json.dumps(mine, sort_keys=True)}))
     return plan
 
 
@@ -500,7 +528,7 @@ def _longest_first(tasks, folder) -> list:
 
 
 def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None, executor=None,
-        scheduler=None, use_cache=True, progress=None) -> RunResult:
+        scheduler=None, use_cache=True, progress=None, article=None) -> RunResult:
     """Execute the notebooks, then write the reviewer's site (:func:`analysis.site.build_site`):
     a page per notebook that ran, the scorecard, the provenance page and the exports.
 
@@ -509,14 +537,15 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
     ``concurrent.futures.Executor`` to run the notebooks on instead; ``scheduler``: the
     address of a Dask scheduler to run them on; ``use_cache=False`` executes every
     notebook even if its result is known; ``progress``: one status line per notebook
-    (default: only on a terminal, never when ``CI`` is set).
+    (default: only on a terminal, never when ``CI`` is set); ``article``: the article folder
+    (default: this project's op-ed), whose report goes to ``reports/<slug>/``.
     """
-    ledger = ledger or load_ledger()
+    ledger = ledger or load_ledger(article)
     plan = plan_run(ledger, notebooks, overrides)
-    reports_dir = Path(reports_dir or paths.REPORTS)
+    reports_dir = Path(reports_dir or ledger.article.reports_dir())
     folder = reports_dir / "notebooks"
     result, bodies, keys, tasks = RunResult(), {}, {}, []
-    inputs = cache.Inputs.collect()
+    inputs = cache.Inputs.collect(article_folder=ledger.article.folder)
     display = _Progress([spec.name for spec, _ in plan], _show_progress(progress))
     try:
         for spec, parameters in plan:
@@ -558,6 +587,7 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
         result.html[name] = reports_dir / f"{name}.html"  # rendered by site.build_site
         assessments += audit.read_published(nbformat.read(executed, as_version=4))
     table = build_scorecard(ledger, assessments, failed=set(result.failures))
+    site.write_landing(reports_dir.parent)
     # The reviewer's site: index.html, sources.html, notebook pages with headers, CSV and JSON-LD exports.
     result.scorecard, result.index = site.build_site(reports_dir, ledger, table, assessments, plan=plan,
                                                      executed=result.executed, failures=result.failures,
@@ -574,10 +604,16 @@ def strip_run_metadata(node) -> None:
 
 
 def refresh_notebooks(notebooks=None, ledger=None) -> list:
-    """Re-execute committed notebooks in place with their own defaults (nbval's reference outputs)."""
+    """Re-execute committed notebooks in place with their own defaults (nbval's reference outputs):
+    the ledger's theme notebooks and the generic claim notebook (name ``claim``)."""
     ledger = ledger or load_ledger()
+    names = list(notebooks or [*sorted(ledger.notebooks), CLAIM])
+    themes = [n for n in names if n != CLAIM]
+    specs = [spec for spec, _ in plan_run(ledger, themes)] if themes else []
+    if CLAIM in names:
+        specs.append(NotebookSpec(name=CLAIM, title="One claim, checked", file=str(paths.CLAIM_NOTEBOOK)))
     done = []
-    for spec, _ in plan_run(ledger, notebooks):
+    for spec in specs:
         with tempfile.TemporaryDirectory() as tmp:
             out = execute(spec, {}, Path(tmp) / spec.path.name, inject=False)
             node = nbformat.read(out, as_version=4)

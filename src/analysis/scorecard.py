@@ -37,9 +37,9 @@ def build_scorecard(ledger, assessments, failed=(), robustness=None) -> pd.DataF
         row = dict.fromkeys(COLUMNS, "")
         row.update(claim_id=claim.id, quote=claim.quote, wording=claim.stated.wording,
                    stated_value="" if claim.stated.value is None else claim.stated.value,
-                   unit=claim.stated.unit or "", notebook=claim.notebook or "", theme=claim.theme,
+                   unit=claim.stated.unit or "", notebook=ledger.page_of(claim), theme=claim.theme,
                    type=claim.type, robustness=robustness.get(claim.id, ""),
-                   verdict="notebook failed" if claim.notebook in failed else Verdict.NOT_YET_AUDITED.value)
+                   verdict="notebook failed" if ledger.page_of(claim) in failed else Verdict.NOT_YET_AUDITED.value)
         a = by_id.get(claim.id)
         if a is not None:
             row.update(measured_value=a.measured_value, unit=a.unit, verdict=a.verdict.value,

@@ -253,17 +253,18 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     plan = list(plan)
     specs = {spec.name: (spec, values) for spec, values in plan}
 
+    article = claimreview.article_info(ledger.article)
     csv_path = write_scorecard(table, reports_dir)
     atomic.write_text(reports_dir / "claimreview.jsonld", claimreview.to_jsonld(
-        claimreview.claim_reviews(table, assessments, info.date)))
+        claimreview.claim_reviews(table, assessments, info.date, article=article)))
 
     by_notebook = {}
     for a in assessments:
-        by_notebook.setdefault(ledger.claim(a.claim_id).notebook, []).append(a)
+        by_notebook.setdefault(ledger.page_of(ledger.claim(a.claim_id)), []).append(a)
     rows = claim_rows(table, assessments, pages=set(executed), failures=failures, manifest=manifest)
     exporter = None
     for name, path in executed.items():
-        spec, values = specs.get(name, (ledger.notebooks[name], ledger.notebooks[name].defaults()))
+        spec, values = specs[name] if name in specs else (ledger.notebooks[name], ledger.notebooks[name].defaults())
         mine = [r for r in rows if r["notebook"] == name]
         header = env.get_template("notebook_header.html.j2").render(
             info=info, spec=spec, parameters=_parameter_rows(spec, values), claims=mine,
@@ -284,13 +285,32 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     for r in rows:
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
     verdict_order = [v for v in BADGES if v in counts] + sorted(set(counts) - set(BADGES))
-    notebooks = [{"name": n, "title": ledger.notebooks[n].title, "built": n in executed,
+    titles = {**{n: s.title for n, s in ledger.notebooks.items()}, **{n: s.title for n, (s, _) in specs.items()}}
+    notebooks = [{"name": n, "title": titles[n], "built": n in executed,
                   "failure": failures.get(n, ""),
                   "changed": [p for p in _parameter_rows(*specs[n]) if p["changed"]] if n in specs else []}
-                 for n in ledger.notebooks]
+                 for n in titles]
     index = atomic.write_text(reports_dir / "index.html", env.get_template("index.html.j2").render(
         info=info, rows=rows, counts=counts, verdicts=verdict_order,
         themes=sorted({r["theme"] for r in rows}), notebooks=notebooks,
         robustness_page=f"{ROBUSTNESS_NOTEBOOK}.html" if ROBUSTNESS_NOTEBOOK in executed else "",
-        article=claimreview.article_info(manifest)))
+        article=article))
     return csv_path, index
+
+
+def write_landing(reports_root) -> Path:
+    """``reports/index.html``: a list of the article reports built under ``reports_root``
+    (each ``<slug>/index.html``), so a reader who opens the top folder finds them."""
+    from analysis.articles import list_articles, load_article
+
+    root = Path(reports_root)
+    built = []
+    for folder in list_articles():
+        if (root / folder.name / "index.html").is_file():
+            article = load_article(folder)
+            built.append({"href": f"{folder.name}/index.html", "title": article.title, "author": article.author})
+    for page in sorted(root.glob("*/index.html")):
+        if page.parent.name not in {b["href"].split("/")[0] for b in built} and page.parent.name != "specs":
+            built.append({"href": f"{page.parent.name}/index.html", "title": page.parent.name, "author": ""})
+    return atomic.write_text(root / "index.html", _environment().get_template("landing.html.j2").render(
+        reports=built, info=build_info()))
