@@ -20,7 +20,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from analysis import certifications, events, footprint, legal, measures, ownership, rd, security
+from analysis import certifications, events, footprint, legal, measures, rd, security
 from analysis.judge import judge
 from analysis.verdicts import Assessment
 
@@ -31,7 +31,6 @@ MIME_TYPE = "application/vnd.claim-audit.assessments+json"
 #: An evaluator takes ``(claim, parameters)`` and returns an Assessment.
 METHODS = {
     **rd.METHODS,
-    **ownership.METHODS,
     **legal.METHODS,
     **footprint.METHODS,
     **certifications.METHODS,
