@@ -121,5 +121,25 @@ def test_comparators_that_cannot_apply_to_a_kind_are_named():
 
 def test_every_policy_has_plain_words():
     assert set(POLICIES) == {"rounding", "lower_bound", "ceiling", "self_reported", "absence", "evidence",
-                             "unavailable"}
+                             "disagreeing", "unavailable"}
     assert all(len(p.text) > 30 and "_" not in p.text for p in POLICIES.values())
+
+
+def test_disagreeing_figures_make_a_claim_conflicting_whichever_side_the_headline_is_on():
+    counts = number(2, details={"label": "documented", "alternatives": [{"label": "without disclaimer", "value": 1}]})
+    a = judge(claim(2, "equals"), counts)
+    assert (a.verdict.value, a.measured_value, a.policies) == ("conflicting", "2 documented / 1 without disclaimer",
+                                                               ["disagreeing"])
+    agree = number(2, details={"label": "documented", "alternatives": [{"label": "other", "value": 2}]})
+    assert judge(claim(2, "equals"), agree).verdict.value == "supported"
+
+
+def test_an_unavailable_ceiling_is_not_checkable_and_says_what_is_missing():
+    gap = Measurement(None, "persons", "unavailable", "", "", missing="No 2019 figure in this vintage.")
+    a = judge(claim(170, "at_least"), number(200), ceiling=gap)
+    assert a.verdict.value == "not checkable" and "No 2019 figure" in a.reason
+
+
+def test_a_lower_bound_is_shown_as_published():
+    a = judge(claim(170, "more_than"), number(170.0, details={"strict": True, "reported": "170+"}))
+    assert (a.verdict.value, a.measured_value) == ("supported", "170+")

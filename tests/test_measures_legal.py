@@ -34,7 +34,7 @@ HUAWEI_NAMES = _doc(9, "Huawei", "number_of_law_firms_claim", "for", quote="law 
      "contested", "1 for / 1 against"),
     ([_doc(2, "Alpha LLP", "opinion", "for"), _doc(3, "Alpha LLP", "summary", "for")],  # one author, counted once
      "independent", "1 for / 0 against"),
-    ([_doc(3, "Prof. C", "assessment", "against")], "contested", "0 for / 1 against"),
+    ([_doc(3, "Prof. C", "assessment", "against")], "refuted", "0 for / 1 against"),
     ([HUAWEI_NAMES], "self-reported only", "0 for / 0 against"),
     ([_doc(2, "Alpha LLP", "filing", "record")], "undocumented", "0 for / 0 against"),
     ([], "undocumented", "0 for / 0 against"),
@@ -65,8 +65,10 @@ def test_firm_count_counts_the_named_firms_under_each_rule(use_documents):
 def test_firm_count_without_firms_is_zero_and_an_unknown_rule_is_an_error(use_documents):
     use_documents([HUAWEI_NAMES])
     assert documents.firm_count("documented").value == 0
-    with pytest.raises(LookupError, match="unknown counting rule 'both'"):
-        documents.firm_count("both")
+    with pytest.raises(LookupError, match="unknown counting rule 'all'"):
+        documents.firm_count("all")
+    both = documents.firm_count("both")
+    assert both.details["alternatives"] == [{"label": "without disclaimer", "value": 0}]
 
 
 def _fact(line, entity, quote, title="A newspaper", url="https://news.example.org/a"):

@@ -20,8 +20,11 @@ the measured value, then the declared :data:`POLICIES`, the same way for every c
 ``evidence``        a qualitative claim is weighed part by part: every part independently
                     documented → supported; some part only self-reported or undocumented →
                     with caveats; a part contested or credited only to others → conflicting
-                    (not supported if no part credits the claimant); nothing documented → not
-                    checkable
+                    (not supported if no part credits the claimant, or if independent
+                    documents all contradict a part); nothing documented → not checkable
+``disagreeing``     when the measure reports other defensible figures for the same thing (another
+                    source, another counting rule) and they disagree on whether the claim is met,
+                    the verdict is "conflicting", whichever side the headline figure is on
 ``unavailable``     no public data settle it: "not checkable", naming what is missing
 ==================  ===========================================================================
 
@@ -64,12 +67,16 @@ POLICIES = {p.name: p for p in (
     Policy("evidence", "a qualitative claim is weighed part by part: all parts independently documented "
                        "→ supported; a part only self-reported or undocumented → with caveats; a part "
                        "contested or credited only to others → conflicting (not supported if no part "
-                       "credits the claimant); nothing documented → not checkable"),
+                       "credits the claimant, or if independent documents all contradict a part); nothing "
+                       "documented → not checkable"),
+    Policy("disagreeing", "when other defensible figures for the same thing (another source, another counting "
+                          "rule) disagree with the headline figure on whether the claim is met, the verdict is "
+                          "conflicting, whichever side the headline figure is on"),
     Policy("unavailable", "no public data settle it: not checkable, naming what is missing"),
 )}
 
 #: Evidence statuses of one part of a qualitative claim (the ``evidence`` measures return them).
-EVIDENCE_STATUSES = ("independent", "self-reported only", "contested", "others only", "undocumented")
+EVIDENCE_STATUSES = ("independent", "self-reported only", "contested", "refuted", "others only", "undocumented")
 
 
 def comparator_problem(comparator: str, kind: str) -> str:
@@ -93,13 +100,15 @@ def evidence_verdict(statuses) -> Verdict:
     'conflicting'
     >>> evidence_verdict(["others only"]).value
     'not supported'
+    >>> evidence_verdict(["independent", "refuted"]).value
+    'not supported'
     """
     statuses = list(statuses)
     unknown = [s for s in statuses if s not in EVIDENCE_STATUSES]
     if unknown:
         raise ValueError(f"unknown evidence status(es) {unknown}; known: {EVIDENCE_STATUSES}")
     credited = {"independent", "self-reported only", "contested"}
-    if not any(s in credited for s in statuses) and "others only" in statuses:
+    if "refuted" in statuses or (not any(s in credited for s in statuses) and "others only" in statuses):
         return Verdict.NOT_SUPPORTED
     if "contested" in statuses or "others only" in statuses:
         return Verdict.CONFLICTING
@@ -150,7 +159,7 @@ def judge(claim, measurement: Measurement, ceiling: Measurement = None, paramete
         verdict = evidence_verdict(statuses)
         rule = "evidence weighed part by part: " + "; ".join(f"{part}: {status}" for part, status in m.value)
         return _record(claim, verdict, m, rule, reason, sources, ["evidence"], caveats, parameters,
-                       measured="; ".join(statuses))
+                       measured=m.details.get("summary") or "; ".join(statuses))
     if m.kind == "cases":
         found, disputed = int(m.value), int(m.details.get("disputed", 0))
         rule = f"{found} qualifying case{'s' if found != 1 else ''} found"
@@ -168,10 +177,16 @@ def judge(claim, measurement: Measurement, ceiling: Measurement = None, paramete
         else:
             verdict = Verdict.NOT_SUPPORTED
         return _record(claim, verdict, m, rule, reason, sources, ["absence"], caveats, parameters)
+    if ceiling is not None and ceiling.kind == "unavailable":
+        reason = f"{reason} {ceiling.missing}".strip()
+        return _record(claim, Verdict.NOT_CHECKABLE, m, "not checkable", reason, sources, ["unavailable"],
+                       caveats, parameters)
+    shown = None
     if "lower_bound" in m.details or m.details.get("strict") is not None:
         holds, rule = _bound_rule(claim, m)
         applied.append("lower_bound")
         within_rounding = False
+        shown = m.details.get("reported")
     else:
         result = check(stated.comparator, m.value, stated.value, _tolerance(claim))
         holds, rule, within_rounding = result.holds, result.rule, result.within_rounding_only
@@ -179,6 +194,18 @@ def judge(claim, measurement: Measurement, ceiling: Measurement = None, paramete
             rule = "rank " + rule
         if stated.comparator in ("about", "just_over"):
             applied.append("rounding")
+    alternatives = m.details.get("alternatives") or ()
+    if alternatives:
+        tolerance = _tolerance(claim)
+        results = [(alt, check(stated.comparator, alt["value"], stated.value, tolerance)) for alt in alternatives]
+        if any(r.holds != holds for _, r in results):
+            label = m.details.get("label", "headline")
+            rule = "; ".join([f"{label}: {rule}"] + [f"{alt['label']}: {r.rule}" for alt, r in results])
+            measured = " / ".join([f"{_number_text(m.value)} {label}"]
+                                  + [f"{_number_text(alt['value'])} {alt['label']}" for alt, _ in results])
+            applied.append("disagreeing")
+            return _record(claim, Verdict.CONFLICTING, m, rule, reason, sources, applied, caveats, parameters,
+                           measured=measured)
     if ceiling is not None:
         possible = stated.value <= ceiling.value
         rule += f"; {_number_text(stated.value)} ≤ {_number_text(ceiling.value)} {ceiling.unit}"
@@ -194,7 +221,7 @@ def judge(claim, measurement: Measurement, ceiling: Measurement = None, paramete
         verdict = Verdict.SUPPORTED_WITH_CAVEATS
     else:
         verdict = Verdict.SUPPORTED
-    return _record(claim, verdict, m, rule, reason, sources, applied, caveats, parameters)
+    return _record(claim, verdict, m, rule, reason, sources, applied, caveats, parameters, measured=shown)
 
 
 def _record(claim, verdict, m, rule, reason, sources, policies, caveats, parameters, measured=None):

@@ -26,7 +26,7 @@ import pandas as pd
 
 from analysis import facts
 from analysis import manifest as _manifest
-from analysis.verdicts import Assessment, Source, Verdict, check, judge, not_checkable
+from analysis.verdicts import Source
 
 #: Tables and how their legal rows are picked: a claim_id, or a text pattern.
 LEGAL_EVENTS = ("facts_events", "e")
@@ -103,32 +103,6 @@ def stance_counts(docs: pd.DataFrame = None) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def assess_cannot_compel(claim) -> Assessment:
-    """Verdict on "under Chinese law Huawei could be compelled ... this is not true" (legacy evaluator:
-    the judge has no policy yet that keeps the "n for / m against" count as the measured value).
-
-    Rule, on documented third-party statements (:func:`analysis.measures.documents.opinions`):
-    both "for" and "against" → conflicting; only "for" → supported with caveats (an opinion,
-    not the law); only "against" → not supported; neither → not checkable.
-    """
-    from analysis.measures import documents
-
-    m = documents.opinions("PRC law does not compel Huawei")
-    n_for, n_against, measured = m.details["for"], m.details["against"], m.details["summary"]
-    scope = ("This checks what documented opinions say, not what PRC law says: the text of the 2017 National "
-             "Intelligence Law and full analyses of it are not in the data.")
-    vintage = "legal opinions 2018–2019 (facts_events)"
-    if not (n_for or n_against):
-        return not_checkable(claim, f"No third-party legal opinion is in the data. {scope}", vintage=vintage,
-                             measured=measured)
-    verdict = (Verdict.CONFLICTING if n_for and n_against else
-               Verdict.SUPPORTED_WITH_CAVEATS if n_for else Verdict.NOT_SUPPORTED)
-    return Assessment(claim_id=claim.id, verdict=verdict, measured_value=measured,
-                      stated_value=claim.stated.value, unit="legal opinions",
-                      rule="third-party statements for vs against (conflicting if both exist)",
-                      reason=f"{m.description} {scope}", vintage=vintage, sources=list(m.sources), parameters={})
-
-
 def rows_matching(pattern, tables=STATEMENT_TABLES, columns=SPEAKER_COLUMNS) -> pd.DataFrame:
     """Rows of the fact ``tables`` whose ``columns`` match ``pattern`` (a regular expression, text or
     compiled): table, line, entity, metric, period, value, unit, quote, source_title, source_url, ref.
@@ -169,46 +143,3 @@ def law_firms(docs: pd.DataFrame = None) -> pd.DataFrame:
                     "disclaims": bool((mine["stance"] == "disclaims").any()),
                     "concludes": bool((mine["stance"] == "for").any())})
     return pd.DataFrame(out, columns=["firm", "documents", "dated", "disclaims", "concludes"])
-
-
-def assess_two_law_firms(claim, firm_count) -> Assessment:
-    """Verdict on "independently confirmed by two different law firms, including Clifford Chance" (legacy
-    evaluator: the judge has no policy yet for two counts that disagree on whether a claim is met).
-
-    ``firm_count`` picks the count (:data:`FIRM_COUNTS`, measured by
-    :func:`analysis.measures.documents.firm_count`); with ``both``, the verdict is conflicting
-    if the two counts disagree on whether the claim is met.
-    """
-    from analysis.measures import documents
-
-    if firm_count not in FIRM_COUNTS:
-        raise ValueError(f"unknown firm count {firm_count!r}; choose one of {list(FIRM_COUNTS)}")
-    m = documents.firm_count("documented")
-    counts = {rule: m.details[rule] for rule in documents.FIRM_RULES}
-    caveats = ["both documents were obtained or used by Huawei, so 'independently' is not shown by the data",
-               "the London headquarters is not in the data"]
-    params = {"firm_count": firm_count}
-    vintage = "legal documents 2018–2019 (facts_events)"
-    if firm_count == "both":
-        results = {k: check(claim.stated.comparator, v, claim.stated.value) for k, v in counts.items()}
-        if len({r.holds for r in results.values()}) > 1:
-            return Assessment(
-                claim_id=claim.id, verdict=Verdict.CONFLICTING,
-                measured_value=f"{counts['documented']} documented / {counts['without_disclaimer']} without disclaimer",
-                stated_value=claim.stated.value, unit="law firms",
-                rule="; ".join(f"{k}: {r.rule}" for k, r in results.items()),
-                reason=m.description + " Rule: the two counts disagree on whether the claim is met, so the verdict "
-                                       "is conflicting. Caveat: " + "; ".join(caveats) + ".",
-                vintage=vintage, sources=list(m.sources), parameters=params)
-        measured = counts["documented"]
-    else:
-        measured = counts[firm_count]
-    return judge(claim, measured, unit="law firms", reason=m.description, vintage=vintage, sources=list(m.sources),
-                 caveats=caveats, parameters=params)
-
-
-#: Evaluators this module provides, by ledger ``method`` name (collected in :data:`analysis.audit.METHODS`).
-METHODS = {
-    "legal_cannot_compel": lambda claim, p: assess_cannot_compel(claim),
-    "legal_two_law_firms": lambda claim, p: assess_two_law_firms(claim, p["firm_count"]),
-}

@@ -24,7 +24,6 @@ import pandas as pd
 from analysis import facts, paths, tables
 from analysis import manifest as _manifest
 from analysis.errors import DataSchemaError, DatasetError
-from analysis.verdicts import Assessment, Source, Verdict, check, decide
 
 #: facts.lookup, memoized: the fact tables are read once and Fact rows are immutable, so a
 #: repeated lookup (the multiverse makes thousands) returns the same row without re-filtering.
@@ -205,36 +204,6 @@ def _check_edition(edition):
         raise ValueError(f"edition {edition!r} is not in the data; choose one of {EDITIONS}")
 
 
-def _scoreboard_source(edition, line=None) -> Source:
-    return _manifest.get(f"scoreboard_{edition}").source(
-        line, label=f"EU Industrial R&D Investment Scoreboard {edition} (World 2500), JRC")
-
-
-def assess_rank(claim, edition, top_n, entity=None, board=None) -> Assessment:
-    """Verdict on a "top N spender" claim against one Scoreboard edition.
-
-    Rule: recomputed rank ≤ ``top_n``.  The published rank is reported too; if
-    the two differ, that is stated as a caveat.
-    """
-    entity = entity or claim.entity
-    row = _company_row(edition, entity) if board is None else company_row(board, edition, entity)
-    rank, published = int(row["rank"]), int(row["world_rank"])
-    result = check("at_most", rank, top_n)
-    caveats = [] if rank == published else [f"the published World rank is {published}"]
-    verdict = decide(result, caveats)
-    relation = "within" if result.holds else "outside"
-    reason = (f"In the {edition} Scoreboard (R&D of fiscal {FISCAL_YEAR[edition]}), {row['company']} "
-              f"ranks {rank} of 2,500 with €{row['rd_eur_m']:,.1f}m: {relation} the top {top_n}.")
-    if caveats:
-        reason += " Caveat: " + "; ".join(caveats) + "."
-    return Assessment(
-        claim_id=claim.id, verdict=verdict, measured_value=rank, stated_value=claim.stated.value,
-        unit="rank", rule=result.rule, reason=reason,
-        vintage=f"Scoreboard {edition} edition (fiscal {FISCAL_YEAR[edition]})",
-        sources=[_scoreboard_source(edition, int(row["line"]))],
-        parameters={"edition": edition, "top_n": top_n, "entity": entity})
-
-
 def fx_rate(source, year, currency="CNY") -> pd.Series:
     """One annual rate (``per_usd`` units of ``currency`` per US dollar) with its reference."""
     if source not in FX_SOURCES:
@@ -277,72 +246,9 @@ def spending_table(entity, year, board=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def assess_spending(claim, fx_source, fx_year) -> Assessment:
-    """Verdict on an "R&D of more than US$X billion" claim for the claim's period.
-
-    Measured: the cited annual-report R&D expense (CNY) at the chosen source's
-    rate for ``fx_year``.  The figure is the company's own, so a met claim is
-    "supported with caveats" (self-reported).
-    """
-    year = int(claim.period)
-    fact = rd_expense_cny(claim.entity, year)
-    rate = _fx_rate(fx_source, fx_year, "CNY")
-    measured = round(fact.number() / rate["per_usd"] / 1000, 3)
-    result = check(claim.stated.comparator, measured, claim.stated.value)
-    caveats = ["self-reported: the figure is the company's own annual report"]
-    verdict = decide(result, caveats)
-    reason = (f"{claim.entity}'s {year} annual report gives R&D expenses of CNY {fact.number():,.0f}m; "
-              f"at {rate['published_as']} ({fx_source}, {fx_year}) that is US${measured:,.2f}bn, "
-              f"so '{claim.stated.wording} US${claim.stated.value:g} billion' "
-              f"{'holds' if result.holds else 'does not hold'}. Caveat: " + "; ".join(caveats) + ".")
-    sources = [fact.source(), Source(label=FX_SOURCES[fx_source], url=rate["url"], ref=rate["ref"])]
-    cross = _scoreboard_cross_check(claim.entity, year, fx_source, fx_year)
-    if cross:
-        reason += f" {cross[0]}"
-        sources.append(cross[1])
-    return Assessment(
-        claim_id=claim.id, verdict=verdict, measured_value=measured, stated_value=claim.stated.value,
-        unit="USD billion", rule=result.rule, reason=reason,
-        vintage=f"{claim.entity} annual report {year}; {FX_SOURCES[fx_source]} {fx_year}",
-        sources=sources, parameters={"fx_source": fx_source, "fx_year": fx_year})
-
-
-# Memoized for the evaluators (the multiverse calls them many times): pure functions of their
-# arguments over the processed tables, read once; the evaluators only read what they return.
-@lru_cache(maxsize=None)
-def _company_row(edition, entity) -> pd.Series:
-    return company_row(load_scoreboard(), edition, entity)
-
-
-@lru_cache(maxsize=None)
-def _fx_rate(source, year, currency) -> pd.Series:
-    return fx_rate(source, year, currency)
-
-
-@lru_cache(maxsize=None)
-def _scoreboard_cross_check(entity, year, fx_source, fx_year):
-    """(sentence, Source) for the Scoreboard edition holding fiscal ``year``, or None if none does."""
-    editions = editions_holding(year)
-    if not editions:
-        return None
-    edition = editions[-1]
-    row = _company_row(edition, entity)
-    usd = float(row["rd_eur_m"]) / _fx_rate(fx_source, fx_year, "EUR")["per_usd"] / 1000
-    return (f"Consistency check: the {edition} Scoreboard, compiled from the same accounts, gives "
-            f"€{row['rd_eur_m']:,.1f}m, about US${usd:,.2f}bn at the same source's rate.",
-            _scoreboard_source(edition, int(row["line"])))
-
-
 def other_rankings(entity="Huawei") -> pd.DataFrame:
     """Cited figures from rankings other than the Scoreboard (context: they rank differently)."""
     table = facts.load_facts("facts_rd_spending")
     keep = table[(table["claim_id"] == "a") & table["metric"].str.contains("Bloomberg|Strategy&|EY ranking")
                  & (table["entity"] == entity)]
     return keep[["entity", "metric", "period", "value", "unit", "source_url", "line"]].reset_index(drop=True)
-
-
-#: Evaluators this module provides, by ledger ``method`` name (collected in :data:`analysis.audit.METHODS`).
-METHODS = {
-    "scoreboard_rank": lambda claim, p: assess_rank(claim, p["edition"], p["top_n"], p.get("entity")),
-    "rd_spending_usd": lambda claim, p: assess_spending(claim, p["fx_source"], p["fx_year"]),
-}

@@ -36,14 +36,14 @@ def _listed(rows: pd.DataFrame) -> str:
 
 def opinion_status(n_for: int, n_against: int, n_own_for: int = 0) -> str:
     """The evidence status of a proposition from documented opinions: third parties on both
-    sides, or only against it → "contested"; only third parties for it → "independent"; only
-    the claimant's own documents for it → "self-reported only"; none → "undocumented".
+    sides → "contested"; only against it → "refuted"; only third parties for it → "independent";
+    only the claimant's own documents for it → "self-reported only"; none → "undocumented".
 
-    >>> opinion_status(1, 1), opinion_status(2, 0), opinion_status(0, 0, 1), opinion_status(0, 0)
-    ('contested', 'independent', 'self-reported only', 'undocumented')
+    >>> opinion_status(1, 1), opinion_status(0, 2), opinion_status(2, 0), opinion_status(0, 0, 1), opinion_status(0, 0)
+    ('contested', 'refuted', 'independent', 'self-reported only', 'undocumented')
     """
     if n_against:
-        return "contested"
+        return "contested" if n_for else "refuted"
     if n_for:
         return "independent"
     return "self-reported only" if n_own_for else "undocumented"
@@ -76,21 +76,27 @@ def firm_count(rule: str) -> Measurement:
     """The law firms the claimant names that have a document in the data
     (:func:`analysis.legal.law_firms`), counted under ``rule``: ``documented`` (every such firm)
     or ``without_disclaimer`` (only firms whose document does not disclaim giving a PRC-law
-    opinion).  Both counts are in ``details``."""
-    if rule not in FIRM_RULES:
-        raise LookupError(f"unknown counting rule {rule!r}; one of {', '.join(FIRM_RULES)} (\"both\" is two counts)")
+    opinion), or ``both``: the documented count, with the other as a disagreeing alternative for
+    the judge.  Both counts are in ``details``."""
+    if rule not in (*FIRM_RULES, "both"):
+        raise LookupError(f"unknown counting rule {rule!r}; one of {', '.join(FIRM_RULES)} or both")
     docs = _documents()
     firms = legal.law_firms(docs)
     counts = {"documented": len(firms), "without_disclaimer": int((~firms["disclaims"]).sum())}
     cited = docs[docs["entity"].isin(firms["firm"]) | docs["metric"].str.contains("law_firms")]
     described = "; ".join(f"{r.firm}{' (disclaims giving a PRC-law opinion)' if r.disclaims else ''}: {r.dated}"
                           for r in firms.itertuples())
+    extra = {}
+    if rule == "both":
+        rule = "documented"
+        extra = {"label": "documented", "alternatives": [{"label": "without disclaimer",
+                                                          "value": counts["without_disclaimer"]}]}
     return Measurement(
         counts[rule], "law firms", "number",
         f"Firms named with documents in the data: {described or 'none'}. Counted: {counts['documented']} "
         f"documented, {counts['without_disclaimer']} without a disclaimer.",
         vintage="legal documents (facts tables)", sources=tuple(legal.row_source(r) for _, r in cited.iterrows()),
-        details=counts)
+        details={**counts, **extra})
 
 
 def _own_source(row, claimant: str) -> bool:

@@ -94,7 +94,10 @@ def figure(topic: str, year: int) -> Measurement:
         vintage=f"{year} figures ({'annual report ' + str(year) + ', year-end' if _is_own(row) else 'press'})",
         sources=(ownership.row_source(row),) + tuple(ownership.row_source(r) for _, r in others.iterrows()),
         self_reported=_is_own(row), caveats=caveats,
-        details={"source_kind": row["source_kind"], "others": [_plain(v) for v in others["figure"]]})
+        details={"source_kind": row["source_kind"], "others": [_plain(v) for v in others["figure"]],
+                 "label": str(row["source_kind"]),
+                 "alternatives": [{"label": f"{r['source_kind']} ({r['source_title']})", "value": _plain(r["figure"])}
+                                  for _, r in differing.iterrows()]})
 
 
 @register("ownership.holder_rank", "rank")
