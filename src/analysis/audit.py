@@ -20,7 +20,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from analysis import certifications, events, footprint, legal, measures, ownership, rd, security
+from analysis import certifications, events, footprint, legal, measures, ownership, rd
 from analysis.judge import judge
 from analysis.verdicts import Assessment
 
@@ -36,7 +36,6 @@ METHODS = {
     **footprint.METHODS,
     **certifications.METHODS,
     **events.METHODS,
-    **security.METHODS,
 }
 
 
