@@ -1,9 +1,11 @@
-"""Security record: timeline categories, response rule, and the two absence-claim verdicts on the real data."""
+"""Security record: timeline categories, response rule, and the two absence claims checked on the real data
+(ledger → measure → judge)."""
 import pytest
 
-from analysis import audit, facts, security
+from analysis import audit, security
 from analysis.errors import DataSchemaError
 from analysis.ledger import load_ledger
+from analysis.measures import MeasureError, incidents
 from analysis.verdicts import Verdict
 
 
@@ -69,60 +71,64 @@ def test_sources_table_links_every_event(timeline):
     assert len(table) == 16 and table["source_url"].str.startswith("http").all()
 
 
-def test_no_major_breach_defaults_to_not_checkable_and_names_the_allegations(ledger):
-    claim = ledger.claim("no-major-breach")
-    a = security.assess_no_major_breach(claim, "confirmed_breach", 1999, 2019, "HIGH")
+def assess(ledger, claim_id, **choices):
+    claim = ledger.claim(claim_id)
+    return audit.assess_claim(claim, {**claim.parameters, **choices})
+
+
+def test_no_major_breach_defaults_to_not_checkable_and_cites_the_allegations(ledger):
+    a = assess(ledger, "no-major-breach")
     assert (a.verdict, a.measured_value) == (Verdict.NOT_CHECKABLE, 0)
-    assert "African Union" in a.reason and "Uganda" in a.reason and "not evidence of absence" in a.reason
-    assert "US hacked its servers" in a.reason
-    refs = [s.ref for s in a.sources]
-    assert refs == ["data/raw/incidents/incident_timeline.csv#L6", "data/raw/incidents/incident_timeline.csv#L15",
-                    "data/raw/incidents/incident_timeline.csv#L10",
-                    facts.lookup("facts_incidents", metric="company_claim_no_serious_incident").ref]
+    assert [s.ref for s in a.sources] == ["data/raw/incidents/incident_timeline.csv#L6",
+                                          "data/raw/incidents/incident_timeline.csv#L15"]
+    assert a.policies == ["absence"]
 
 
 def test_no_major_breach_moves_with_the_definition(ledger):
-    claim = ledger.claim("no-major-breach")
-    alleged = security.assess_no_major_breach(claim, "alleged_breach", 1999, 2019)
+    alleged = assess(ledger, "no-major-breach", major_breach_definition="alleged_breach")
     assert (alleged.verdict, alleged.measured_value) == (Verdict.CONFLICTING, 2)
-    assert security.assess_no_major_breach(claim, "alleged_breach", 2020, 2021).verdict is Verdict.NOT_CHECKABLE
-    cves = security.assess_no_major_breach(claim, "critical_vulnerability", 1999, 2019, "HIGH")
+    assert assess(ledger, "no-major-breach", major_breach_definition="alleged_breach", first_year=2020,
+                  last_year=2021).verdict is Verdict.NOT_CHECKABLE
+    cves = assess(ledger, "no-major-breach", major_breach_definition="critical_vulnerability")
     assert (cves.verdict, cves.measured_value) == (Verdict.NOT_SUPPORTED, 315)
-    assert "not evidence that anyone exploited it" in cves.reason
-    assert security.assess_no_major_breach(claim, "critical_vulnerability", 1999, 2019, "CRITICAL").measured_value == 26
-    with pytest.raises(ValueError, match="unknown major_breach_definition 'hack'"):
-        security.assess_no_major_breach(claim, "hack", 1999, 2019)
+    assert assess(ledger, "no-major-breach", major_breach_definition="critical_vulnerability",
+                  severity_threshold="CRITICAL").measured_value == 26
+    with pytest.raises(MeasureError, match="unknown definition 'hack'"):
+        assess(ledger, "no-major-breach", major_breach_definition="hack")
 
 
-def test_an_acknowledged_breach_makes_the_claim_not_supported(ledger, timeline):
-    claim = ledger.claim("no-major-breach")
+def test_an_acknowledged_breach_makes_the_claim_not_supported(ledger, timeline, monkeypatch):
     edited = timeline.copy()
     edited.loc[edited["line"] == 6, "response_status"] = security.response_status("Huawei acknowledged the breach")
-    a = security.assess_no_major_breach(claim, "confirmed_breach", 1999, 2019, timeline=edited)
+    monkeypatch.setattr(security, "load_timeline", lambda: edited)
+    a = assess(ledger, "no-major-breach")
     assert (a.verdict, a.measured_value) == (Verdict.NOT_SUPPORTED, 1)
+    assert assess(ledger, "no-major-breach", major_breach_definition="alleged_breach").verdict is \
+        Verdict.NOT_SUPPORTED  # one of the two allegations is now acknowledged
 
 
-def test_no_government_request_is_not_checkable_and_says_what_is_needed(ledger):
-    claim = ledger.claim("no-government-request")
+def test_no_government_request_is_not_checkable_on_the_record(ledger):
     record = security.government_request_record(1999, 2019)
     assert record["kind"].tolist() == ["denial", "denial", "acknowledgement"]
     assert record["ref"].tolist() == [f"data/raw/incidents/facts.csv#L{n}" for n in (5, 6, 7)]
     assert security.transparency_report_citations() == []
-    a = security.assess_no_government_request(claim, "improper_only", 1999, 2019)
+    a = assess(ledger, "no-government-request")
     assert (a.verdict, a.measured_value) == (Verdict.NOT_CHECKABLE, 0)
-    assert "transparency reports" in a.reason and "no fact row cites one" in a.reason
-    assert "Chinese government" in a.reason
+    assert [s.ref for s in a.sources] == record["ref"].tolist()
 
 
-def test_no_government_request_moves_with_the_request_scope(ledger, timeline):
-    claim = ledger.claim("no-government-request")
-    a = security.assess_no_government_request(claim, "including_lawful", 1999, 2019)
+def test_no_government_request_moves_with_the_request_scope(ledger, timeline, monkeypatch):
+    a = assess(ledger, "no-government-request", request_scope="including_lawful")
     assert (a.verdict, a.measured_value) == (Verdict.CONFLICTING, 1)
-    assert "lawful data requests mandated by domestic and overseas courts" in a.reason
     edited = timeline.copy()
     edited.loc[edited["line"] == 2, "what_was_claimed"] = "A government asked Huawei for customer records"
-    b = security.assess_no_government_request(claim, "improper_only", 1999, 2019, timeline=edited)
-    assert (b.verdict, b.measured_value) == (Verdict.NOT_SUPPORTED, 1)
+    monkeypatch.setattr(security, "load_timeline", lambda: edited)
+    incidents._request_record.cache_clear()
+    try:
+        b = assess(ledger, "no-government-request")
+        assert (b.verdict, b.measured_value) == (Verdict.NOT_SUPPORTED, 1)
+    finally:
+        incidents._request_record.cache_clear()
 
 
 def test_notebook_defaults_reproduce_the_ledger_and_overrides_apply(ledger):

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from analysis import certifications, events, footprint, measures, security
+from analysis import certifications, events, footprint, measures
 from analysis.judge import judge
 from analysis.verdicts import Assessment
 
@@ -33,7 +33,6 @@ METHODS = {
     **footprint.METHODS,
     **certifications.METHODS,
     **events.METHODS,
-    **security.METHODS,
 }
 
 

@@ -28,11 +28,8 @@ import pycountry
 
 from analysis import facts, population
 from analysis.errors import DatasetError
-from analysis.verdicts import Assessment, RuleResult, check, decide, judge, not_checkable, rounding_unit
+from analysis.verdicts import Assessment, RuleResult, decide, rounding_unit
 
-#: facts.lookup, memoized: the fact tables are read once and Fact rows are immutable, so a
-#: repeated lookup (the multiverse makes thousands) returns the same row without re-filtering.
-_lookup = lru_cache(maxsize=None)(facts.lookup)
 
 #: Definitions of "country" for the denominator: name → description.
 COUNTRY_DEFINITIONS = {
@@ -50,12 +47,12 @@ AND_REGIONS = ("Huawei counts \"countries and regions\", which is not a count of
 
 def un_member_fact() -> facts.Fact:
     """The cited number of UN member states (193 since South Sudan joined in 2011)."""
-    return _lookup("facts_population", entity="UN", metric="member_states")
+    return facts.lookup("facts_population", entity="UN", metric="member_states")
 
 
 def iso3166_fact() -> facts.Fact:
     """The cited number of ISO 3166-1 entries counted in one pycountry release."""
-    return _lookup("facts_population", entity="ISO 3166-1", metric="entries_in_pycountry")
+    return facts.lookup("facts_population", entity="ISO 3166-1", metric="entries_in_pycountry")
 
 
 def iso3166_count() -> int:
@@ -160,11 +157,20 @@ def countries_fact(report_year) -> facts.Fact:
     """The "countries and regions" row of Huawei's ``report_year`` annual report."""
     if report_year not in REPORT_YEARS:
         raise ValueError(f"no countries row for {report_year}; choose one of {REPORT_YEARS}")
-    return _lookup("facts_rd_spending", claim_id="e", entity="Huawei",
+    return facts.lookup("facts_rd_spending", claim_id="e", entity="Huawei",
                         metric="Countries and regions of operation", period=str(report_year))
 
 
 _WORDS = {"more_than": "more than", "at_least": "at least"}
+
+
+# Memoized reads for the evaluator (the multiverse calls it many times).
+@lru_cache(maxsize=None)
+def _country_denominator(definition) -> dict:
+    return country_denominator(definition)
+
+
+_iso3166_count = lru_cache(maxsize=None)(iso3166_count)
 
 
 def assess_countries(claim, report_year, countries_definition) -> Assessment:
@@ -213,7 +219,7 @@ def assess_countries(claim, report_year, countries_definition) -> Assessment:
 
 def founding_fact() -> facts.Fact:
     """The cited founding year of Huawei (company annual report)."""
-    return _lookup("facts_rd_spending", claim_id="d", entity="Huawei", metric="Founding year")
+    return facts.lookup("facts_rd_spending", claim_id="d", entity="Huawei", metric="Founding year")
 
 
 def years_since_founding(as_of) -> int:
@@ -225,10 +231,6 @@ def years_since_founding(as_of) -> int:
     return int(as_of) - int(founding_fact().number())
 
 
-def _years_tolerance(value):
-    return None if value is None or value <= 0 else float(value)
-
-
 def effective_tolerance(stated, tolerance) -> float:
     """The ± band an "about" rule uses: ``tolerance`` if it is above 0, else half the rounding unit
     the stated figure implies (the convention of :func:`analysis.verdicts.check`).
@@ -237,41 +239,6 @@ def effective_tolerance(stated, tolerance) -> float:
     (5.0, 1.5, 5.0)
     """
     return float(tolerance) if tolerance is not None and tolerance > 0 else rounding_unit(stated) / 2
-
-
-def assess_track_record(claim, years_tolerance=0.0) -> Assessment:
-    """Verdict on "a track record spanning 30 years": years since founding vs the stated years.
-
-    ``years_tolerance`` ≤ 0 uses the wording's rounding (30 → ±5 years).  The founding year is
-    the company's own statement, so a met claim is supported with caveats.
-    """
-    fact = founding_fact()
-    years = years_since_founding(claim.period)
-    caveats = [f"{SELF_REPORTED} (founding year)", "\"strong\" is not measurable"]
-    return judge(claim, years, unit="years", tolerance=_years_tolerance(years_tolerance),
-                 reason=f"Founded in {fact.value} (Huawei annual report); by {claim.period}, the "
-                        f"op-ed's year, that is {years} years.",
-                 vintage=f"Huawei 2018 annual report; op-ed year {claim.period}", sources=[fact.source()],
-                 caveats=caveats, parameters={"years_tolerance": years_tolerance})
-
-
-def assess_product_decades(claim, years_tolerance=0.0) -> Assessment:
-    """Verdict on "over the past three decades [our products have been used]".
-
-    Proxy: years since founding, an *upper bound* on years of product use (no date of a first
-    product is in the data).  If the bound fails the rule, so does the claim (not supported);
-    if it passes, the claim is possible but unproven (supported with caveats).
-    """
-    fact = founding_fact()
-    years = years_since_founding(claim.period)
-    caveats = ["proxy: years since founding only bound the years of product use from above; the "
-               "date of Huawei's first product (or first sale abroad) is not in the data",
-               f"{SELF_REPORTED} (founding year)"]
-    return judge(claim, years, unit="years (upper bound)", tolerance=_years_tolerance(years_tolerance),
-                 reason=f"Huawei was founded in {fact.value}, {years} years before {claim.period}; its "
-                        f"products cannot have been in use for longer.",
-                 vintage=f"Huawei 2018 annual report; op-ed year {claim.period}", sources=[fact.source()],
-                 caveats=caveats, parameters={"years_tolerance": years_tolerance})
 
 
 # --- users -----------------------------------------------------------------------------------
@@ -300,108 +267,7 @@ def comparators_table() -> pd.DataFrame:
 
 def claimed_users_fact() -> facts.Fact:
     """The op-ed's own "3 billion users" (fact row quoting the article)."""
-    return _lookup("facts_population", entity="Huawei", metric="claimed_users")
-
-
-# Memoized reads for the evaluators (the multiverse calls them thousands of times): each is a pure
-# function of its arguments over tables read once; the evaluators only read what they return.
-@lru_cache(maxsize=None)
-def _country_denominator(definition) -> dict:
-    return country_denominator(definition)
-
-
-_iso3166_count = lru_cache(maxsize=None)(iso3166_count)
-
-
-@lru_cache(maxsize=None)
-def _world_population(source, year, vintage):
-    return population.world_population(source, year, vintage)
-
-
-def _population_source(row):
-    return _population_source_cached(row["file"], int(row["line"]), row["source"], row["vintage"])
-
-
-@lru_cache(maxsize=None)
-def _population_source_cached(file, line, source, vintage):
-    return population.source_of({"file": file, "line": line, "source": source, "vintage": vintage})
-
-
-@lru_cache(maxsize=None)
-def _comparators_table():
-    return comparators_table()
-
-
-@lru_cache(maxsize=None)
-def _share_table(users):
-    return share_table(users)
-
-
-def _population_parameters(source, vintage, year):
-    return {"population_source": source, "population_vintage": vintage, "population_year": year}
-
-
-def _missing_population(source, vintage, year) -> str:
-    shown = population.label({"source": source, "vintage": population.vintage_of(source, vintage)})
-    return (f"{shown} has no world population for {year} in the data (World Bank 2020-04-14 ends in "
-            f"2018; the WPP2019 data file starts in 2020 and only a rounded 2019 figure is cited); "
-            f"choose another population_year or population_source")
-
-
-@lru_cache(maxsize=None)
-def _gsma_context(stated) -> str:
-    """``stated`` users as a share of each cited GSMA count of unique mobile subscribers."""
-    gsma = _comparators_table()
-    gsma = gsma[gsma["metric"] == "unique_mobile_subscribers_GSMA"]
-    return "; ".join(f"{stated / r.value:.0%} of GSMA's {r.value / 1e9:.1f} bn unique mobile "
-                     f"subscribers ({r.period})" for r in gsma.itertuples())
-
-
-def assess_users(claim, report_year, population_source, population_vintage, population_year) -> Assessment:
-    """Verdict on "more than 3 billion users": the company's own figure for ``report_year``.
-
-    Rule: the annual report's figure (a lower bound) implies the claim, and the claimed count is
-    below the world population (chosen source, vintage, year).  At best supported with caveats:
-    self-reported, and "users" is undefined.
-    """
-    params = {"report_year": report_year, **_population_parameters(population_source, population_vintage,
-                                                                    population_year)}
-    try:
-        fact = _lookup("facts_population", entity="Huawei", metric="people_served",
-                            period=f"{report_year} (annual report)")
-    except DatasetError:
-        return not_checkable(claim, f"No Huawei 'people served' figure for {report_year} is in the data "
-                                    f"(facts_population has the 2017, 2018 and 2019 annual reports); no "
-                                    f"independent count of Huawei users exists.",
-                             vintage=f"Huawei annual report {report_year}", parameters=params)
-    try:
-        bound, strict = reported_bound(fact.value, fact.unit)
-    except ValueError:
-        return not_checkable(claim, f"Huawei's {report_year} annual report gives no count (\"{fact.quote}\"); "
-                                    f"no independent count of Huawei users exists.",
-                             vintage=f"Huawei annual report {report_year}", sources=[fact.source()],
-                             measured=fact.value, parameters=params)
-    world = _world_population(population_source, population_year, population_vintage)
-    if world is None:
-        return not_checkable(claim, _missing_population(population_source, population_vintage, population_year),
-                             vintage=f"Huawei annual report {report_year}", sources=[fact.source()],
-                             parameters=params)
-    implied = bound_implies(bound, strict, claim.stated.comparator, claim.stated.value)
-    possible = claim.stated.value < world["population"]
-    rule = (f"reported {'>' if strict else '='} {bound:,.0f} implies > {claim.stated.value:,}; "
-            f"{claim.stated.value:,} < world population {world['population']:,}")
-    context = _gsma_context(claim.stated.value)
-    reason = (f"Huawei's {report_year} annual report: \"{fact.quote}\" ({fact.value} {fact.unit}), which "
-              f"{'implies' if implied else 'does not imply'} 'more than {claim.stated.value / 1e9:g} billion'. "
-              f"No independent count exists. For scale: 3 billion is {context}.")
-    caveats = [SELF_REPORTED, "\"users\" is undefined (people reached through operators' networks "
-                              "built with Huawei equipment, or device owners)"]
-    return Assessment(
-        claim_id=claim.id, verdict=decide(RuleResult(implied and possible, rule), caveats),
-        measured_value=int(bound), stated_value=claim.stated.value, unit=fact.unit, rule=rule,
-        reason=reason + " Caveat: " + "; ".join(caveats) + ".",
-        vintage=f"Huawei annual report {report_year}; {population.label(world)} {population_year}",
-        sources=[fact.source(), _population_source(world)], parameters=params)
+    return facts.lookup("facts_population", entity="Huawei", metric="claimed_users")
 
 
 def share_percent(users, world) -> float:
@@ -426,53 +292,8 @@ def share_table(users=None) -> pd.DataFrame:
     return table[["source", "vintage", "year", "population", "basis", "share_pct", "label"]].reset_index(drop=True)
 
 
-def _share_tolerance(value):
-    return None if value is None or value <= 0 else float(value)
-
-
-def assess_user_share(claim, population_source, population_vintage, population_year,
-                      share_tolerance=0.0) -> Assessment:
-    """Verdict on "close to 40% of the planet": 3 billion / world population × 100, rule "about 40".
-
-    ``share_tolerance`` (percentage points) ≤ 0 uses the wording's rounding (40 → ±5 points).
-    The numerator is the company's own lower bound, so a met claim is supported with caveats.
-    """
-    params = {**_population_parameters(population_source, population_vintage, population_year),
-              "share_tolerance": share_tolerance}
-    users = claimed_users_fact()
-    world = _world_population(population_source, population_year, population_vintage)
-    if world is None:
-        return not_checkable(claim, _missing_population(population_source, population_vintage, population_year),
-                             vintage=f"{population_source} {population_vintage} {population_year}",
-                             sources=[users.source()], parameters=params)
-    share = share_percent(users.number(), world["population"])
-    everywhere = _share_table(users.number())
-    tol = _share_tolerance(share_tolerance)
-    met = [check(claim.stated.comparator, s, claim.stated.value, tol).holds for s in everywhere["share_pct"]]
-    low, high = everywhere["share_pct"].min(), everywhere["share_pct"].max()
-    side = ("below" if high < claim.stated.value else "above" if low > claim.stated.value
-            else "on both sides of")
-    caveats = ["the numerator is Huawei's own \"more than 3 billion\" (self-reported lower bound)"]
-    if not world["basis"].startswith("mid-year"):
-        caveats.append(f"population basis: {world['basis']}")
-    reason = (f"3 billion / {world['population']:,} ({population.label(world)}, {population_year}, "
-              f"{world['basis']}) = {share:.2f}%. Across all {len(everywhere)} source/vintage/year rows "
-              f"(2018–2020) the share runs from {low:.2f}% to {high:.2f}%, {side} "
-              f"{claim.stated.value:g}%; {sum(met)} of {len(met)} meet the rule at this tolerance.")
-    return judge(claim, share, unit="percent", reason=reason, tolerance=tol,
-                 vintage=f"{population.label(world)} ({population_year})",
-                 sources=[users.source(), _population_source(world)], caveats=caveats, parameters=params)
-
-
 #: Evaluators this module provides, by ledger ``method`` name (collected in :data:`analysis.audit.METHODS`).
 METHODS = {
     "countries_self_reported": lambda claim, p: assess_countries(claim, p["report_year"],
                                                                  p["countries_definition"]),
-    "years_since_founding": lambda claim, p: assess_track_record(claim, p["years_tolerance"]),
-    "product_years_proxy": lambda claim, p: assess_product_decades(claim, p["years_tolerance"]),
-    "users_self_reported": lambda claim, p: assess_users(claim, p["report_year"], p["population_source"],
-                                                         p["population_vintage"], p["population_year"]),
-    "users_share_of_world": lambda claim, p: assess_user_share(claim, p["population_source"],
-                                                               p["population_vintage"], p["population_year"],
-                                                               p["share_tolerance"]),
 }
