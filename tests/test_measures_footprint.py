@@ -44,7 +44,7 @@ def figure(entity, year):
 
 def test_a_lower_bound_an_exact_figure_and_the_claimants_own_source(tiny_reports):
     bound = figure("Acme", 2017)
-    assert (bound.value, bound.details, bound.kind, bound.self_reported) == (170.0, {"strict": True}, "number", True)
+    assert (bound.value, bound.details, bound.kind, bound.self_reported) == (170.0, {"strict": True, "reported": "170+"}, "number", True)
     assert bound.sources[0].ref == "data/raw/events/facts.csv#L2"
     exact = figure("Acme", 2018)  # period "2018 (annual report)"
     assert (exact.value, exact.details) == (175.0, {})

@@ -48,7 +48,8 @@ def tiny_holdings(use_rows):
 def test_figure_is_the_company_figure_with_the_others_of_the_year_beside_it(tiny_holdings):
     m = owned.figure("ren_share", 2018)
     assert (m.value, m.unit, m.kind, m.self_reported) == (2, "percent", "number", True)
-    assert m.details == {"source_kind": "company", "others": [2, 2.5]}
+    assert m.details == {"source_kind": "company", "others": [2, 2.5], "label": "company",
+                         "alternatives": [{"label": "press (press title 6)", "value": 2.5}]}
     assert [s.ref for s in m.sources] == ["fixture.csv#L4", "fixture.csv#L5", "fixture.csv#L6"]
     assert len(m.caveats) == 1  # the press 2.5 differs; the press 2.0 does not
     count = owned.figure("employee_shareholders", 2018)

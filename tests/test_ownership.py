@@ -98,12 +98,12 @@ def test_employees_measure_shows_the_press_bound_without_comparing_it():
 def test_ren_share_claim_default_margin_and_the_other_figures_of_the_year(ledger):
     a = _assess(ledger, "ren-share-just-over-1pct")
     assert (a.verdict, a.measured_value, a.rule) == (Verdict.SUPPORTED_WITH_CAVEATS, 1.14, "1 < 1.14 ≤ 1.5")
-    # a margin of 0.3 points: the company's 1.14 meets it; the press's 1.4 for 2018 would not. The judge has no
-    # policy for disagreeing sources (the legacy evaluator said "conflicting"), so the company figure decides and
-    # the press figure is kept beside it, with a caveat.
+    # a margin of 0.3 points: the company's 1.14 meets it; the press's 1.4 for 2018 would not: the judge's
+    # "disagreeing" policy makes that conflicting, whichever side the headline figure is on.
     m = measures.measure({"measure": "ownership.figure", "args": {"topic": "ren_share", "year": 2018}})
     assert m.details["others"] == [1.14, 1.4] and len(m.caveats) == 1
-    assert _assess(ledger, "ren-share-just-over-1pct", just_over_margin=0.3).verdict is Verdict.SUPPORTED_WITH_CAVEATS
+    split = _assess(ledger, "ren-share-just-over-1pct", just_over_margin=0.3)
+    assert split.verdict is Verdict.CONFLICTING and "disagreeing" in split.policies
     assert _assess(ledger, "ren-share-just-over-1pct", just_over_margin=0.1).verdict is Verdict.NOT_SUPPORTED
     press_only = _assess(ledger, "ren-share-just-over-1pct", year=2019)
     assert (press_only.verdict, press_only.measured_value) == (Verdict.NOT_SUPPORTED, 0.94)

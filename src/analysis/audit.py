@@ -20,7 +20,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from analysis import certifications, events, footprint, measures
+from analysis import certifications, events, measures
 from analysis.judge import judge
 from analysis.verdicts import Assessment
 
@@ -30,7 +30,6 @@ MIME_TYPE = "application/vnd.claim-audit.assessments+json"
 #: Evaluators by ledger ``method`` name: each theme module's ``METHODS``, merged.
 #: An evaluator takes ``(claim, parameters)`` and returns an Assessment.
 METHODS = {
-    **footprint.METHODS,
     **certifications.METHODS,
     **events.METHODS,
 }

@@ -4,31 +4,27 @@ What the data can and cannot say:
 
 - *Countries.*  The only count is Huawei's own ("more than 170 countries **and regions**",
   annual reports 2017–2020).  Independent data give only denominators: UN member states
-  (a cited fact row) and ISO 3166-1 entries (``pycountry``, checked against a cited fact row).
-  A self-reported lower bound is accepted if it implies the claim's wording and does not exceed
-  the chosen denominator (a count above it would be impossible).
+  (a cited fact row) and ISO 3166-1 entries (``pycountry``, checked against a cited fact row);
+  :mod:`analysis.measures.countries` measures both, and the judge checks the claim against them.
 - *Years.*  Years since the founding year (company report) to the op-ed's year; for "three
   decades" of *products* that is only an upper bound (no date of a first product in the data).
 - *Users.*  The 3 billion is self-reported; "users" is undefined.  The share is
   3 billion / world population, under a chosen population source, vintage and year.
 
 A company figure written "more than X" (or "X+") is a *strict lower bound*:
-:func:`reported_bound` reads it, :func:`bound_implies` says whether it implies a claim.
+:func:`reported_bound` reads it (the judge's ``lower_bound`` policy then says what it implies).
 
 >>> reported_bound("170+", "countries and regions")
 (170.0, True)
->>> bound_implies(170, True, "more_than", 170), bound_implies(170, False, "more_than", 170)
-(True, False)
 """
 import re
-from functools import lru_cache
 
 import pandas as pd
 import pycountry
 
 from analysis import facts, population
 from analysis.errors import DatasetError
-from analysis.verdicts import Assessment, RuleResult, decide, rounding_unit
+from analysis.verdicts import rounding_unit
 
 
 #: Definitions of "country" for the denominator: name → description.
@@ -36,11 +32,6 @@ COUNTRY_DEFINITIONS = {
     "un_members": "UN member states",
     "iso3166": "ISO 3166-1 entries (countries and territories, as shipped by pycountry)",
 }
-#: Huawei annual reports with a "countries and regions" row (facts_rd_spending, claim_id e).
-REPORT_YEARS = (2017, 2018, 2019, 2020)
-SELF_REPORTED = "self-reported: the only source is Huawei's own annual report"
-AND_REGIONS = ("Huawei counts \"countries and regions\", which is not a count of countries "
-               "(places that are not UN member states may be in it)")
 
 
 # --- countries -------------------------------------------------------------------------------
@@ -127,19 +118,6 @@ def reported_bound(value, unit="") -> tuple:
         raise ValueError(f"'{text} {unit}' is not a number") from None
 
 
-def bound_implies(bound, strict, comparator, stated) -> bool:
-    """Whether "more than ``bound``" (``strict``) or exactly ``bound`` implies the claim's rule.
-
-    >>> bound_implies(170, True, "at_least", 170), bound_implies(169, True, "at_least", 170)
-    (True, False)
-    """
-    if comparator == "more_than":
-        return bound > stated or (strict and bound >= stated)
-    if comparator == "at_least":
-        return bound >= stated
-    raise ValueError(f"a lower bound can only settle more_than/at_least claims, not {comparator!r}")
-
-
 def self_reported_countries() -> pd.DataFrame:
     """Huawei's own "countries and regions" figure in each annual report (cited rows).
 
@@ -151,68 +129,6 @@ def self_reported_countries() -> pd.DataFrame:
     out = rows[["period", "value", "unit", "source_title", "quote", "line"]].copy()
     out["ref"] = [f"data/raw/rd_spending/facts.csv#L{n}" for n in out["line"]]
     return out.drop(columns="line").reset_index(drop=True)
-
-
-def countries_fact(report_year) -> facts.Fact:
-    """The "countries and regions" row of Huawei's ``report_year`` annual report."""
-    if report_year not in REPORT_YEARS:
-        raise ValueError(f"no countries row for {report_year}; choose one of {REPORT_YEARS}")
-    return facts.lookup("facts_rd_spending", claim_id="e", entity="Huawei",
-                        metric="Countries and regions of operation", period=str(report_year))
-
-
-_WORDS = {"more_than": "more than", "at_least": "at least"}
-
-
-# Memoized reads for the evaluator (the multiverse calls it many times).
-@lru_cache(maxsize=None)
-def _country_denominator(definition) -> dict:
-    return country_denominator(definition)
-
-
-_iso3166_count = lru_cache(maxsize=None)(iso3166_count)
-
-
-def assess_countries(claim, report_year, countries_definition) -> Assessment:
-    """Verdict on a "170+ / more than 170 countries" claim.
-
-    Rule: the company's figure (a strict lower bound) must imply the claim's wording, and the
-    stated count must not exceed the number of countries under ``countries_definition``
-    (otherwise the claim is impossible).  Met → at best supported with caveats, since the
-    count is self-reported and counts "countries and regions".
-    """
-    fact = countries_fact(report_year)
-    bound, strict = reported_bound(fact.value, fact.unit)
-    denom = _country_denominator(countries_definition)
-    implied = bound_implies(bound, strict, claim.stated.comparator, claim.stated.value)
-    possible = claim.stated.value <= denom["count"]
-    sign = ">" if strict else "="
-    op = {"more_than": ">", "at_least": "≥"}[claim.stated.comparator]
-    rule = (f"reported {sign} {bound:,.0f} implies {op} {claim.stated.value:,}; "
-            f"{claim.stated.value:,} ≤ {denom['count']:,} {denom['label']}")
-    result = RuleResult(implied and possible, rule)
-    # the most UN members "more than N countries and regions" guarantees, if every entity
-    # outside the UN were among them
-    other = _iso3166_count() - un_member_fact().number()
-    floor = max(0, int(bound) + (1 if strict else 0) - int(other))
-    reason = (f"Huawei's {report_year} annual report says {fact.value} {fact.unit} "
-              f"(\"{fact.quote}\"); that {'implies' if implied else 'does not imply'} "
-              f"'{_WORDS[claim.stated.comparator]} {claim.stated.value}'. {claim.stated.value} is "
-              f"{claim.stated.value / denom['count']:.0%} of the {denom['count']} {denom['label']}"
-              f"{'' if possible else ', more than exist'}. No independent count of the countries "
-              f"where Huawei operates or sells is in the data; since {int(other)} ISO 3166-1 entries are "
-              f"not UN members, the company's wording is consistent with as few as {floor} UN member states.")
-    caveats = [SELF_REPORTED, AND_REGIONS]
-    if claim.stated.comparator == "more_than" and "cumulative" in claim.metric:
-        caveats.append("the report counts where Huawei operates now, the claim where its products "
-                       "have ever been used")
-    return Assessment(
-        claim_id=claim.id, verdict=decide(result, caveats), measured_value=fact.value,
-        stated_value=claim.stated.value, unit=fact.unit, rule=rule,
-        reason=reason + " Caveat: " + "; ".join(caveats) + ".",
-        vintage=f"Huawei annual report {report_year}; {denom['label']} ({denom['note']})",
-        sources=[fact.source(), denom["source"]],
-        parameters={"report_year": report_year, "countries_definition": countries_definition})
 
 
 # --- years -----------------------------------------------------------------------------------
@@ -290,10 +206,3 @@ def share_table(users=None) -> pd.DataFrame:
     table["order"] = table["source"].map({"world_bank": 0, "un_wpp2022": 1, "un_wpp2019": 2})
     table = table.sort_values(["order", "vintage", "year"])
     return table[["source", "vintage", "year", "population", "basis", "share_pct", "label"]].reset_index(drop=True)
-
-
-#: Evaluators this module provides, by ledger ``method`` name (collected in :data:`analysis.audit.METHODS`).
-METHODS = {
-    "countries_self_reported": lambda claim, p: assess_countries(claim, p["report_year"],
-                                                                 p["countries_definition"]),
-}

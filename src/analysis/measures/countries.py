@@ -7,8 +7,8 @@ the judge applies its ``lower_bound`` policy.  A figure that is no number and no
 in words, "nearly …") cannot be compared with a count: the measurement is "unavailable".
 
 >>> m = annual_report_figure("facts_population", "Huawei", "people_served", 2018)
->>> m.value, m.details, m.self_reported
-(3000000000.0, {'strict': True}, True)
+>>> m.value, m.details["strict"], m.self_reported
+(3000000000.0, True, True)
 >>> country_count("un_members").value
 193
 """
@@ -71,7 +71,8 @@ def annual_report_figure(table: str, entity: str, metric: str, report_year: int,
         return Measurement(fact.value, fact.unit, "unavailable", said, vintage=label, sources=(fact.source(),),
                            self_reported=own, missing=f"That is no count to compare ({exc}).")
     return Measurement(number, fact.unit, "number", said, vintage=label, sources=(fact.source(),),
-                       self_reported=own, details={"strict": True} if strict else {})
+                       self_reported=own,
+                       details={"strict": True, **_as_published(fact.value)} if strict else {})
 
 
 @register("countries.count", "number")
@@ -82,3 +83,14 @@ def country_count(definition: str) -> Measurement:
     d = _denominator(definition)
     return Measurement(d["count"], d["label"], "number", f"There are {d['count']} {d['label']} ({d['note']}).",
                        vintage=d["note"], sources=(d["source"],), details={"definition": definition})
+
+
+def _as_published(value: str) -> dict:
+    """``{"reported": value}`` when the published figure is not a plain number ("170+"), so the
+    judge shows it as published; ``{}`` otherwise.
+
+    >>> _as_published("170+"), _as_published("3000000000")
+    ({'reported': '170+'}, {})
+    """
+    plain = value.replace(",", "").strip()
+    return {} if plain.replace(".", "", 1).isdigit() else {"reported": value}
