@@ -342,10 +342,11 @@ def eal_scale_maximum() -> int:
     >>> eal_scale_maximum()
     7
     """
-    return parse_eal(_eal_scale_fact().value.split(" to ")[1])
+    return parse_eal(eal_scale_fact().value.split(" to ")[1])
 
 
-def _eal_scale_fact():
+def eal_scale_fact() -> facts.Fact:
+    """The cited row defining the Common Criteria assurance levels (EAL1 to EAL7)."""
     return _lookup("facts_certifications", entity="Common Criteria",
                         metric="evaluation_assurance_levels_defined")
 
@@ -564,7 +565,7 @@ def assess_highest(claim, cutoff_date, peers=PEERS, reference="scale_maximum") -
     cc_line = _highest_cc_line(cutoff)
     if cc_line:
         sources.append(_cc_report_source(cc_line))
-    sources += [_eal_scale_fact().source(), eal_fact.source()]
+    sources += [eal_scale_fact().source(), eal_fact.source()]
     return Assessment(
         claim_id=claim.id, verdict=verdict, measured_value=measured, stated_value=claim.stated.value,
         unit="highest level reached vs reference", rule=f"highest on every decided scale ({reference})",
