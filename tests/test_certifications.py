@@ -8,6 +8,7 @@ import pytest
 from analysis import audit, certifications as certs, facts
 from analysis.errors import DataSchemaError
 from analysis.ledger import load_ledger
+from analysis.measures import certificates
 from analysis.verdicts import Verdict
 from conftest import require_raw
 
@@ -175,17 +176,18 @@ def test_highest_verdict_moves_with_reference_and_cutoff(ledger):
 
 def test_independent_verdict_and_what_moves_it(ledger):
     claim = ledger.claim("independently-validated")
-    a = certs.assess_independent(claim, "2018-12-31")
+    a = audit.assess_claim(claim, claim.parameters)
     assert (a.measured_value, a.verdict) == (27, Verdict.SUPPORTED_WITH_CAVEATS)
-    assert "17 NIST CMVP" in a.reason and "10 Common Criteria" in a.reason and "limited assurance" in a.reason
-    assert [s.ref.rsplit("#", 1)[-1] for s in a.sources] == ["data/raw/certifications/nist_cmvp_validated_modules_2026-04-15.csv", "L2", "L11", "L7"]
-    assert a.sources[-1].ref == "data/raw/incidents/incident_timeline.csv#L7"
-    assert certs.assess_independent(claim, "2018-12-31", min_certificates=28).verdict is Verdict.NOT_CHECKABLE
-    early = certs.assess_independent(claim, "2010-12-31")
-    assert (early.measured_value, early.verdict) == (0, Verdict.NOT_CHECKABLE)
-    assert "archived-products list" in early.reason
-    # before the 2018 Oversight Board report there is no "limited assurance" caveat
-    assert "limited assurance" not in certs.assess_independent(claim, "2017-12-31").reason
+    m = audit.measurement_of(claim, claim.parameters)
+    assert m.details["by_registry"] == {"cmvp": 17, "cc_reports": 10} and m.details["lower_bound"]
+    assert len(m.details["labs"]) == 5
+    assert [s.ref.rsplit("/", 1)[-1] for s in a.sources] == ["nist_cmvp_validated_modules_2026-04-15.csv",
+                                                             "cc_certification_reports_seen.csv#L2",
+                                                             "cc_certification_reports_seen.csv#L11"]
+    assert audit.assess_claim(claim, {**claim.parameters, "cutoff_date": "2017-12-31"}).measured_value == 24
+    # before Huawei's first certificate the lower bound is 0: below one certificate (judge's lower_bound policy)
+    early = audit.assess_claim(claim, {**claim.parameters, "cutoff_date": "2010-12-31"})
+    assert (early.measured_value, early.verdict) == (0, Verdict.NOT_SUPPORTED)
 
 
 def test_independent_certificates_table():
@@ -193,14 +195,25 @@ def test_independent_certificates_table():
     assert len(table) == 27 and table["complete_registry"].sum() == 17
     assert table.iloc[0]["id"] == "2010-15-INF-681 v1"
     assert "#3058" in set(table["id"])   # Huawei USG 9520/9560/9580 Firewall, 2017-11-07
+    # the measure counts what the notebook's table lists
+    assert certificates.certificate_count("Huawei", ["cmvp", "cc_reports"], "2018-12-31").value == len(table)
 
 
-def test_cyber_essentials_is_not_checkable_and_names_the_missing_register(ledger):
-    a = certs.assess_cyber_essentials(ledger.claim("cyber-essentials-plus-2018"))
-    assert a.verdict is Verdict.NOT_CHECKABLE
-    assert "certificate register entry" in a.reason
-    assert "has 2 levels" in a.reason and "not a product" in a.reason and "12 months" in a.reason
+def test_oversight_board_limited_assurance_is_in_the_timeline():
+    findings = certs.oversight_board_findings("2018-12-31")
+    assert findings["finding"].str.contains("limited assurance", case=False).any()
+    assert not certs.oversight_board_findings("2017-12-31")["finding"].str.contains("limited assurance",
+                                                                                     case=False).any()
+
+
+def test_cyber_essentials_is_not_checkable_and_cites_the_search(ledger):
+    claim = ledger.claim("cyber-essentials-plus-2018")
+    a = audit.assess_claim(claim, claim.parameters)
+    assert (a.verdict, a.measured_value, a.policies) == (Verdict.NOT_CHECKABLE, None, ["unavailable"])
     assert a.sources[-1].ref == "data/raw/certifications/facts.csv#L10"
+    assert facts.by_id(claim.args["facts_checked"][-1]).value == "NOT FOUND"
+    levels = certs.cyber_essentials_facts().set_index("metric")
+    assert levels.loc["number_of_certification_levels", "value"] == "2"
 
 
 # ---- raw files ----------------------------------------------------------------------------------

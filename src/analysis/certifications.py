@@ -605,66 +605,6 @@ def oversight_board_findings(cutoff_date) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["date", "event", "finding", "url", "line"])
 
 
-@lru_cache(maxsize=None)
-def _independent_certificates(cutoff) -> pd.DataFrame:
-    return independent_certificates(cutoff)
-
-
-@lru_cache(maxsize=None)
-def _oversight_board_findings(cutoff) -> pd.DataFrame:
-    return oversight_board_findings(cutoff)
-
-
-def assess_independent(claim, cutoff_date, min_certificates=1) -> Assessment:
-    """Verdict on "independently validated".
-
-    Rule: Huawei certificates from independent labs/schemes up to the cut-off
-    ≥ ``min_certificates`` → supported with caveats (a certificate covers one
-    product version or crypto module against its own security target, not the
-    company's products at large; an oversight report giving "limited assurance"
-    is added as a caveat).  Fewer → not checkable, because the CC archive
-    (certificates up to 2018) is missing, so a shortfall cannot be shown.
-    """
-    cutoff = check_cutoff(cutoff_date)
-    certs = _independent_certificates(cutoff)
-    n_cmvp, n_cc = int(certs["complete_registry"].sum()), int((~certs["complete_registry"]).sum())
-    count = n_cmvp + n_cc
-    labs = sorted(certs["lab_or_body"].unique())
-    sources = [_cmvp_source()]
-    cc_lines = sorted(certs.loc[~certs["complete_registry"], "line"])
-    if cc_lines:  # the earliest and the latest CC report seen, each citing its own page
-        sources += [_cc_report_source(int(line)) for line in sorted({cc_lines[0], cc_lines[-1]})]
-    params = {"cutoff_date": cutoff, "min_certificates": min_certificates}
-    measured_text = (f"{count} certificates by {cutoff}: {n_cmvp} NIST CMVP (complete registry) + "
-                     f"{n_cc} Common Criteria reports seen (a subset)")
-    if count < min_certificates:
-        return Assessment(
-            claim_id=claim.id, verdict=Verdict.NOT_CHECKABLE, measured_value=count, stated_value=claim.stated.value,
-            unit="certificates", rule=f"certificates ≥ {min_certificates}",
-            reason=(f"{measured_text}, fewer than {min_certificates}. The Common Criteria list of archived "
-                    f"certificates (all certificates up to 2018) is not in the data, so a shortfall cannot be "
-                    f"shown: the missing source is the CC portal's archived-products list."),
-            vintage=f"certificates up to {cutoff}", sources=sources, parameters=params)
-    caveats = ["each certificate covers one product version or cryptographic module against its own security "
-               "target or policy, not Huawei's products in general, and says nothing about intent or backdoors"]
-    board = _oversight_board_findings(cutoff)
-    limited = board[board["finding"].str.contains("limited assurance", case=False)]
-    if len(limited):
-        first = limited.iloc[0]
-        caveats.append(f"the UK HCSEC Oversight Board, which reviews Huawei equipment for the UK, gave "
-                       f"'only limited assurance' in its {first['date'][:4]} report")
-        sources.append(Source(label=first["event"], url=first["url"],
-                              ref=_manifest.get("incident_timeline").source(int(first["line"])).ref))
-    reason = (f"{measured_text}, tested or certified under {len(labs)} lab or certification-body names "
-              f"({'; '.join(labs)}): independent validation exists, rule {count} ≥ {min_certificates}. "
-              f"Caveat: " + "; ".join(caveats) + ".")
-    return Assessment(
-        claim_id=claim.id, verdict=Verdict.SUPPORTED_WITH_CAVEATS, measured_value=count,
-        stated_value=claim.stated.value, unit="certificates", rule=f"{count} ≥ {min_certificates}",
-        reason=reason, vintage=f"certificates up to {cutoff}; CMVP registry 2026-04-15; CC reports seen",
-        sources=sources, parameters=params)
-
-
 def cyber_essentials_facts() -> pd.DataFrame:
     """The cited Cyber Essentials rows: what the scheme is, its tiers, and the 2018 Huawei certificate search."""
     table = facts.load_facts("facts_certifications")
@@ -673,47 +613,8 @@ def cyber_essentials_facts() -> pd.DataFrame:
     return keep[["entity", "metric", "period", "value", "unit", "source_title", "line"]].reset_index(drop=True)
 
 
-def assess_cyber_essentials(claim) -> Assessment:
-    """Verdict on "Cyber Essentials Plus ... in 2018".
-
-    Rule: if the cited certificate row gives a year, compare it with the stated
-    year; if it is NOT FOUND, the claim is not checkable and the reason names the
-    missing register entry.  The reason also says what the scheme certifies.
-    """
-    cert = _lookup("facts_certifications", entity="Huawei", metric="cyber_essentials_plus_certificate_2018")
-    levels = _lookup("facts_certifications", entity="Cyber Essentials (UK)",
-                          metric="number_of_certification_levels")
-    scope = _lookup("facts_certifications", entity="Cyber Essentials Plus (UK)",
-                         metric="object_of_certification")
-    validity = _lookup("facts_certifications", entity="Cyber Essentials (UK)", metric="certificate_validity")
-    context = (f"Cyber Essentials has {levels.value} {levels.unit} (CE and CE+), so CE+ is the top of "
-               f"{levels.value}; it certifies {scope.value}, not a product, "
-               f"and a certificate lasts {validity.value} {validity.unit}.")
-    searched = Source(label=cert.source_title or f"search for a Huawei certificate: {cert.value}", url=cert.source_url,
-                      ref=cert.ref)
-    sources = [levels.source(), scope.source(), validity.source(), searched]
-    if not re.fullmatch(r"\d{4}(-\d\d)?(-\d\d)?", cert.value):
-        return Assessment(
-            claim_id=claim.id, verdict=Verdict.NOT_CHECKABLE, measured_value=None, stated_value=claim.stated.value,
-            unit="date", rule="not checkable",
-            reason=(f"No 2018 Huawei Cyber Essentials Plus certificate was found in the sources searched "
-                    f"(the cited row says {cert.value}). Missing: a certificate register entry (the "
-                    f"IASME / accreditation-body list of certified organisations, with 2018 entries). "
-                    + context),
-            vintage="searched 2026-11", sources=sources, parameters={})
-    holds = cert.value[:4] == str(claim.stated.value)[:4]
-    return Assessment(
-        claim_id=claim.id, verdict=Verdict.SUPPORTED if holds else Verdict.NOT_SUPPORTED,
-        measured_value=cert.value, stated_value=claim.stated.value, unit="date",
-        rule=f"{cert.value[:4]} = {claim.stated.value}", reason=f"The certificate is dated {cert.value}. " + context,
-        vintage="searched 2026-11", sources=sources, parameters={})
-
-
 #: Evaluators this module provides, by ledger ``method`` name (collected in :data:`analysis.audit.METHODS`).
 METHODS = {
     "certification_highest": lambda claim, p: assess_highest(claim, p["cutoff_date"], p["peers"],
                                                              p["highest_reference"]),
-    "certification_independent": lambda claim, p: assess_independent(claim, p["cutoff_date"],
-                                                                      p["min_certificates"]),
-    "cyber_essentials_certificate": lambda claim, p: assess_cyber_essentials(claim),
 }
