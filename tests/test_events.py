@@ -171,9 +171,13 @@ def test_month_claims(ledger):
 
 
 def test_meltdown_is_supported_with_caveats(ledger):
-    a = events.assess_meltdown(ledger.claim("fukushima-meltdown"))
-    assert a.verdict is Verdict.SUPPORTED_WITH_CAVEATS
-    assert "3 of 6 reactors" in a.reason and "secondary" in a.reason
+    claim = ledger.claim("fukushima-meltdown")
+    a = audit.assess_claim(claim, {})
+    assert (a.verdict, a.measured_value, a.rule) == (Verdict.SUPPORTED_WITH_CAVEATS, 3.0, "3 ≥ 1")
+    melt = events.fact("c", "reactors_with_meltdown")
+    assert a.sources == [melt.source()] and melt.unit == "reactors (of 6)"
+    # the meltdowns are dated in the month of the earthquake
+    assert events.fact_month(melt) == events.fact_month(events.fact("c", "earthquake_datetime"))
 
 
 # ----------------------------------------------------------------- company role

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from analysis import events, footprint, legal, measures, ownership, rd, security
+from analysis import footprint, legal, measures, ownership, rd, security
 from analysis.judge import judge
 from analysis.verdicts import Assessment
 
@@ -34,7 +34,6 @@ METHODS = {
     **ownership.METHODS,
     **legal.METHODS,
     **footprint.METHODS,
-    **events.METHODS,
     **security.METHODS,
 }
 

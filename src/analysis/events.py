@@ -14,21 +14,17 @@ its source is the company's own).
 """
 import re
 from functools import lru_cache
-from urllib.parse import urlparse
 
 import pandas as pd
 
 from analysis import facts, paths, tables
 from analysis import manifest as _manifest
 from analysis.errors import DataSchemaError, DatasetError
-from analysis.verdicts import Assessment, Verdict
 
 FACTS = "facts_events"
 NOAA_KEY = "earthquake_deaths_noaa"
 NOAA_FILE = "earthquake_deaths_japan.csv"
 NOAA_LABEL = "NOAA NGDC/WDS Significant Earthquake Database, annual deaths by country (via OWID)"
-#: Publishers whose pages count as primary sources on the Fukushima accident (none is cited yet).
-FUKUSHIMA_PRIMARY_HOSTS = ("iaea.org", "tepco.co.jp", "nra.go.jp", "meti.go.jp")
 
 
 # --------------------------------------------------------------------------- dates
@@ -135,43 +131,3 @@ def noaa_japan_deaths(year) -> pd.Series:
     if len(rows) != 1:
         raise LookupError(f"no NOAA/NGDC earthquake deaths for Japan in {year}")
     return rows.iloc[0]
-
-
-# --------------------------------------------------------------------------- Fukushima
-
-def assess_meltdown(claim) -> Assessment:
-    """"Causing the Fukushima Daiichi nuclear reactor to melt down": the cited count of units
-    with meltdown (rule: at least one), the accident's INES rating and date as support.
-
-    Caveats: a count above one (the singular understates it), and no primary (IAEA, TEPCO,
-    regulator) source among the cited rows.
-    """
-    melt = fact("c", "reactors_with_meltdown")
-    ines = fact("c", "INES_level_raised_to_7")
-    quake_month = fact_month(fact("c", "earthquake_datetime"))
-    count = int(melt.number())
-    of_units = re.search(r"of (\d+)", melt.unit)
-    holds = count >= 1 and fact_month(melt) == quake_month
-    caveats = []
-    if count > 1:
-        caveats.append(f"the singular 'reactor' understates it: {count}"
-                       + (f" of {of_units.group(1)}" if of_units else "") + " reactors melted down")
-    hosts = [urlparse(r.source_url).hostname or "" for r in (melt, ines)]
-    if not any(h.endswith(p) for h in hosts for p in FUKUSHIMA_PRIMARY_HOSTS):
-        caveats.append("only secondary sources are cited (an advocacy page for the meltdown count, "
-                       "a press summary for the INES rating); IAEA/TEPCO pages are missing")
-    verdict = (Verdict.SUPPORTED_WITH_CAVEATS if caveats else Verdict.SUPPORTED) if holds else Verdict.NOT_SUPPORTED
-    reason = (f"Cited rows: meltdown in {count} reactors in {fact_month(melt)}, the month of the earthquake "
-              f"({quake_month}); the accident was rated INES level {ines.value} on {ines.period}.")
-    if caveats:
-        reason += " Caveat: " + "; ".join(caveats) + "."
-    return Assessment(claim_id=claim.id, verdict=verdict, measured_value=f"{count} reactors",
-                      stated_value=claim.stated.value, unit="reactors", rule=f"{count} reactors ≥ 1",
-                      reason=reason, vintage="cited rows (secondary sources)",
-                      sources=[melt.source(), ines.source()])
-
-
-#: Evaluators this module provides, by ledger ``method`` name (collected in :data:`analysis.audit.METHODS`).
-METHODS = {
-    "fukushima_meltdown": lambda claim, p: assess_meltdown(claim),
-}
