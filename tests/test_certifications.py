@@ -1,4 +1,5 @@
-"""Certifications: vendor matching, CMVP and Common Criteria tables, and the three claims' verdicts.
+"""Certifications: vendor matching, CMVP and Common Criteria tables, the certificate measures on the real
+registries, and the three claims' verdicts (through the ledger and the judge).
 
 Expected values were read off the raw files (CMVP certificates #2436, #2651, #3058; the CC reports seen;
 the portal's active list) and cross-checked against PROVENANCE.md's spot checks and the cited fact rows.
@@ -8,8 +9,11 @@ import pytest
 from analysis import audit, certifications as certs, facts
 from analysis.errors import DataSchemaError
 from analysis.ledger import load_ledger
+from analysis.measures import certificates
 from analysis.verdicts import Verdict
 from conftest import require_raw
+
+CLAIMED = "facts_certifications/Huawei/cc_claims_in_huawei_annual_report/as of 2019-12-31 (report period)"
 
 
 # ---- vendor matching -------------------------------------------------------------------------
@@ -120,24 +124,20 @@ def test_cc_highest_seen_up_to_2018():
     assert cc.loc["Samsung", "eal_in_active_list"] == 5
 
 
-def test_scale_comparison_under_each_reference():
-    outcomes = {ref: certs.scale_comparison("2018-12-31", reference=ref)["outcome"].tolist()
-                for ref in certs.REFERENCES}
-    assert outcomes == {"scale_maximum": ["below", "below"], "industry_best": ["below", "undetermined"],
-                        "peer_best": ["reaches", "undetermined"]}
+def test_reference_comparison_under_each_reference():
+    def statuses(reference, peers=certs.PEERS, cutoff="2018-12-31"):
+        m = certificates.reference_comparison("Huawei", cutoff, reference, list(peers), {"Common Criteria": CLAIMED})
+        return [status for _, status in m.value], m
+
+    outcomes = {ref: statuses(ref)[0] for ref in certs.REFERENCES}
+    assert outcomes == {"scale_maximum": ["others only", "others only"],
+                        "industry_best": ["others only", "undocumented"],
+                        "peer_best": ["independent", "undocumented"]}
     # without Cisco, Juniper, Nokia and Samsung the peers' best FIPS level is 1: Huawei's 2 reaches it too
-    table = certs.scale_comparison("2018-12-31", ["Ericsson", "ZTE", "Apple"], "peer_best")
-    assert table["reference_level"].tolist() == [1, 2]
-    with pytest.raises(ValueError, match="unknown reference 'best'"):
-        certs.scale_comparison("2018-12-31", reference="best")
-
-
-def test_decide_highest_rule():
-    assert certs.decide_highest(["reaches", "reaches"]) is Verdict.SUPPORTED
-    assert certs.decide_highest(["reaches", "undetermined"]) is Verdict.SUPPORTED_WITH_CAVEATS
-    assert certs.decide_highest(["below", "below"]) is Verdict.NOT_SUPPORTED
-    assert certs.decide_highest(["reaches", "below"]) is Verdict.CONFLICTING
-    assert certs.decide_highest(["undetermined", "undetermined"]) is Verdict.NOT_CHECKABLE
+    _, few = statuses("peer_best", ["Ericsson", "ZTE", "Apple"])
+    assert [few.details["scales"][s]["reference_level"] for s in ("FIPS 140", "Common Criteria")] == [1, 2]
+    # before Huawei's first level-2 certificate (2016-06-03) it is below the peers' level 2
+    assert statuses("peer_best", cutoff="2015-12-31")[0][0] == "others only"
 
 
 # ---- the three claims ---------------------------------------------------------------------------
@@ -156,36 +156,40 @@ def test_notebook_verdicts_under_defaults(ledger):
 
 def test_highest_verdict_moves_with_reference_and_cutoff(ledger):
     claim = ledger.claim("highest-security-ratings")
-    a = certs.assess_highest(claim, "2018-12-31")
-    assert a.measured_value == "FIPS 140 level 2 vs 4; CC EAL3 (best case EAL5) vs EAL7"
+    params = claim.parameters
+    a = audit.assess_claim(claim, params)
+    assert (a.verdict, a.measured_value) == (Verdict.NOT_SUPPORTED, "others only; others only")
+    measured = audit.measurement_of(claim, params)
+    assert measured.details["comparison"] == "FIPS 140 level 2 vs 4; CC EAL3 (best case EAL5) vs EAL7"
     assert a.sources[0].ref == "data/raw/certifications/nist_cmvp_validated_modules_2026-04-15.csv#L2651"
-    assert certs.assess_highest(claim, "2018-12-31", reference="industry_best").verdict is Verdict.NOT_SUPPORTED
-    peer = certs.assess_highest(claim, "2018-12-31", reference="peer_best")
-    assert peer.verdict is Verdict.SUPPORTED_WITH_CAVEATS and "tie" in peer.reason
-    assert peer.measured_value.endswith("vs ≥ EAL5 (lower bound)")   # Samsung's 2015 chip certificate
-    few = certs.assess_highest(claim, "2018-12-31", ["Cisco", "Apple"], reference="peer_best")
-    assert few.measured_value.endswith("vs no certificate seen")
-    # before Huawei's first level-2 certificate (2016-06-03) it is below the peers' level 2
-    assert certs.assess_highest(claim, "2015-12-31", reference="peer_best").verdict is Verdict.NOT_SUPPORTED
+    industry = audit.assess_claim(claim, {**params, "highest_reference": "industry_best"})
+    assert (industry.verdict, industry.measured_value) == (Verdict.NOT_SUPPORTED, "others only; undocumented")
+    peer = audit.measurement_of(claim, {**params, "highest_reference": "peer_best"})
+    assert peer.caveats == ("on FIPS 140 Huawei equals the reference level, it does not exceed it",)
+    assert peer.details["comparison"].endswith("vs ≥ EAL5 (lower bound)")   # Samsung's 2015 chip certificate
+    few = audit.measurement_of(claim, {**params, "highest_reference": "peer_best", "peers": ["Cisco", "Apple"]})
+    assert few.details["comparison"].endswith("vs no certificate seen")
+    early = audit.assess_claim(claim, {**params, "highest_reference": "peer_best", "cutoff_date": "2015-12-31"})
+    assert early.verdict is Verdict.NOT_SUPPORTED
     # the notebook parameter overrides the ledger's value
-    spec_values = {"highest_reference": "peer_best"}
-    moved = audit.assess_notebook("04_certifications", spec_values, ledger)[0]
-    assert moved.verdict is Verdict.SUPPORTED_WITH_CAVEATS
+    moved = audit.assess_notebook("04_certifications", {"highest_reference": "peer_best"}, ledger)[0]
+    assert (moved.verdict, moved.measured_value) == (Verdict.SUPPORTED_WITH_CAVEATS, "independent; undocumented")
 
 
 def test_independent_verdict_and_what_moves_it(ledger):
     claim = ledger.claim("independently-validated")
-    a = certs.assess_independent(claim, "2018-12-31")
+    a = audit.assess_claim(claim, claim.parameters)
     assert (a.measured_value, a.verdict) == (27, Verdict.SUPPORTED_WITH_CAVEATS)
-    assert "17 NIST CMVP" in a.reason and "10 Common Criteria" in a.reason and "limited assurance" in a.reason
-    assert [s.ref.rsplit("#", 1)[-1] for s in a.sources] == ["data/raw/certifications/nist_cmvp_validated_modules_2026-04-15.csv", "L2", "L11", "L7"]
-    assert a.sources[-1].ref == "data/raw/incidents/incident_timeline.csv#L7"
-    assert certs.assess_independent(claim, "2018-12-31", min_certificates=28).verdict is Verdict.NOT_CHECKABLE
-    early = certs.assess_independent(claim, "2010-12-31")
-    assert (early.measured_value, early.verdict) == (0, Verdict.NOT_CHECKABLE)
-    assert "archived-products list" in early.reason
-    # before the 2018 Oversight Board report there is no "limited assurance" caveat
-    assert "limited assurance" not in certs.assess_independent(claim, "2017-12-31").reason
+    m = audit.measurement_of(claim, claim.parameters)
+    assert m.details["by_registry"] == {"cmvp": 17, "cc_reports": 10} and m.details["lower_bound"]
+    assert len(m.details["labs"]) == 5
+    assert [s.ref.rsplit("/", 1)[-1] for s in a.sources] == ["nist_cmvp_validated_modules_2026-04-15.csv",
+                                                             "cc_certification_reports_seen.csv#L2",
+                                                             "cc_certification_reports_seen.csv#L11"]
+    assert audit.assess_claim(claim, {**claim.parameters, "cutoff_date": "2017-12-31"}).measured_value == 24
+    # before Huawei's first certificate the lower bound is 0: below one certificate (judge's lower_bound policy)
+    early = audit.assess_claim(claim, {**claim.parameters, "cutoff_date": "2010-12-31"})
+    assert (early.measured_value, early.verdict) == (0, Verdict.NOT_SUPPORTED)
 
 
 def test_independent_certificates_table():
@@ -193,14 +197,25 @@ def test_independent_certificates_table():
     assert len(table) == 27 and table["complete_registry"].sum() == 17
     assert table.iloc[0]["id"] == "2010-15-INF-681 v1"
     assert "#3058" in set(table["id"])   # Huawei USG 9520/9560/9580 Firewall, 2017-11-07
+    # the measure counts what the notebook's table lists
+    assert certificates.certificate_count("Huawei", ["cmvp", "cc_reports"], "2018-12-31").value == len(table)
 
 
-def test_cyber_essentials_is_not_checkable_and_names_the_missing_register(ledger):
-    a = certs.assess_cyber_essentials(ledger.claim("cyber-essentials-plus-2018"))
-    assert a.verdict is Verdict.NOT_CHECKABLE
-    assert "certificate register entry" in a.reason
-    assert "has 2 levels" in a.reason and "not a product" in a.reason and "12 months" in a.reason
+def test_oversight_board_limited_assurance_is_in_the_timeline():
+    findings = certs.oversight_board_findings("2018-12-31")
+    assert findings["finding"].str.contains("limited assurance", case=False).any()
+    assert not certs.oversight_board_findings("2017-12-31")["finding"].str.contains("limited assurance",
+                                                                                     case=False).any()
+
+
+def test_cyber_essentials_is_not_checkable_and_cites_the_search(ledger):
+    claim = ledger.claim("cyber-essentials-plus-2018")
+    a = audit.assess_claim(claim, claim.parameters)
+    assert (a.verdict, a.measured_value, a.policies) == (Verdict.NOT_CHECKABLE, None, ["unavailable"])
     assert a.sources[-1].ref == "data/raw/certifications/facts.csv#L10"
+    assert facts.by_id(claim.args["facts_checked"][-1]).value == "NOT FOUND"
+    levels = certs.cyber_essentials_facts().set_index("metric")
+    assert levels.loc["number_of_certification_levels", "value"] == "2"
 
 
 # ---- raw files ----------------------------------------------------------------------------------
@@ -237,11 +252,12 @@ def test_renamed_cmvp_column_is_named(tmp_path):
 
 
 @pytest.mark.parametrize("cutoff", ["1996-12-31", "2015-12-31", "2018-12-31", "2026-01-01"])
-def test_memoized_highest_levels_agree_with_the_summary_tables(cutoff):
-    """The evaluators' grouped maxima equal the notebook's per-vendor tables."""
+def test_measured_highest_levels_agree_with_the_summary_tables(cutoff):
+    """The measure's highest level per vendor equals the notebook's per-vendor tables."""
     vendors = list(certs.VENDORS)
     cmvp = certs.cmvp_summary(cutoff, vendors).set_index("vendor")["highest_level"]
     cc = certs.cc_highest(cutoff, vendors).set_index("vendor")["highest_eal_seen"]
-    assert certs._highest_levels("cmvp", cutoff) == {v: int(x) for v, x in cmvp.items()}
-    assert certs._highest_levels("cc", cutoff) == {v: int(x) for v, x in cc.items()}
-    assert certs._highest_levels("cmvp", "2018-12-31")["Huawei"] == 2
+    for vendor in vendors:
+        assert certificates.highest_level(vendor, ["cmvp"], cutoff).value == cmvp[vendor]
+        assert certificates.highest_level(vendor, ["cc_reports", "cc_active"], cutoff).value == cc[vendor]
+    assert certificates.highest_level("any", ["cmvp"], cutoff).value == certs.industry_best("cmvp", cutoff)

@@ -1,11 +1,12 @@
-"""Events: Ebola series cleaning, NPA death toll, dating rules and the company-role evidence rule,
-checked against the cited fact rows and the raw files."""
+"""Events: Ebola series cleaning, NPA death toll, dating rules and the company-role evidence,
+checked against the cited fact rows and the raw files; the claims through the ledger and the judge."""
 import pandas as pd
 import pytest
 
 from analysis import audit, ebola, events, facts, figures
 from analysis.errors import DataSchemaError
 from analysis.ledger import load_ledger
+from analysis.measures import MeasureError
 from analysis.verdicts import Verdict
 from conftest import require_raw
 
@@ -112,14 +113,15 @@ def test_outbreak_dates_under_each_definition():
 
 def test_ebola_range_verdict_moves_with_the_end_definition(ledger):
     claim = ledger.claim("ebola-sierra-leone-2014-2016")
-    a = events.assess_ebola_range(claim, "who_first_confirmed", "flare_up_end")
+    params = claim.parameters
+    a = audit.assess_claim(claim, params)
     assert (a.verdict, a.measured_value) == (Verdict.SUPPORTED_WITH_CAVEATS, "2014-05-26/2016-03-17")
-    assert "end definition end_of_transmission (2015-11-07)" in a.reason
-    b = events.assess_ebola_range(claim, "who_first_confirmed", "end_of_transmission")
+    assert audit.measurement_of(claim, params).details["end_dates"]["end_of_transmission"] == "2015-11-07"
+    b = audit.assess_claim(claim, {**params, "ebola_end": "end_of_transmission"})
     assert (b.verdict, b.rule) == (Verdict.NOT_SUPPORTED, "2014–2015 vs stated 2014–2016")
-    c = events.assess_ebola_range(claim, "pmc_first_diagnosis", "flare_up_end")
+    c = audit.assess_claim(claim, {**params, "ebola_start": "pmc_first_diagnosis"})
     assert c.verdict is Verdict.SUPPORTED_WITH_CAVEATS and c.measured_value.startswith("2014-03-25")
-    d = events.assess_ebola_range(claim, "series_first_case", "flare_up_end", "who")
+    d = audit.assess_claim(claim, {**params, "ebola_start": "series_first_case", "ebola_series": "who"})
     assert d.sources[0].ref.startswith("data/raw/events/ebola_who_country_timeseries")
 
 
@@ -148,65 +150,59 @@ def test_quake_toll_table_and_the_parameter_choices(ledger):
 
 def test_quake_deaths_verdict_under_each_date(ledger):
     claim = ledger.claim("japan-quake-deaths-15000")
-    a = events.assess_quake_deaths(claim, "2018-03-01")
+    a = audit.assess_claim(claim, claim.parameters)
     assert (a.verdict, a.measured_value, a.rule) == (Verdict.SUPPORTED, 15895, "15,895 > 15,000")
     assert a.sources[0].ref == "data/raw/events/facts.csv#L29"
-    derived = events.assess_quake_deaths(claim, "2019-03-01")
-    assert derived.verdict is Verdict.SUPPORTED_WITH_CAVEATS and "derived" in derived.reason
-    assert events.assess_quake_deaths(claim, "2011-06-20").measured_value == 15467
-    with pytest.raises(ValueError, match="no NPA toll dated '2011-03-12'"):
-        events.assess_quake_deaths(claim, "2011-03-12")
+    derived = audit.assess_claim(claim, {"quake_toll_as_of": "2019-03-01"})
+    assert derived.verdict is Verdict.SUPPORTED_WITH_CAVEATS
+    assert audit.measurement_of(claim, {"quake_toll_as_of": "2019-03-01"}).details["derived"]
+    assert audit.assess_claim(claim, {"quake_toll_as_of": "2011-06-20"}).measured_value == 15467
+    with pytest.raises(MeasureError, match="no tohoku_2011 figure dated '2011-03-12'"):
+        audit.assess_claim(claim, {"quake_toll_as_of": "2011-03-12"})
 
 
 def test_month_claims(ledger):
-    cave = events.METHODS["cave_entrapment_month"](ledger.claim("thai-cave-june-2018"), {})
+    cave = audit.assess_claim(ledger.claim("thai-cave-june-2018"), {})
     assert (cave.verdict, cave.measured_value) == (Verdict.SUPPORTED, "2018-06")
-    quake = events.assess_quake_date(ledger.claim("japan-quake-march-2011"))
+    assert events.fact_month(events.fact("b", "team_entered_cave")) == "2018-06"
+    quake = audit.assess_claim(ledger.claim("japan-quake-march-2011"), {})
     assert (quake.verdict, quake.measured_value) == (Verdict.SUPPORTED, "2011-03")
-    assert quake.sources[1].ref.endswith("owid-datasets.csv#L21301")
+    assert quake.sources[0].ref == events.fact("c", "earthquake_datetime").ref
 
 
 def test_meltdown_is_supported_with_caveats(ledger):
-    a = events.assess_meltdown(ledger.claim("fukushima-meltdown"))
-    assert a.verdict is Verdict.SUPPORTED_WITH_CAVEATS
-    assert "3 of 6 reactors" in a.reason and "secondary" in a.reason
+    claim = ledger.claim("fukushima-meltdown")
+    a = audit.assess_claim(claim, {})
+    assert (a.verdict, a.measured_value, a.rule) == (Verdict.SUPPORTED_WITH_CAVEATS, 3.0, "3 ≥ 1")
+    melt = events.fact("c", "reactors_with_meltdown")
+    assert a.sources == [melt.source()] and melt.unit == "reactors (of 6)"
+    # the meltdowns are dated in the month of the earthquake
+    assert events.fact_month(melt) == events.fact_month(events.fact("c", "earthquake_datetime"))
 
 
 # ----------------------------------------------------------------- company role
 
-def test_self_reported_rule():
-    assert events.is_self_reported("https://www.huawei.com/minisite/whoishuawei/ebola.html", "Huawei")
-    assert not events.is_self_reported("http://usa.chinadaily.com.cn/business/x.htm", "Huawei")
-
-
-def test_part_status_and_evidence_verdict():
-    def rows(*spec):
-        return pd.DataFrame([{"credits_entity": c, "self_reported": s, "ref": "x"} for c, s in spec],
-                            columns=["credits_entity", "self_reported", "ref"])
-
-    assert events.part_status(rows((True, False))) == "independent"
-    assert events.part_status(rows((True, True), (False, False))) == "contested"
-    assert events.part_status(rows((True, True))) == "self-reported only"
-    assert events.part_status(rows((False, False))) == "others only"
-    assert events.part_status(rows()) == "undocumented"
-    assert events.evidence_verdict(["independent"]) is Verdict.SUPPORTED
-    assert events.evidence_verdict(["self-reported only"]) is Verdict.SUPPORTED_WITH_CAVEATS
-    assert events.evidence_verdict(["others only"]) is Verdict.NOT_SUPPORTED
-    assert events.evidence_verdict(["undocumented"]) is Verdict.NOT_CHECKABLE
-    assert events.evidence_verdict(["independent", "contested"]) is Verdict.CONFLICTING
+def test_own_source_rule_on_the_role_rows():
+    assert facts.is_own_source(events.fact("d", "staff_stayed_claim_company_source"), "Huawei")  # huawei.com
+    assert facts.is_own_source(events.fact("b", "cave_role_company_account"), "Huawei")  # huaweihub.com.au
+    assert not facts.is_own_source(events.fact("c", "japan_role_2011_contemporary"), "Huawei")  # chinadaily
 
 
 def test_role_claims(ledger):
-    cave = events.assess_role(ledger.claim("thai-cave-huawei-network"))
+    def assessed(claim_id):
+        claim = ledger.claim(claim_id)
+        return audit.assess_claim(claim, {}), audit.measurement_of(claim, {})
+
+    cave, cave_m = assessed("thai-cave-huawei-network")
     assert (cave.verdict, cave.measured_value) == (Verdict.CONFLICTING, "contested; others only")
-    table = events.evidence_table(ledger.claim("thai-cave-huawei-network"))
-    assert table.loc[table["credits_entity"], "self_reported"].tolist() == [True]  # only Huawei's own source
-    japan = events.assess_role(ledger.claim("japan-huawei-stayed"))
+    rows = pd.DataFrame(cave_m.details["rows"])
+    assert rows.loc[rows["credits_entity"], "self_reported"].tolist() == [True]  # only Huawei's own source
+    japan, _ = assessed("japan-huawei-stayed")
     assert (japan.verdict, japan.measured_value) == (Verdict.SUPPORTED_WITH_CAVEATS, "independent; undocumented")
-    sierra = events.assess_role(ledger.claim("ebola-huawei-staff-remained"))
+    sierra, sierra_m = assessed("ebola-huawei-staff-remained")
     assert (sierra.verdict, sierra.measured_value) == (Verdict.SUPPORTED_WITH_CAVEATS, "self-reported only")
-    assert "MTN (contrast)" in sierra.reason and [s.ref for s in sierra.sources] == [
-        "data/raw/events/facts.csv#L19", "data/raw/events/facts.csv#L20"]
+    assert [r["provider"] for r in sierra_m.details["rows"] if r["part"] == "context"] == ["MTN (contrast)"]
+    assert [s.ref for s in sierra.sources] == ["data/raw/events/facts.csv#L19", "data/raw/events/facts.csv#L20"]
 
 
 # ----------------------------------------------------------------- notebook level

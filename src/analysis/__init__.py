@@ -13,7 +13,7 @@ Infrastructure
 - :mod:`analysis.facts`        hand-gathered, cited fact tables
 - :mod:`analysis.ledger`       the claim ledger (``claims.yaml``), validated on load
 - :mod:`analysis.verdicts`     the verdict scale and the acceptance rules
-- :mod:`analysis.audit`        evaluators by ledger ``method``; notebooks publish verdicts
+- :mod:`analysis.audit`        ledger → measure → judge for every claim; notebooks publish verdicts
 - :mod:`analysis.build`        ``build-data``: raw → processed
 - :mod:`analysis.figures`      the charts (with alt text)
 - :mod:`analysis.runner`       execute notebooks with papermill

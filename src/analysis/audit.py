@@ -1,8 +1,10 @@
-"""Checking a notebook's claims: the evaluators the ledger names, and publishing verdicts.
+"""Checking claims, one path for all: ledger entry → measure → judge; and publishing verdicts.
 
-A ledger claim's ``method`` picks an evaluator from :data:`METHODS`; the
-evaluator gets the claim and its effective parameters and returns an
-:class:`~analysis.verdicts.Assessment`.
+A ledger claim names a measure and its arguments (:mod:`analysis.measures`); its
+stated value and comparator come from the ledger; :func:`analysis.judge.judge`
+turns the two into an :class:`~analysis.verdicts.Assessment` under the declared
+policies.  Notebooks, the multiverse and the scorecard all call
+:func:`assess_claim`.
 
 Effective parameters: each claim is checked under its own ledger
 ``parameters``; a notebook parameter set to something other than its default
@@ -20,19 +22,12 @@ from dataclasses import replace
 
 import pandas as pd
 
-from analysis import certifications, events, measures
+from analysis import measures
 from analysis.judge import judge
 from analysis.verdicts import Assessment
 
 #: The MIME type under which a notebook publishes its assessments (the runner reads it back).
 MIME_TYPE = "application/vnd.claim-audit.assessments+json"
-
-#: Evaluators by ledger ``method`` name: each theme module's ``METHODS``, merged.
-#: An evaluator takes ``(claim, parameters)`` and returns an Assessment.
-METHODS = {
-    **certifications.METHODS,
-    **events.METHODS,
-}
 
 
 def effective_parameters(claim, spec, values) -> dict:
@@ -69,11 +64,9 @@ def measurement_of(claim, parameters) -> measures.Measurement:
 def assess_claim(claim, parameters) -> Assessment:
     """The verdict on ``claim`` under ``parameters``: ledger → measure → judge.
 
-    A claim not yet expressed as a measure goes to its legacy evaluator (``method``).
     """
-    if claim.measure is None:
-        return METHODS[claim.method](claim, parameters)
-    stated = replace(claim.stated, tolerance=resolve(claim.stated.tolerance, parameters))
+    stated = replace(claim.stated, value=resolve(claim.stated.value, parameters),
+                     tolerance=resolve(claim.stated.tolerance, parameters))
     resolved = replace(claim, stated=stated)
     ceiling = measures.measure(resolve(claim.ceiling, parameters)) if claim.ceiling else None
     return judge(resolved, measurement_of(claim, parameters), ceiling=ceiling, parameters=parameters)
@@ -92,7 +85,7 @@ def headline_table(ledger) -> pd.DataFrame:
 
     rows = []
     for claim in ledger.claims:
-        if claim.measure is None and claim.method is None:
+        if claim.measure is None:
             continue
         a = assess_claim(claim, claim.parameters)
         rows.append({"claim_id": claim.id, "verdict": a.verdict.value, "measured_value": measured_text(a.measured_value)})

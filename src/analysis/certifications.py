@@ -15,6 +15,10 @@ Vendor names differ between and within registries ("Juniper Networks, Inc" /
 "HPE Juniper Networking"; "Certis CISCO Security" is not Cisco), so a vendor is
 recognised by an explicit rule: :data:`VENDOR_PATTERNS` and :func:`match_vendor`.
 
+This module parses the registries, builds and loads the processed tables, and gives the
+notebook's tables; the measurements the claims are judged on are in
+:mod:`analysis.measures.certificates`.
+
 >>> match_vendor("Huawei Technologies Co., Ltd."), match_vendor("Certis CISCO Security Pte Ltd")
 ('Huawei', None)
 """
@@ -29,11 +33,6 @@ import pandas as pd
 from analysis import facts, paths, tables
 from analysis import manifest as _manifest
 from analysis.errors import DataSchemaError, DatasetError
-from analysis.verdicts import Assessment, Source, Verdict
-
-#: facts.lookup, memoized: the fact tables are read once and Fact rows are immutable, so a
-#: repeated lookup (the multiverse makes thousands) returns the same row without re-filtering.
-_lookup = lru_cache(maxsize=None)(facts.lookup)
 
 # --------------------------------------------------------------------------------------------
 # Vendors
@@ -66,7 +65,6 @@ REFERENCES = {
     "industry_best": "the best level any certificate in the registry reached by the cut-off",
     "peer_best": "the best level the chosen peer vendors reached by the cut-off",
 }
-SCALES = ("FIPS 140 (CMVP)", "Common Criteria")
 
 CMVP_FILE = "cmvp_certificates.csv"
 CC_ACTIVE_FILE = "cc_active_peers.csv"
@@ -342,16 +340,13 @@ def eal_scale_maximum() -> int:
     >>> eal_scale_maximum()
     7
     """
-    return parse_eal(_eal_scale_fact().value.split(" to ")[1])
+    return parse_eal(eal_scale_fact().value.split(" to ")[1])
 
 
-def _eal_scale_fact():
-    return _lookup("facts_certifications", entity="Common Criteria",
+def eal_scale_fact() -> facts.Fact:
+    """The cited row defining the Common Criteria assurance levels (EAL1 to EAL7)."""
+    return facts.lookup("facts_certifications", entity="Common Criteria",
                         metric="evaluation_assurance_levels_defined")
-
-
-def _company_claimed_eal_fact():
-    return _lookup("facts_certifications", entity="Huawei", metric="cc_claims_in_huawei_annual_report")
 
 
 def industry_best(registry, cutoff_date) -> int:
@@ -393,184 +388,9 @@ def cc_highest(cutoff_date, vendors=VENDORS) -> pd.DataFrame:
                          "highest_eal_seen": np.maximum(best_seen, best_active)})
 
 
-# Memoized pieces for the evaluators (the multiverse calls them thousands of times): pure functions of
-# their arguments over tables read once; callers only read what they return.
-@lru_cache(maxsize=None)
-def _highest_all_vendors(registry, cutoff) -> pd.Series:
-    """As ``cmvp_summary(...)["highest_level"]`` / ``cc_highest(...)["highest_eal_seen"]`` by vendor
-    (a test checks they agree), with only the one grouped maximum those need."""
-    def best(table, date, level):
-        found = table[(table[date] <= cutoff) & table["vendor"].isin(VENDORS)].groupby("vendor")[level].max()
-        return found.reindex(list(VENDORS)).fillna(0).astype("int64").to_numpy()
-
-    if registry == "cmvp":
-        values, name = best(load_cmvp(), "first_validation_date", "overall_level"), "highest_level"
-    else:
-        values = np.maximum(best(load_cc_reports(), "document_date", "eal"),
-                            best(load_cc_active(), "certification_date", "eal"))
-        name = "highest_eal_seen"
-    return pd.Series(values, index=pd.Index(list(VENDORS), name="vendor"), name=name)
-
-
-@lru_cache(maxsize=None)
-def _highest_levels(registry, cutoff) -> dict:
-    """:func:`_highest_all_vendors` as a plain ``{vendor: level}`` dict (cheap to read)."""
-    return {vendor: int(level) for vendor, level in _highest_all_vendors(registry, cutoff).items()}
-
-
-@lru_cache(maxsize=None)
-def _industry_best(registry, cutoff) -> int:
-    return industry_best(registry, cutoff)
-
-
-@lru_cache(maxsize=None)
-def _scale_comparison(cutoff, peers, reference) -> pd.DataFrame:
-    return scale_comparison(cutoff, list(peers), reference)
-
-
-def scale_comparison(cutoff_date, peers=PEERS, reference="scale_maximum") -> pd.DataFrame:
-    """Huawei's highest level on each scale against the reference level, and the outcome.
-
-    Columns: scale, huawei_level (reached by the cut-off), huawei_best_case,
-    reference_level, reference_is_exact, outcome.  Rule for ``outcome``:
-
-    - ``reaches``: Huawei's level ≥ the reference, and the reference is exact;
-    - ``below``: even Huawei's best case < the reference (a lower-bound
-      reference only makes the gap larger);
-    - ``undetermined``: otherwise.
-
-    FIPS 140: the CMVP registry is complete, so level = best case and every
-    reference is exact.  Common Criteria: the Huawei level is the best EAL in the
-    reports seen (a lower bound); its best case adds the EAL Huawei's own 2019
-    annual report claims; industry and peer references are lower bounds (the
-    archived list is missing); only the scale maximum is exact.
-    """
-    cutoff = check_cutoff(cutoff_date)
-    if reference not in REFERENCES:
-        raise ValueError(f"unknown reference {reference!r}; choose one of {list(REFERENCES)}")
-    peers = [p for p in _check_vendors(peers) if p != CLAIMANT]
-    if reference == "peer_best" and not peers:
-        raise ValueError("peer_best needs at least one peer vendor")
-    fips, cc = _highest_levels("cmvp", cutoff), _highest_levels("cc", cutoff)  # {vendor: level}
-    claimed = parse_eal(_company_claimed_eal_fact().value)
-    ref = {
-        "scale_maximum": ((fips_scale_maximum(), True), (eal_scale_maximum(), True)),
-        "industry_best": ((_industry_best("cmvp", cutoff), True),
-                          (max(_industry_best("cc_active", cutoff), *(cc[v] for v in (CLAIMANT, *peers))), False)),
-        "peer_best": ((max(fips[p] for p in peers) if peers else 0, True),
-                      (max(cc[p] for p in peers) if peers else 0, False)),
-    }[reference]
-    rows = []
-    for scale, level, best_case, (ref_level, exact) in (
-            (SCALES[0], int(fips[CLAIMANT]), int(fips[CLAIMANT]), ref[0]),
-            (SCALES[1], int(cc[CLAIMANT]), max(int(cc[CLAIMANT]), claimed), ref[1])):
-        if exact and level >= ref_level:
-            outcome = "reaches"
-        elif best_case < ref_level:
-            outcome = "below"
-        else:
-            outcome = "undetermined"
-        rows.append({"scale": scale, "huawei_level": level, "huawei_best_case": best_case,
-                     "reference_level": ref_level, "reference_is_exact": exact, "outcome": outcome})
-    return pd.DataFrame(rows)
-
-
 # --------------------------------------------------------------------------------------------
-# Verdicts
+# Certificates and reviews (tables for the notebook)
 # --------------------------------------------------------------------------------------------
-
-def _cmvp_source(line=None) -> Source:
-    return _manifest.get("nist_cmvp_2026_04_15").source(line, label="NIST CMVP validated modules (FIPS 140)")
-
-
-@lru_cache(maxsize=None)
-def _cc_report_source(line) -> Source:
-    row = load_cc_reports().set_index("line").loc[line]
-    return Source(label=f"Common Criteria certification report {row['report_id']} ({row['certification_body']})",
-                  url=row["source_url"], ref=_manifest.get("cc_reports_seen").source(line).ref)
-
-
-@lru_cache(maxsize=None)
-def _highest_cmvp_line(cutoff, vendor=CLAIMANT):
-    table = load_cmvp()
-    mine = table[(table["vendor"] == vendor) & (table["first_validation_date"] <= cutoff)]
-    if not len(mine):
-        return None
-    return int(mine.sort_values(["overall_level", "first_validation_date"], ascending=[False, True])
-               .iloc[0]["line"])
-
-
-@lru_cache(maxsize=None)
-def _highest_cc_line(cutoff, vendor=CLAIMANT):
-    reports = load_cc_reports()
-    mine = reports[(reports["vendor"] == vendor) & (reports["document_date"] <= cutoff) & reports["eal"].notna()]
-    if not len(mine):
-        return None
-    return int(mine.sort_values(["eal", "document_date"], ascending=[False, True]).iloc[0]["line"])
-
-
-def _eal_text(level, exact) -> str:
-    if not level:
-        return "no certificate seen"
-    return f"EAL{level}" if exact else f"≥ EAL{level} (lower bound)"
-
-
-def decide_highest(outcomes) -> Verdict:
-    """The verdict from the per-scale outcomes (rule in words: "highest" must hold on every scale).
-
-    No scale decided → not checkable; every decided scale reached → supported
-    (with caveats if a scale is undetermined); every decided scale below → not
-    supported; some reached and some below → conflicting.
-
-    >>> decide_highest(["below", "undetermined"]).value, decide_highest(["reaches", "below"]).value
-    ('not supported', 'conflicting')
-    """
-    decided = {o for o in outcomes if o != "undetermined"}
-    if not decided:
-        return Verdict.NOT_CHECKABLE
-    if decided == {"reaches"}:
-        return Verdict.SUPPORTED if len(decided) == len(set(outcomes)) else Verdict.SUPPORTED_WITH_CAVEATS
-    if decided == {"below"}:
-        return Verdict.NOT_SUPPORTED
-    return Verdict.CONFLICTING
-
-
-def assess_highest(claim, cutoff_date, peers=PEERS, reference="scale_maximum") -> Assessment:
-    """Verdict on "the highest security ratings and certifications": :func:`scale_comparison` + :func:`decide_highest`."""
-    cutoff = check_cutoff(cutoff_date)
-    table = _scale_comparison(cutoff, tuple(peers), reference)
-    verdict = decide_highest(table["outcome"])
-    fips, cc = table.iloc[0], table.iloc[1]
-    eal_fact = _company_claimed_eal_fact()
-    cc_ref = _eal_text(cc["reference_level"], cc["reference_is_exact"])
-    measured = (f"FIPS 140 level {fips['huawei_level']} vs {fips['reference_level']}; "
-                f"CC EAL{cc['huawei_level']} (best case EAL{cc['huawei_best_case']}) vs {cc_ref}")
-    reason = (f"'Highest' is read as reaching {REFERENCES[reference]} on each scale, by {cutoff}. "
-              f"FIPS 140 (complete CMVP registry): Huawei's best certificate is level {fips['huawei_level']}, "
-              f"the reference is level {fips['reference_level']}: {fips['outcome']}. "
-              f"Common Criteria (reports seen only, a subset): Huawei's best EAL seen is EAL{cc['huawei_level']}; "
-              f"even with the EAL{parse_eal(eal_fact.value)} its own 2019 annual report claims, the best case is "
-              f"EAL{cc['huawei_best_case']}, against {cc_ref}: {cc['outcome']}. Rule: the claim must hold on every scale "
-              f"that can be decided.")
-    caveats = []
-    if "undetermined" in set(table["outcome"]):
-        caveats.append("a scale could not be decided because the Common Criteria archive of certificates "
-                       "up to 2018 is missing from the data")
-    if reference == "peer_best" and (table["outcome"] == "reaches").any():
-        caveats.append("reaching the peers' best level is a tie, not a lead")
-    if caveats:
-        reason += " Caveat: " + "; ".join(caveats) + "."
-    sources = [s for s in (_cmvp_source(_highest_cmvp_line(cutoff)),) if s]
-    cc_line = _highest_cc_line(cutoff)
-    if cc_line:
-        sources.append(_cc_report_source(cc_line))
-    sources += [_eal_scale_fact().source(), eal_fact.source()]
-    return Assessment(
-        claim_id=claim.id, verdict=verdict, measured_value=measured, stated_value=claim.stated.value,
-        unit="highest level reached vs reference", rule=f"highest on every decided scale ({reference})",
-        reason=reason, vintage=f"certificates up to {cutoff}; CMVP registry 2026-04-15; CC reports seen",
-        sources=sources, parameters={"cutoff_date": cutoff, "peers": list(peers), "highest_reference": reference})
-
 
 def independent_certificates(cutoff_date) -> pd.DataFrame:
     """Huawei's certificates from independent labs and schemes up to the cut-off, one row per certificate.
@@ -604,115 +424,9 @@ def oversight_board_findings(cutoff_date) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["date", "event", "finding", "url", "line"])
 
 
-@lru_cache(maxsize=None)
-def _independent_certificates(cutoff) -> pd.DataFrame:
-    return independent_certificates(cutoff)
-
-
-@lru_cache(maxsize=None)
-def _oversight_board_findings(cutoff) -> pd.DataFrame:
-    return oversight_board_findings(cutoff)
-
-
-def assess_independent(claim, cutoff_date, min_certificates=1) -> Assessment:
-    """Verdict on "independently validated".
-
-    Rule: Huawei certificates from independent labs/schemes up to the cut-off
-    ≥ ``min_certificates`` → supported with caveats (a certificate covers one
-    product version or crypto module against its own security target, not the
-    company's products at large; an oversight report giving "limited assurance"
-    is added as a caveat).  Fewer → not checkable, because the CC archive
-    (certificates up to 2018) is missing, so a shortfall cannot be shown.
-    """
-    cutoff = check_cutoff(cutoff_date)
-    certs = _independent_certificates(cutoff)
-    n_cmvp, n_cc = int(certs["complete_registry"].sum()), int((~certs["complete_registry"]).sum())
-    count = n_cmvp + n_cc
-    labs = sorted(certs["lab_or_body"].unique())
-    sources = [_cmvp_source()]
-    cc_lines = sorted(certs.loc[~certs["complete_registry"], "line"])
-    if cc_lines:  # the earliest and the latest CC report seen, each citing its own page
-        sources += [_cc_report_source(int(line)) for line in sorted({cc_lines[0], cc_lines[-1]})]
-    params = {"cutoff_date": cutoff, "min_certificates": min_certificates}
-    measured_text = (f"{count} certificates by {cutoff}: {n_cmvp} NIST CMVP (complete registry) + "
-                     f"{n_cc} Common Criteria reports seen (a subset)")
-    if count < min_certificates:
-        return Assessment(
-            claim_id=claim.id, verdict=Verdict.NOT_CHECKABLE, measured_value=count, stated_value=claim.stated.value,
-            unit="certificates", rule=f"certificates ≥ {min_certificates}",
-            reason=(f"{measured_text}, fewer than {min_certificates}. The Common Criteria list of archived "
-                    f"certificates (all certificates up to 2018) is not in the data, so a shortfall cannot be "
-                    f"shown: the missing source is the CC portal's archived-products list."),
-            vintage=f"certificates up to {cutoff}", sources=sources, parameters=params)
-    caveats = ["each certificate covers one product version or cryptographic module against its own security "
-               "target or policy, not Huawei's products in general, and says nothing about intent or backdoors"]
-    board = _oversight_board_findings(cutoff)
-    limited = board[board["finding"].str.contains("limited assurance", case=False)]
-    if len(limited):
-        first = limited.iloc[0]
-        caveats.append(f"the UK HCSEC Oversight Board, which reviews Huawei equipment for the UK, gave "
-                       f"'only limited assurance' in its {first['date'][:4]} report")
-        sources.append(Source(label=first["event"], url=first["url"],
-                              ref=_manifest.get("incident_timeline").source(int(first["line"])).ref))
-    reason = (f"{measured_text}, tested or certified under {len(labs)} lab or certification-body names "
-              f"({'; '.join(labs)}): independent validation exists, rule {count} ≥ {min_certificates}. "
-              f"Caveat: " + "; ".join(caveats) + ".")
-    return Assessment(
-        claim_id=claim.id, verdict=Verdict.SUPPORTED_WITH_CAVEATS, measured_value=count,
-        stated_value=claim.stated.value, unit="certificates", rule=f"{count} ≥ {min_certificates}",
-        reason=reason, vintage=f"certificates up to {cutoff}; CMVP registry 2026-04-15; CC reports seen",
-        sources=sources, parameters=params)
-
-
 def cyber_essentials_facts() -> pd.DataFrame:
     """The cited Cyber Essentials rows: what the scheme is, its tiers, and the 2018 Huawei certificate search."""
     table = facts.load_facts("facts_certifications")
     keep = table[table["entity"].str.startswith("Cyber Essentials") | (table["metric"] ==
                                                                          "cyber_essentials_plus_certificate_2018")]
     return keep[["entity", "metric", "period", "value", "unit", "source_title", "line"]].reset_index(drop=True)
-
-
-def assess_cyber_essentials(claim) -> Assessment:
-    """Verdict on "Cyber Essentials Plus ... in 2018".
-
-    Rule: if the cited certificate row gives a year, compare it with the stated
-    year; if it is NOT FOUND, the claim is not checkable and the reason names the
-    missing register entry.  The reason also says what the scheme certifies.
-    """
-    cert = _lookup("facts_certifications", entity="Huawei", metric="cyber_essentials_plus_certificate_2018")
-    levels = _lookup("facts_certifications", entity="Cyber Essentials (UK)",
-                          metric="number_of_certification_levels")
-    scope = _lookup("facts_certifications", entity="Cyber Essentials Plus (UK)",
-                         metric="object_of_certification")
-    validity = _lookup("facts_certifications", entity="Cyber Essentials (UK)", metric="certificate_validity")
-    context = (f"Cyber Essentials has {levels.value} {levels.unit} (CE and CE+), so CE+ is the top of "
-               f"{levels.value}; it certifies {scope.value}, not a product, "
-               f"and a certificate lasts {validity.value} {validity.unit}.")
-    searched = Source(label=cert.source_title or f"search for a Huawei certificate: {cert.value}", url=cert.source_url,
-                      ref=cert.ref)
-    sources = [levels.source(), scope.source(), validity.source(), searched]
-    if not re.fullmatch(r"\d{4}(-\d\d)?(-\d\d)?", cert.value):
-        return Assessment(
-            claim_id=claim.id, verdict=Verdict.NOT_CHECKABLE, measured_value=None, stated_value=claim.stated.value,
-            unit="date", rule="not checkable",
-            reason=(f"No 2018 Huawei Cyber Essentials Plus certificate was found in the sources searched "
-                    f"(the cited row says {cert.value}). Missing: a certificate register entry (the "
-                    f"IASME / accreditation-body list of certified organisations, with 2018 entries). "
-                    + context),
-            vintage="searched 2026-11", sources=sources, parameters={})
-    holds = cert.value[:4] == str(claim.stated.value)[:4]
-    return Assessment(
-        claim_id=claim.id, verdict=Verdict.SUPPORTED if holds else Verdict.NOT_SUPPORTED,
-        measured_value=cert.value, stated_value=claim.stated.value, unit="date",
-        rule=f"{cert.value[:4]} = {claim.stated.value}", reason=f"The certificate is dated {cert.value}. " + context,
-        vintage="searched 2026-11", sources=sources, parameters={})
-
-
-#: Evaluators this module provides, by ledger ``method`` name (collected in :data:`analysis.audit.METHODS`).
-METHODS = {
-    "certification_highest": lambda claim, p: assess_highest(claim, p["cutoff_date"], p["peers"],
-                                                             p["highest_reference"]),
-    "certification_independent": lambda claim, p: assess_independent(claim, p["cutoff_date"],
-                                                                      p["min_certificates"]),
-    "cyber_essentials_certificate": lambda claim, p: assess_cyber_essentials(claim),
-}

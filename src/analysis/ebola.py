@@ -35,10 +35,6 @@ from analysis import facts, paths, tables
 from analysis import manifest as _manifest
 from analysis.errors import DataSchemaError, DatasetError
 
-#: facts.lookup, memoized: the fact tables are read once and Fact rows are immutable, so a
-#: repeated lookup (the multiverse makes thousands) returns the same row without re-filtering.
-_lookup = lru_cache(maxsize=None)(facts.lookup)
-
 SERIES_FILE = "ebola_sierra_leone.csv"
 GHO_FILE = "ebola_sierra_leone_who_gho.csv"
 #: Series name → (manifest key, what it is).
@@ -268,7 +264,7 @@ def first_case_in_series(name):
 
 
 def _fact(metric):
-    return _lookup("facts_events", claim_id="d", entity="Sierra Leone", metric=metric)
+    return facts.lookup("facts_events", claim_id="d", entity="Sierra Leone", metric=metric)
 
 
 def _fact_date(fact) -> str:

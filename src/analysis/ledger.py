@@ -1,15 +1,18 @@
-"""The claim ledger (``claims.yaml``): every checkable claim, validated on load.
+"""The claim ledger (``articles/<slug>/claims.yaml``): every checkable claim, validated on load.
 
 Validation has two layers, and a failure in either names the entry and field:
 
 1. the JSON Schema in ``schemas/claims.schema.json`` (shape, types, allowed values);
 2. cross-checks the schema cannot express: unique ids, each quote found in the
-   article at its offset, notebooks and methods that exist, dataset keys in the
-   manifest, claim parameters valid for their notebook.
+   article at its offset, notebooks that exist, measures and their arguments that
+   exist, a comparator that can apply to the measure's kind of value, ``$name``
+   references to the claim's own parameters, dataset keys in the manifest, claim
+   parameters valid for their notebook.
 
-A new claim of an existing kind (say a rank claim for another company or
-edition) needs only a new entry: its ``method`` names the library function that
-checks it, its ``parameters`` the choices it is checked under.
+A new claim (of this article or another) needs only a new entry: its ``measure``
+names the kind of measurement, its ``args`` what to measure, its ``stated`` value and
+comparator what the article says, its ``parameters`` and ``choices`` the analyst
+choices it is checked under.
 
 >>> ledger = load_ledger()
 >>> ledger.claim("rd-top-five-2018").stated.wording
@@ -59,7 +62,6 @@ class Claim:
     notebook: object = None  # theme notebook that shows it; None: the generic claim notebook (if measured)
     parameters: dict = field(default_factory=dict)
     datasets: tuple = ()
-    method: object = None  # legacy evaluator name (analysis.audit.METHODS); None for a measured claim
     note: str = ""
     choices: dict = field(default_factory=dict)  # analyst choices for the multiverse (analysis.multiverse)
     measure: object = None  # the registered measure (analysis.measures) that measures the claim
@@ -220,8 +222,8 @@ class Ledger:
         return [c for c in self.claims if c.notebook is None and c.measure is not None]
 
     def audited(self, claim) -> bool:
-        """Whether the claim is checked at all (a measure, or a legacy evaluator in a notebook)."""
-        return claim.measure is not None or (claim.notebook is not None and claim.method is not None)
+        """Whether the claim is checked at all (it names a measure)."""
+        return claim.measure is not None
 
     def claim(self, claim_id) -> Claim:
         for claim in self.claims:
@@ -332,7 +334,7 @@ def _measure_problems(claim, where) -> list:
         if spec is None:
             continue
         problems += [f"{where}, field {name!r}: {p}" for p in measures.argument_problems(spec)]
-    refs = _references([claim.args, claim.ceiling, claim.stated.tolerance])
+    refs = _references([claim.args, claim.ceiling, claim.stated.tolerance, claim.stated.value])
     unknown = [r for r in refs if r not in claim.parameters]
     if unknown:
         problems.append(f"{where}, field 'args': ${', $'.join(unknown)} not among the claim's parameters "
@@ -345,7 +347,7 @@ def _measure_problems(claim, where) -> list:
     return problems
 
 
-def _cross_check(claims, notebooks, text, source, methods, datasets):
+def _cross_check(claims, notebooks, text, source, datasets):
     problems, seen, last_offset = [], set(), -1
     for number, c in enumerate(claims, start=1):
         where = f"claim {c.id!r} (entry {number})"
@@ -371,16 +373,10 @@ def _cross_check(claims, notebooks, text, source, methods, datasets):
                 except ParameterError as exc:
                     problems.append(f"{where}, field 'parameters': {exc}")
                 problems += _choice_problems(c, notebooks[c.notebook], where)
-            if c.measure is not None and c.method is not None:
-                problems.append(f"{where}, field 'method': give either 'measure' or 'method', not both")
-            elif c.measure is None and c.method is None:
+            if c.measure is None:
                 problems.append(f"{where}, field 'measure': a claim with a notebook needs a 'measure' "
                                 f"(see `python -m analysis measures`)")
-            elif c.measure is None and c.method not in methods:
-                problems.append(f"{where}, field 'method': {c.method!r} is not one of {sorted(methods)}")
         elif c.measure is not None:
-            if c.method is not None:
-                problems.append(f"{where}, field 'method': a claim with no theme notebook takes a 'measure' only")
             problems += _choice_problems(c, inferred_spec(c), where)
         elif c.parameters:
             problems.append(f"{where}, field 'parameters': a claim with no measure and no notebook takes no parameters")
@@ -409,7 +405,6 @@ def load_ledger(path=None) -> Ledger:
     True
     """
     from analysis.articles import article_folder, load_article
-    from analysis.audit import METHODS  # the evaluators the ledger may name
 
     given = Path(path) if path is not None else None
     path = given if given is not None and given.is_file() else article_folder(given) / "claims.yaml"
@@ -429,5 +424,5 @@ def load_ledger(path=None) -> Ledger:
         Claim(**{**c, "stated": Stated(**c["stated"]), "datasets": tuple(c.get("datasets", ())),
                  "caveats": tuple(c.get("caveats", ())), "limits": tuple(c.get("limits", ()))})
         for c in document["claims"])
-    _cross_check(claims, notebooks, article.text(), path, METHODS, _manifest.load_manifest())
+    _cross_check(claims, notebooks, article.text(), path, _manifest.load_manifest())
     return Ledger(article=article, notebooks=notebooks, claims=claims, path=path)

@@ -42,3 +42,53 @@ def event_toll(series: str, as_of: str) -> Measurement:
         f"{dated['deaths'].max():,.0f}.",
         vintage=f"figure as of {as_of}", sources=(fact.source(),), caveats=derived,
         details={"derived": bool(row["derived"])})
+
+
+# --------------------------------------------------------------------------- outbreak dates
+
+from analysis import ebola  # noqa: E402  (the outbreak definitions; kept beside the measure that uses them)
+
+#: Outbreaks: name → (what it is, its module of dating definitions: START_DEFINITIONS, END_DEFINITIONS,
+#: outbreak_start(definition, series), outbreak_end(definition), SERIES).
+OUTBREAKS = {"ebola_sierra_leone": ("Ebola outbreak in Sierra Leone", ebola)}
+
+
+@lru_cache(maxsize=None)
+def _outbreak_dates(outbreak, series):
+    """Every start and end definition's (date, Source) for one outbreak and series, read once."""
+    module = OUTBREAKS[outbreak][1]
+    return ({d: module.outbreak_start(d, series) for d in module.START_DEFINITIONS},
+            {d: module.outbreak_end(d) for d in module.END_DEFINITIONS})
+
+
+@register("event.outbreak_range", "range")
+def outbreak_range(outbreak: str, start: str, end: str, series: str = "cdc") -> Measurement:
+    """An outbreak's first and last dates (``first/last``) under the ``start`` and ``end`` definitions,
+    ``series`` being the case series a series-based definition reads.
+
+    Every other definition's date is in ``details``; one that gives another year at either end
+    is a caveat (the range's years depend on that choice).
+
+    >>> outbreak_range("ebola_sierra_leone", "who_first_confirmed", "flare_up_end").value
+    '2014-05-26/2016-03-17'
+    """
+    if outbreak not in OUTBREAKS:
+        raise LookupError(f"unknown outbreak {outbreak!r}; known: {', '.join(OUTBREAKS)}")
+    label, module = OUTBREAKS[outbreak]
+    if series not in module.SERIES:
+        raise LookupError(f"unknown series {series!r}; known: {', '.join(module.SERIES)}")
+    starts, ends = _outbreak_dates(outbreak, series)
+    for name, chosen, known in (("start", start, starts), ("end", end, ends)):
+        if chosen not in known:
+            raise LookupError(f"unknown {name} definition {chosen!r}; known: {', '.join(known)}")
+    (first, first_source), (last, last_source) = starts[start], ends[end]
+    other_years = [f"{name} definition {d} ({date})"
+                   for name, chosen, known, year in (("start", start, starts, first[:4]), ("end", end, ends, last[:4]))
+                   for d, (date, _) in known.items() if d != chosen and date[:4] != year]
+    caveats = (f"another definition gives another year: {', '.join(other_years)}",) if other_years else ()
+    return Measurement(
+        f"{first}/{last}", "date", "range",
+        f"{label}: first date {first} ({start}), last date {last} ({end}).",
+        vintage=f"cited rows; {module.SERIES[series][1]}", sources=(first_source, last_source), caveats=caveats,
+        details={"start_dates": {d: date for d, (date, _) in starts.items()},
+                 "end_dates": {d: date for d, (date, _) in ends.items()}})
