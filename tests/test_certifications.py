@@ -158,12 +158,15 @@ def test_highest_verdict_moves_with_reference_and_cutoff(ledger):
     claim = ledger.claim("highest-security-ratings")
     params = claim.parameters
     a = audit.assess_claim(claim, params)
-    assert (a.verdict, a.measured_value) == (Verdict.NOT_SUPPORTED, "others only; others only")
+    assert (a.verdict, a.measured_value) == (Verdict.NOT_SUPPORTED,
+                                             "FIPS 140 level 2 vs 4; CC EAL3 (best case EAL5) vs EAL7")
+    assert a.rule.endswith("others only; CC EAL3 (best case EAL5) vs EAL7: others only")
     measured = audit.measurement_of(claim, params)
     assert measured.details["comparison"] == "FIPS 140 level 2 vs 4; CC EAL3 (best case EAL5) vs EAL7"
     assert a.sources[0].ref == "data/raw/certifications/nist_cmvp_validated_modules_2026-04-15.csv#L2651"
     industry = audit.assess_claim(claim, {**params, "highest_reference": "industry_best"})
-    assert (industry.verdict, industry.measured_value) == (Verdict.NOT_SUPPORTED, "others only; undocumented")
+    assert industry.verdict is Verdict.NOT_SUPPORTED and industry.rule.endswith("others only; "
+                                                                                "CC EAL3 (best case EAL5) vs ≥ EAL5 (lower bound): undocumented")
     peer = audit.measurement_of(claim, {**params, "highest_reference": "peer_best"})
     assert peer.caveats == ("on FIPS 140 Huawei equals the reference level, it does not exceed it",)
     assert peer.details["comparison"].endswith("vs ≥ EAL5 (lower bound)")   # Samsung's 2015 chip certificate
@@ -173,7 +176,9 @@ def test_highest_verdict_moves_with_reference_and_cutoff(ledger):
     assert early.verdict is Verdict.NOT_SUPPORTED
     # the notebook parameter overrides the ledger's value
     moved = audit.assess_notebook("04_certifications", {"highest_reference": "peer_best"}, ledger)[0]
-    assert (moved.verdict, moved.measured_value) == (Verdict.SUPPORTED_WITH_CAVEATS, "independent; undocumented")
+    assert (moved.verdict, moved.measured_value) == (Verdict.SUPPORTED_WITH_CAVEATS,
+                                                     "FIPS 140 level 2 vs 2; CC EAL3 (best case EAL5) vs ≥ EAL5 (lower bound)")
+    assert moved.rule.endswith(": independent; CC EAL3 (best case EAL5) vs ≥ EAL5 (lower bound): undocumented")
 
 
 def test_independent_verdict_and_what_moves_it(ledger):
@@ -187,9 +192,12 @@ def test_independent_verdict_and_what_moves_it(ledger):
                                                              "cc_certification_reports_seen.csv#L2",
                                                              "cc_certification_reports_seen.csv#L11"]
     assert audit.assess_claim(claim, {**claim.parameters, "cutoff_date": "2017-12-31"}).measured_value == 24
-    # before Huawei's first certificate the lower bound is 0: below one certificate (judge's lower_bound policy)
+    # the registries are incomplete, so the count is a lower bound: below the threshold it cannot refute the
+    # claim (judge's lower_bound policy), before Huawei's first certificate as with a higher threshold
     early = audit.assess_claim(claim, {**claim.parameters, "cutoff_date": "2010-12-31"})
-    assert (early.measured_value, early.verdict) == (0, Verdict.NOT_SUPPORTED)
+    assert (early.measured_value, early.verdict) == (0, Verdict.NOT_CHECKABLE)
+    many = audit.assess_claim(claim, {**claim.parameters, "min_certificates": 30})
+    assert (many.stated_value, many.verdict, many.rule) == (30, Verdict.NOT_CHECKABLE, "reported ≥ 27 does not settle ≥ 30")
 
 
 def test_independent_certificates_table():

@@ -66,11 +66,16 @@ def test_claim_caveats_downgrade_and_limits_do_not():
 
 
 def test_a_published_lower_bound_meets_more_than_only_when_it_reaches_the_stated_value():
-    strict = {"strict": True}
+    strict = {"strict": True}  # "170+": the true figure is above 170
     assert judge(claim(170, "more_than"), number(170, details=strict)).verdict.value == "supported"
-    assert judge(claim(170, "more_than"), number(170, details={"strict": False})).verdict.value == "not supported"
-    assert judge(claim(171, "more_than"), number(170, details=strict)).verdict.value == "not supported"
+    at_least = {"lower_bound": True}  # a count in an incomplete registry: the true figure is 170 or more
+    assert judge(claim(170, "more_than"), number(170, details=at_least)).verdict.value == "not checkable"
+    assert judge(claim(170, "at_least"), number(170, details=at_least)).rule == "reported ≥ 170 implies ≥ 170"
+    # a bound below the stated figure cannot refute it: the true figure may be higher
+    short = judge(claim(172, "more_than"), number(170, details=strict))
+    assert (short.verdict.value, short.rule) == ("not checkable", "reported > 170 does not settle > 172")
     assert "lower_bound" in judge(claim(170, "at_least"), number(170, details=strict)).policies
+    assert judge(claim(170, "more_than"), number(170)).verdict.value == "not supported"  # an exact 170
 
 
 def test_a_ceiling_makes_an_impossible_count_fail():

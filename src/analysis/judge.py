@@ -6,8 +6,10 @@ the measured value, then the declared :data:`POLICIES`, the same way for every c
 ==================  ===========================================================================
 ``rounding``        "about X" and "just over X" allow half the rounding unit X implies
                     (97,000 → ±500), unless the ledger gives the claim a ``tolerance``
-``lower_bound``     a figure published as a lower bound ("170+", "more than 3 billion") meets
-                    "more than X" only if the bound is at least X, "at least X" if it is ≥ X
+``lower_bound``     a figure that is only a lower bound ("170+", "more than 3 billion", a count
+                    in an incomplete registry) meets "more than X" / "at least X" when the bound
+                    reaches X; when it does not, the true figure may still be higher, so the
+                    claim is "not checkable", not refuted
 ``ceiling``         a stated count above an independent maximum (193 UN member states, the
                     world population) cannot hold, whatever the claimant reports
 ``self_reported``   a met claim whose measurement rests only on the claimant's own figures is
@@ -55,8 +57,9 @@ class Policy:
 POLICIES = {p.name: p for p in (
     Policy("rounding", "“about X” and “just over X” allow half the rounding unit X implies "
                        "(97,000 → ±500) unless the ledger sets a tolerance for the claim"),
-    Policy("lower_bound", "a figure published as a lower bound (“170+”, “more than 3 billion”) meets "
-                          "“more than X” only if the bound is at least X"),
+    Policy("lower_bound", "a figure that is only a lower bound (“170+”, “more than 3 billion”, a count in an "
+                          "incomplete registry) meets “more than X” or “at least X” when the bound reaches X; "
+                          "when it does not, the true figure may be higher, so the claim is not checkable"),
     Policy("ceiling", "a stated count above an independent maximum cannot hold"),
     Policy("self_reported", "a met claim that rests only on the claimant's own figures is at best "
                             "supported with caveats"),
@@ -129,7 +132,8 @@ def _number_text(x) -> str:
 
 
 def _bound_rule(claim, m: Measurement):
-    """(holds, rule) for a measured lower bound against "more than"/"at least" X."""
+    """(holds, rule) for a measured lower bound against "more than"/"at least" X: ``strict`` means
+    the true figure is above the bound ("170+"), otherwise at or above it."""
     bound, strict, stated = float(m.value), bool(m.details.get("strict")), claim.stated.value
     if claim.stated.comparator == "more_than":
         holds, op = bound > stated or (strict and bound >= stated), ">"
@@ -137,7 +141,8 @@ def _bound_rule(claim, m: Measurement):
         holds, op = bound >= stated, "≥"
     else:
         raise ValueError(f"claim {claim.id!r}: a lower bound settles only more_than/at_least claims")
-    return holds, f"reported {'>' if strict else '='} {_number_text(bound)} implies {op} {_number_text(stated)}"
+    return holds, (f"reported {'>' if strict else '≥'} {_number_text(bound)} "
+                   f"{'implies' if holds else 'does not settle'} {op} {_number_text(stated)}")
 
 
 def judge(claim, measurement: Measurement, ceiling: Measurement = None, parameters=None) -> Assessment:
@@ -181,11 +186,11 @@ def judge(claim, measurement: Measurement, ceiling: Measurement = None, paramete
         reason = f"{reason} {ceiling.missing}".strip()
         return _record(claim, Verdict.NOT_CHECKABLE, m, "not checkable", reason, sources, ["unavailable"],
                        caveats, parameters)
-    shown = None
-    if "lower_bound" in m.details or m.details.get("strict") is not None:
+    shown, unsettled = None, False
+    if m.details.get("lower_bound") or m.details.get("strict"):
         holds, rule = _bound_rule(claim, m)
         applied.append("lower_bound")
-        within_rounding = False
+        within_rounding, unsettled = False, not holds
         shown = m.details.get("reported")
     else:
         result = check(stated.comparator, m.value, stated.value, _tolerance(claim))
@@ -210,12 +215,15 @@ def judge(claim, measurement: Measurement, ceiling: Measurement = None, paramete
         possible = stated.value <= ceiling.value
         rule += f"; {_number_text(stated.value)} ≤ {_number_text(ceiling.value)} {ceiling.unit}"
         holds = holds and possible
+        unsettled = unsettled and possible  # an impossible count is refuted whatever the bound says
         applied.append("ceiling")
         reason = f"{reason} {ceiling.description}".strip()
     if m.self_reported:
         applied.append("self_reported")
         caveats.insert(0, "self-reported: the figure is the claimant's own")
-    if not holds:
+    if unsettled:
+        verdict = Verdict.NOT_CHECKABLE
+    elif not holds:
         verdict = Verdict.NOT_SUPPORTED
     elif caveats or within_rounding:
         verdict = Verdict.SUPPORTED_WITH_CAVEATS

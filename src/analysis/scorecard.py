@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import atomic
+from analysis.audit import resolve
 from analysis.verdicts import Verdict
 
 COLUMNS = ("claim_id", "quote", "wording", "stated_value", "measured_value", "unit", "verdict", "notebook",
@@ -36,13 +37,14 @@ def build_scorecard(ledger, assessments, failed=(), robustness=None) -> pd.DataF
     for claim in ledger.claims:
         row = dict.fromkeys(COLUMNS, "")
         row.update(claim_id=claim.id, quote=claim.quote, wording=claim.stated.wording,
-                   stated_value="" if claim.stated.value is None else claim.stated.value,
+                   stated_value="" if claim.stated.value is None else resolve(claim.stated.value, claim.parameters),
                    unit=claim.stated.unit or "", notebook=ledger.page_of(claim), theme=claim.theme,
                    type=claim.type, robustness=robustness.get(claim.id, ""),
                    verdict="notebook failed" if ledger.page_of(claim) in failed else Verdict.NOT_YET_AUDITED.value)
         a = by_id.get(claim.id)
         if a is not None:
             row.update(measured_value=a.measured_value, unit=a.unit, verdict=a.verdict.value,
+                       stated_value="" if a.stated_value is None else a.stated_value,
                        sources=" ; ".join(s.url for s in a.sources), rule=a.rule, reason=a.reason,
                        vintage=a.vintage)
         rows.append(row)

@@ -320,5 +320,5 @@ def reference_comparison(vendor: str, cutoff_date: str, reference: str = "scale_
         f"Highest level {vendor} reached by {cutoff} on each scale against {REFERENCES[reference]}: "
         + "; ".join(label for label, _ in parts) + f" ({_read_from()}).",
         vintage=_vintage(tuple(REGISTRIES), cutoff), sources=unique, caveats=tuple(caveats),
-        details={"comparison": "; ".join(label for label, _ in parts), "scales": scales,
+        details={"comparison": "; ".join(label for label, _ in parts), "summary": "; ".join(label for label, _ in parts), "scales": scales,
                  "reference": reference, "peers": list(peers)})
