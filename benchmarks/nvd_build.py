@@ -28,7 +28,7 @@ VARIANTS = {
 
 def _run_variant(decoder, workers):
     """In the child: build both NVD tables with the given decoder and workers; print JSON."""
-    from analysis import nvd
+    from analysis.data import nvd
 
     nvd.DECODER, nvd.WORKERS = decoder, workers
     start = time.perf_counter()
@@ -42,7 +42,7 @@ def _run_variant(decoder, workers):
 
 def _run_build(out_dir):
     """In the child: build-data into ``out_dir``; print JSON with the time and files written."""
-    from analysis import build
+    from analysis.data import build
 
     start = time.perf_counter()
     written = build.build_data(out_dir=out_dir)
@@ -63,7 +63,7 @@ def _child(*args) -> dict:
 
 def main() -> dict:
     """Run every variant and the cached-rebuild check; print a table; return the figures."""
-    from analysis import fetch, nvd
+    from analysis.data import fetch, nvd
 
     absent = fetch.missing([nvd.feed_key(y) for y in nvd.FEED_YEARS])
     if absent:

@@ -66,7 +66,7 @@ def build(reports, *args):
 
 def notebooks() -> list:
     sys.path.insert(0, str(ROOT / "src"))
-    from analysis.ledger import load_ledger
+    from analysis.claims.ledger import load_ledger
 
     return [spec.path for spec in load_ledger().notebooks.values()]
 

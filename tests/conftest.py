@@ -7,7 +7,9 @@
 """
 import pytest
 
-from analysis import fetch, paths
+from analysis import measures
+from analysis import paths
+from analysis.data import fetch
 
 
 def require_raw(*keys):
@@ -25,6 +27,15 @@ def require_raw(*keys):
 @pytest.fixture(scope="session")
 def scoreboards_raw():
     """The four raw Scoreboard editions and the FX file (fetched if need be)."""
-    from analysis.build import OUTPUTS
+    from analysis.data.build import OUTPUTS
 
     return require_raw(*sorted({k for _, keys in OUTPUTS.values() for k in keys}))
+
+
+@pytest.fixture(autouse=True)
+def fresh_measurements():
+    """Every test starts and ends with no memoised measurement, so a test that replaces a table
+    (a fixture) never sees, or leaves behind, measurements of another table."""
+    measures.clear_cache()
+    yield
+    measures.clear_cache()

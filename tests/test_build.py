@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import build, manifest, paths
+from analysis import paths
+from analysis.data import build, manifest
 from analysis.errors import DatasetError
 
 
@@ -22,7 +23,7 @@ def test_rebuild_reproduces_the_committed_processed_files(scoreboards_raw, tmp_p
 def test_build_without_raw_data_names_what_to_fetch(tmp_path):
     with pytest.raises(DatasetError) as err:
         build.build_data(raw_dir=tmp_path / "empty", out_dir=tmp_path / "out")
-    from analysis import manifest
+    from analysis.data import manifest
 
     needed = sorted({k for _, keys in build.OUTPUTS.values() for k in keys})
     absent = [k for k in needed if not manifest.get(k).committed]  # committed files are always there
@@ -33,7 +34,7 @@ def test_build_without_raw_data_names_what_to_fetch(tmp_path):
 
 
 def test_renamed_column_upstream_is_named(scoreboards_raw, tmp_path):
-    from analysis import manifest, rd
+    from analysis.data import manifest, rd
     from analysis.errors import DataSchemaError
 
     entry = manifest.get("scoreboard_2019")

@@ -6,8 +6,9 @@ import shutil
 import nbformat
 import pytest
 
-from analysis import cache, paths, runner, site
-from analysis.ledger import Ledger, NotebookSpec, ParameterSpec, load_ledger
+from analysis import paths
+from analysis.report import cache, runner, site
+from analysis.claims.ledger import Ledger, NotebookSpec, ParameterSpec, load_ledger
 
 NAME = "01_tiny"
 
@@ -130,7 +131,8 @@ def test_the_key_covers_the_real_inputs():
             "data/raw/manifest.csv", f"{article}/claims.yaml", f"{article}/multiverse.csv"} <= data
     assert not any(p.startswith("data/raw/incidents/nvd_feeds") for p in data)  # pinned by the manifest's SHA-256
     source = {p.relative_to(cache.PACKAGE).as_posix() for p in cache.source_files()}
-    assert {"runner.py", "cache.py", "rd.py", "templates/audit/index.html.j2", "schemas/claims.schema.json"} <= source
+    assert {"report/runner.py", "report/cache.py", "data/rd.py", "measures/scoreboard.py", "claims/judge.py",
+            "templates/audit/index.html.j2", "schemas/claims.schema.json"} <= source
     assert not any("__pycache__" in p for p in source)
     assert cache.lock_file() == paths.ROOT / "requirements.lock"
 

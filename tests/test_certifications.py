@@ -6,11 +6,12 @@ the portal's active list) and cross-checked against PROVENANCE.md's spot checks 
 """
 import pytest
 
-from analysis import audit, certifications as certs, facts
+from analysis.claims import audit
+from analysis.data import certifications as certs, facts
 from analysis.errors import DataSchemaError
-from analysis.ledger import load_ledger
+from analysis.claims.ledger import load_ledger
 from analysis.measures import certificates
-from analysis.verdicts import Verdict
+from analysis.claims.verdicts import Verdict
 from conftest import require_raw
 
 CLAIMED = "facts_certifications/Huawei/cc_claims_in_huawei_annual_report/as of 2019-12-31 (report period)"
@@ -248,7 +249,7 @@ def test_raw_cc_active_list_repairs_the_broken_rows_and_counts_certificates():
 
 def test_renamed_cmvp_column_is_named(tmp_path):
     require_raw("nist_cmvp_2026_04_15")
-    from analysis import manifest
+    from analysis.data import manifest
 
     entry = manifest.get("nist_cmvp_2026_04_15")
     target = tmp_path / entry.file

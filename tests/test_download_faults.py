@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from analysis import fetch, manifest
+from analysis.data import fetch, manifest
 from analysis.errors import ChecksumError, DatasetError
 
 

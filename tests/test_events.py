@@ -3,11 +3,13 @@ checked against the cited fact rows and the raw files; the claims through the le
 import pandas as pd
 import pytest
 
-from analysis import audit, ebola, events, facts, figures
+from analysis.claims import audit
+from analysis.data import ebola, events, facts
+from analysis.report import figures
 from analysis.errors import DataSchemaError
-from analysis.ledger import load_ledger
+from analysis.claims.ledger import load_ledger
 from analysis.measures import MeasureError
-from analysis.verdicts import Verdict
+from analysis.claims.verdicts import Verdict
 from conftest import require_raw
 
 
@@ -40,7 +42,7 @@ def test_who_raw_file_ends_on_2015_01_05():
 
 
 def test_renamed_column_in_the_cdc_file_is_named(tmp_path):
-    from analysis import manifest
+    from analysis.data import manifest
 
     require_raw("ebola_cdc")
     entry = manifest.get("ebola_cdc")

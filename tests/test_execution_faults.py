@@ -6,8 +6,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import cli, paths, runner
-from analysis.ledger import Ledger, NotebookSpec, load_ledger
+from analysis import cli, paths
+from analysis.report import runner
+from analysis.claims.ledger import Ledger, NotebookSpec, load_ledger
 
 
 def notebook(*sources):

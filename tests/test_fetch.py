@@ -7,7 +7,8 @@ import threading
 
 import pytest
 
-from analysis import fetch, manifest, paths
+from analysis import paths
+from analysis.data import fetch, manifest
 from analysis.errors import ChecksumError, DatasetError
 
 

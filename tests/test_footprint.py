@@ -1,9 +1,10 @@
 """Footprint and users: denominators, self-reported bounds, years since founding, share of the planet."""
 import pytest
 
-from analysis import audit, facts, footprint, population
-from analysis.ledger import load_ledger
-from analysis.verdicts import Verdict
+from analysis.claims import audit, judge
+from analysis.data import facts, footprint, population
+from analysis.claims.ledger import load_ledger
+from analysis.claims.verdicts import Verdict
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +83,7 @@ def test_an_unknown_country_definition_is_an_error(ledger):
 def test_years_since_founding_and_tolerance(ledger):
     assert footprint.founding_fact().value == "1987"
     assert footprint.years_since_founding(2019) == 32
-    assert footprint.effective_tolerance(30, 0.0) == 5.0 and footprint.effective_tolerance(30, 2) == 2.0
+    assert judge.accepted_band(30, 0.0) == 5.0 and judge.accepted_band(30, 2) == 2.0
     for claim_id in ("track-record-30-years", "products-three-decades"):
         a = assess(ledger, claim_id, years_tolerance=0.0)
         assert (a.measured_value, a.verdict) == (32, Verdict.SUPPORTED_WITH_CAVEATS)

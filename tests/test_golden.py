@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import audit
-from analysis.ledger import load_ledger
+from analysis.claims import audit
+from analysis.claims.ledger import load_ledger
 
 GOLDEN = Path(__file__).parent / "golden" / "headline_verdicts.csv"
 

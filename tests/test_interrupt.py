@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from analysis import manifest, paths
+from analysis import paths
+from analysis.data import manifest
 
 
 def wait_for(predicate, timeout=60.0, step=0.05):

@@ -3,7 +3,7 @@ from types import SimpleNamespace as NS
 
 import pytest
 
-from analysis.judge import POLICIES, comparator_problem, evidence_verdict, judge
+from analysis.claims.judge import POLICIES, comparator_problem, evidence_verdict, judge
 from analysis.measures import KINDS, Measurement
 
 
@@ -45,7 +45,7 @@ def test_rank_claims_top_five_and_ranked_third():
 
 
 def test_a_tie_in_a_ranking_shares_the_better_rank_and_meets_top_n():
-    # two companies tied for 5th both have rank 5 (analysis.rd ranks with method="min")
+    # two companies tied for 5th both have rank 5 (analysis.data.rd ranks with method="min")
     import pandas as pd
 
     ranks = pd.Series([10.0, 9.0, 8.0, 7.0, 6.0, 6.0, 5.0]).rank(ascending=False, method="min").astype(int)

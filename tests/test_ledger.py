@@ -6,7 +6,7 @@ import yaml
 
 from analysis import paths
 from analysis.errors import LedgerError
-from analysis.ledger import load_ledger
+from analysis.claims.ledger import load_ledger
 
 REQUIRED = {  # the claims the walking-skeleton issue lists, by a word of each quote
     "170+", "30 years", "3 billion users", "40% of the planet", "never suffered a major",
@@ -114,7 +114,7 @@ def test_malformed_entry_names_the_entry_and_field(tmp_path, document, mutate, e
 
 def test_a_new_rank_claim_needs_only_a_ledger_entry(tmp_path, document):
     """E.g. 'Huawei was one of the top three R&D spenders' checked against the 2020 edition."""
-    from analysis import audit
+    from analysis.claims import audit
 
     def add(doc):
         new = copy.deepcopy(claim(doc, "rd-top-five-2018"))
@@ -134,7 +134,7 @@ def test_a_new_rank_claim_needs_only_a_ledger_entry(tmp_path, document):
 
 def test_ranked_third_is_judged_as_rank_equals_three(tmp_path, document):
     """'Huawei ranked 3rd' (comparator equals) is rank = 3: true for the 2020 edition, false for 2019's 5th."""
-    from analysis import audit
+    from analysis.claims import audit
 
     def add(doc):
         new = copy.deepcopy(claim(doc, "rd-top-five-2018"))

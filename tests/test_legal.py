@@ -1,9 +1,10 @@
 """Legal documents, their stances and dates, and the legal and attribution claims' verdicts."""
 import pytest
 
-from analysis import audit, legal
-from analysis.ledger import load_ledger
-from analysis.verdicts import Verdict
+from analysis.claims import audit
+from analysis.data import legal
+from analysis.claims.ledger import load_ledger
+from analysis.claims.verdicts import Verdict
 
 
 @pytest.fixture(scope="module")

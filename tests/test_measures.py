@@ -2,7 +2,8 @@
 import pandas as pd
 import pytest
 
-from analysis import measures, rd
+from analysis import measures
+from analysis.data import rd
 from analysis.measures import Measurement, MeasureError, derived, money, scoreboard
 
 

@@ -3,7 +3,7 @@ with a reference level (scale maximum, industry best, peer best)."""
 import pandas as pd
 import pytest
 
-from analysis import certifications
+from analysis.data import certifications
 from analysis.measures import certificates
 
 CLAIMED_EAL5 = "facts_certifications/Huawei/cc_claims_in_huawei_annual_report/as of 2019-12-31 (report period)"

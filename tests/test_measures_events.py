@@ -4,11 +4,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from analysis import facts
-from analysis.judge import evidence_verdict
+from analysis.data import facts
+from analysis.claims.judge import evidence_verdict
 from analysis.measures import events as event_measures
 from analysis.measures import evidence
-from analysis.verdicts import Source
+from analysis.claims.verdicts import Source
 
 
 def _dated(date):

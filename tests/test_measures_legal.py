@@ -2,7 +2,8 @@
 import pandas as pd
 import pytest
 
-from analysis import facts, legal, measures
+from analysis import measures
+from analysis.data import facts, legal
 from analysis.measures import documents
 
 

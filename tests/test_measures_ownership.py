@@ -2,7 +2,8 @@
 import pandas as pd
 import pytest
 
-from analysis import measures, ownership
+from analysis import measures
+from analysis.data import ownership
 from analysis.measures import ownership as owned
 
 

@@ -5,10 +5,11 @@ from types import SimpleNamespace as NS
 import pandas as pd
 import pytest
 
-from analysis import measures, nvd, security
-from analysis.judge import judge
+from analysis import measures
+from analysis.data import nvd, security
+from analysis.claims.judge import judge
 from analysis.measures import MeasureError, cves, incidents
-from analysis.verdicts import Verdict
+from analysis.claims.verdicts import Verdict
 
 NEVER = NS(id="fixture-never", stated=NS(value=0, comparator="none_exists", tolerance=None), caveats=(), limits=())
 
@@ -70,9 +71,9 @@ def tiny_counts(monkeypatch):
                            "severity": ["CRITICAL", "HIGH", "UNSCORED", "LOW", "HIGH"],
                            "cves": [2, 3, 1, 4, 9]})
     monkeypatch.setattr(nvd, "load_cve_counts", lambda: counts)
-    cves._severity_mix.cache_clear()
+    measures.clear_cache()
     yield counts
-    cves._severity_mix.cache_clear()
+    measures.clear_cache()
 
 
 def test_cve_count_by_vendor_years_and_severity(tiny_counts):
@@ -94,7 +95,7 @@ def test_cve_count_names_the_feeds_and_the_incomplete_years(tiny_counts):
 
 
 def test_cve_count_errors(tiny_counts):
-    with pytest.raises(ValueError, match="no CVE counts for vendor"):
+    with pytest.raises(LookupError, match="no CVE counts for vendor"):
         cves.cve_count("Nobody", 2018, 2019)
     with pytest.raises(ValueError, match="unknown severity 'SEVERE'"):
         cves.cve_count("Acme", 2018, 2019, "SEVERE")

@@ -8,10 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import audit, multiverse, paths
+from analysis import paths
+from analysis.claims import audit, multiverse
+from analysis.report import figures, runner
 from analysis.errors import AuditError, LedgerError
-from analysis.ledger import load_ledger
-from analysis.scorecard import build_scorecard
+from analysis.claims.ledger import load_ledger
+from analysis.report.scorecard import build_scorecard
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +146,7 @@ def test_measured_numbers_are_numbers_or_empty(table):
     assert share["measured_number"].between(38, 40).all()
     text = table[table["claim_id"] == "countries-170-plus-operate"]
     assert text["measured_number"].isna().all() and (text["measured_value"] == "170+").all()
-    assert math.isnan(multiverse._number(None)) and multiverse.measured_text(19.059) == "19.059"
+    assert math.isnan(multiverse.number(None)) and multiverse.measured_text(19.059) == "19.059"
 
 
 # --- ledger validation --------------------------------------------------------------------------
@@ -173,11 +175,11 @@ def test_bad_choices_are_named_with_claim_and_field(tmp_path, choices, message):
 # --- robustness notebook pieces, command line, rendering -----------------------------------------
 
 def test_spec_curve_chart_draws_numbers_and_describes_the_verdicts(ledger, table):
-    chart = multiverse.curve(ledger.claim("rd-top-five-2018"), table)
+    chart = figures.specification_curve(ledger.claim("rd-top-five-2018"), table)
     assert chart.alt.startswith("Specification curve, rd-top-five-2018 (4 specifications): 4 of 4 "
                                 "specifications drawn, measured rank from 3 to 6, against the threshold 5")
     assert "not supported 1" in chart.alt and chart.png()[:4] == b"\x89PNG"
-    assert multiverse.curve(ledger.claim("highest-security-ratings"), table) is None  # text values
+    assert figures.specification_curve(ledger.claim("highest-security-ratings"), table) is None  # text values
 
 
 def test_tables_for_the_notebook(summary):
@@ -206,7 +208,7 @@ def test_one_specification_renders_as_a_full_notebook(ledger, tmp_path):
     spec = multiverse.spec_id({"edition": 2017})
     [(claim, found)] = multiverse.find(spec, ledger)
     assert claim.id == "rd-top-five-2018" and found.choices == {"edition": 2017}
-    result = multiverse.render(spec, reports_dir=tmp_path, ledger=ledger)
+    result = runner.render_specification(spec, reports_dir=tmp_path, ledger=ledger)
     assert result.ok and set(result.executed) == {"01_rd_spending"}
     card = pd.read_csv(result.scorecard, keep_default_na=False).set_index("claim_id")
     assert card.loc["rd-top-five-2018", ["measured_value", "verdict"]].tolist() == ["6", "not supported"]

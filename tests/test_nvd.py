@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from analysis import manifest, nvd
+from analysis.data import manifest, nvd
 from analysis.errors import DataSchemaError
 from conftest import require_raw
 

@@ -1,9 +1,11 @@
 """Ownership figures by year and source, the Union readings, and each claim's verdict under its parameters."""
 import pytest
 
-from analysis import audit, facts, measures, ownership
-from analysis.ledger import load_ledger
-from analysis.verdicts import Verdict
+from analysis import measures
+from analysis.claims import audit
+from analysis.data import facts, ownership
+from analysis.claims.ledger import load_ledger
+from analysis.claims.verdicts import Verdict
 
 
 @pytest.fixture(scope="module")

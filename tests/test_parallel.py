@@ -14,8 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import cli, paths, runner
-from analysis.ledger import Ledger, NotebookSpec, load_ledger
+from analysis import cli, paths
+from analysis.report import runner
+from analysis.claims.ledger import Ledger, NotebookSpec, load_ledger
 
 
 def notebook(*sources):
@@ -149,8 +150,9 @@ def test_the_command_line_passes_run_options(monkeypatch, tmp_path):
 SLOW_RUN = """
 import pathlib, sys
 import nbformat
-from analysis import paths, runner
-from analysis.ledger import Ledger, NotebookSpec, load_ledger
+from analysis import paths
+from analysis.report import runner
+from analysis.claims.ledger import Ledger, NotebookSpec, load_ledger
 
 if __name__ == "__main__":
     folder, reports, meet = map(pathlib.Path, sys.argv[1:4])

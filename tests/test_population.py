@@ -1,7 +1,7 @@
 """World population by source and vintage: the processed table against the raw files and cited rows."""
 import pytest
 
-from analysis import facts, population
+from analysis.data import facts, population
 from analysis.errors import DataSchemaError
 from conftest import require_raw
 
@@ -75,7 +75,7 @@ def test_raw_lines_hold_the_values(table):
 
 
 def test_renamed_column_upstream_is_named(tmp_path):
-    from analysis import manifest
+    from analysis.data import manifest
 
     require_raw(*population.RAW_KEYS)
     raw = tmp_path / "raw"

@@ -1,9 +1,10 @@
 """R&D ranks and conversions, checked against the cited fact rows and the JRC's published totals."""
 import pytest
 
-from analysis import audit, facts, rd
-from analysis.ledger import load_ledger
-from analysis.verdicts import Verdict
+from analysis.claims import audit
+from analysis.data import facts, rd
+from analysis.claims.ledger import load_ledger
+from analysis.claims.verdicts import Verdict
 
 
 @pytest.fixture(scope="module")

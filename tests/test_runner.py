@@ -9,8 +9,8 @@ import pytest
 
 from analysis import paths
 from analysis.errors import ParameterError
-from analysis.ledger import load_ledger
-from analysis.runner import plan_run, run
+from analysis.claims.ledger import load_ledger
+from analysis.report.runner import plan_run, run
 
 
 @pytest.fixture(scope="module")

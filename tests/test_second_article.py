@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import audit, multiverse
-from analysis.ledger import load_ledger
+from analysis.claims import audit, multiverse
+from analysis.claims.ledger import load_ledger
 
 FIXTURE = Path(__file__).parent / "fixtures" / "articles" / "rd-and-population-fixture"
 

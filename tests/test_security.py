@@ -2,11 +2,12 @@
 (ledger → measure → judge)."""
 import pytest
 
-from analysis import audit, security
+from analysis.claims import audit
+from analysis.data import security
 from analysis.errors import DataSchemaError
-from analysis.ledger import load_ledger
+from analysis.claims.ledger import load_ledger
 from analysis.measures import MeasureError, incidents
-from analysis.verdicts import Verdict
+from analysis.claims.verdicts import Verdict
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,12 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import claimreview, facts, paths, provenance, site
-from analysis.ledger import load_ledger
-from analysis.scorecard import build_scorecard
-from analysis.verdicts import Assessment, Source, Verdict
+from analysis import paths
+from analysis.data import facts, provenance
+from analysis.report import claimreview, site
+from analysis.claims.ledger import load_ledger
+from analysis.report.scorecard import build_scorecard
+from analysis.claims.verdicts import Assessment, Source, Verdict
 
 MARKUP = "<script>alert(1)</script> <b>bold</b>"
 INFO = site.BuildInfo(date="2026-01-02T03:04:05Z", commit="0123456789abcdef0123456789abcdef01234567")
@@ -157,7 +159,7 @@ def test_index_has_every_claim_its_badge_and_provenance_links(markup_site, ledge
 
 
 def test_sources_page_lists_every_dataset_with_checksum(markup_site):
-    from analysis.manifest import load_manifest
+    from analysis.data.manifest import load_manifest
 
     text = (markup_site / "sources.html").read_text(encoding="utf-8")
     for d in load_manifest().values():

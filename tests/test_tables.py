@@ -4,13 +4,14 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis import build, manifest, paths, rd, tables
+from analysis import paths
+from analysis.data import build, manifest, rd, tables
 from analysis.errors import DataSchemaError
 
 
 def test_every_processed_file_has_a_schema_and_passes_it():
     for name in [*build.OUTPUTS, build.PROVENANCE_FILE]:
-        assert name in tables.known(), f"add a schema for {name} to analysis.tables"
+        assert name in tables.known(), f"add a schema for {name} to analysis.data.tables"
         assert len(tables.read_processed(name)) > 0
 
 

@@ -1,10 +1,10 @@
 """``python -m analysis``: a thin command line over the library.
 
-Every command is one library call: ``fetch`` → :func:`analysis.fetch.fetch`,
-``build-data`` → :func:`analysis.build.build_data`, ``run`` →
-:func:`analysis.runner.run`, ``params`` → the ledger's notebook specs,
-``refresh-notebooks`` → :func:`analysis.runner.refresh_notebooks`, ``multiverse`` →
-:func:`analysis.multiverse.write_multiverse` (or :func:`~analysis.multiverse.render`).
+Every command is one library call: ``fetch`` → :func:`analysis.data.fetch.fetch`,
+``build-data`` → :func:`analysis.data.build.build_data`, ``run`` →
+:func:`analysis.report.runner.run`, ``params`` → the ledger's notebook specs,
+``refresh-notebooks`` → :func:`analysis.report.runner.refresh_notebooks`, ``multiverse`` →
+:func:`analysis.claims.multiverse.write_multiverse` (or :func:`analysis.report.runner.render_specification`).
 
 Examples::
 
@@ -21,7 +21,7 @@ from analysis.errors import AuditError
 
 
 def _fetch(args):
-    from analysis.fetch import fetch
+    from analysis.data.fetch import fetch
 
     for path in fetch(args.keys, mirror=args.mirror, raw_dir=args.raw, progress=not args.quiet):
         print(f"verified {path}")
@@ -29,7 +29,7 @@ def _fetch(args):
 
 
 def _build(args):
-    from analysis.build import build_data
+    from analysis.data.build import build_data
 
     written = build_data(raw_dir=args.raw, out_dir=args.out, force=args.force)
     for path in written:
@@ -40,7 +40,7 @@ def _build(args):
 
 
 def _run(args):
-    from analysis.runner import run
+    from analysis.report.runner import run
 
     result = run(notebooks=args.notebook, overrides=dict(args.parameter or []), reports_dir=args.output,
                  article=args.article, jobs=args.jobs, scheduler=args.scheduler, use_cache=not args.no_cache,
@@ -54,7 +54,7 @@ def _run(args):
 
 
 def _params(args):
-    from analysis.ledger import load_ledger
+    from analysis.claims.ledger import load_ledger
 
     ledger = load_ledger(args.article)
     generic = {ledger.page_of(c): ledger.parameter_spec(c) for c in ledger.generic_claims()}
@@ -81,7 +81,7 @@ def _measures(args):
 
 
 def _refresh(args):
-    from analysis.runner import refresh_notebooks
+    from analysis.report.runner import refresh_notebooks
 
     for path in refresh_notebooks(args.notebooks or None):
         print(f"refreshed {path}")
@@ -89,12 +89,14 @@ def _refresh(args):
 
 
 def _multiverse(args):
-    from analysis import multiverse
-    from analysis.ledger import load_ledger
+    from analysis.claims import multiverse
+    from analysis.claims.ledger import load_ledger
 
     ledger = load_ledger(args.article)
     if args.render:
-        result = multiverse.render(args.render, reports_dir=args.output, ledger=ledger)
+        from analysis.report.runner import render_specification
+
+        result = render_specification(args.render, reports_dir=args.output, ledger=ledger)
         for name, path in result.html.items():
             print(f"report   {path}")
         for name, why in result.failures.items():
@@ -144,7 +146,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the notebooks on this Dask scheduler (e.g. tcp://10.0.0.5:8786) instead")
     p.add_argument("--no-cache", action="store_true",
-                   help="execute every notebook, even those whose result is known (see analysis.cache)")
+                   help="execute every notebook, even those whose result is known (see analysis.report.cache)")
     p.add_argument("--no-progress", action="store_true", help="no status lines (they show only on a terminal)")
     p.set_defaults(func=_run)
 

@@ -5,7 +5,7 @@ A ledger claim names a measure and its arguments (``measure: scoreboard.rank``,
 or cited fact rows and returns a :class:`Measurement`: the value, its unit, the
 source rows it read, their vintage, and the flags the judge needs (does it rest
 only on the claimant's own figures?).  A measure writes no verdict and no verdict
-prose: :func:`analysis.judge.judge` does that, the same way for every claim.
+prose: :func:`analysis.claims.judge.judge` does that, the same way for every claim.
 
 Every measure is registered here with :func:`register` (its name, and the *kind*
 of value it returns, which decides the comparators a ledger entry may use with
@@ -18,12 +18,14 @@ date) compose the others.
 >>> m.value, m.kind, m.sources[0].ref
 (5, 'rank', 'data/raw/rd_spending/SB2019_World2500.csv#L6')
 """
+import functools
 import inspect
+import json
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from analysis.errors import AuditError
-from analysis.verdicts import Source
+from analysis.data.source import Source
 
 #: The kinds of value a measure returns, and the ledger comparators each admits.
 #: "unavailable" (no public data settles it) admits any comparator: the judge says "not checkable".
@@ -170,8 +172,33 @@ def kind_of(spec: dict) -> str:
 def measure(spec: dict) -> Measurement:
     """Take the measurement a spec describes (nested specs are measured first).
 
-    An error in the data or the arguments is a MeasureError naming the measure.
+    Measures are pure functions of their arguments over tables read once, so a measurement
+    is taken once per distinct spec and then reused (the multiverse asks for the same one many
+    times); :func:`clear_cache` forgets them.  An error in the data or the arguments is a
+    MeasureError naming the measure.
     """
+    return _measure_once(json.dumps(spec, sort_keys=True, default=str))
+
+
+def clear_cache() -> None:
+    """Forget every measurement taken and every memo of the measure modules (after a table changed
+    in this process, or a test replaced one)."""
+    import sys
+
+    _measure_once.cache_clear()
+    for name, module in list(sys.modules.items()):
+        if name.startswith("analysis.measures.") and module is not None:
+            for value in vars(module).values():
+                if isinstance(value, functools._lru_cache_wrapper):
+                    value.cache_clear()
+
+
+@functools.lru_cache(maxsize=None)
+def _measure_once(key: str) -> Measurement:
+    return _take(json.loads(key))
+
+
+def _take(spec: dict) -> Measurement:
     found = find(spec["measure"])
     args = {k: measure(v) if is_spec(v) else v for k, v in (spec.get("args") or {}).items()}
     try:

@@ -6,7 +6,7 @@ Registries (:data:`REGISTRIES`): ``cmvp``, the NIST CMVP list of FIPS 140 certif
 ``cc_active``, the Common Criteria portal's active list of December 2025 (certificates since
 archived are missing).  A figure read from an incomplete registry is a lower bound, and the
 measurement says so (``details["lower_bound"]``).  Vendors are recognised by
-:func:`analysis.certifications.match_vendor`; ``"any"`` means every certificate in the registry.
+:func:`analysis.data.certifications.match_vendor`; ``"any"`` means every certificate in the registry.
 
 >>> m = certificate_count("Huawei", ["cmvp", "cc_reports"], "2018-12-31")
 >>> m.value, m.details["by_registry"]
@@ -18,8 +18,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import certifications, facts
-from analysis import manifest as _manifest
+from analysis.data import certifications, facts
+from analysis.data import manifest as _manifest
 from analysis.measures import Measurement, register, source
 
 
@@ -105,9 +105,17 @@ def _check_vendor(vendor: str, allow_any: bool = False) -> str:
     return vendor
 
 
-def _rows(registry: str, vendor: str, cutoff: str) -> pd.DataFrame:
+@lru_cache(maxsize=None)
+def _vendor_rows(registry: str, vendor: str) -> pd.DataFrame:
+    """One vendor's certificates in ``registry``, highest level first, then earliest (read once)."""
     table = _certificates(registry)
-    return table[(table["vendor"] == vendor) & (table["date"] <= cutoff)]
+    mine = table[table["vendor"] == vendor]
+    return mine.sort_values(["level", "date"], ascending=[False, True], na_position="last")
+
+
+def _rows(registry: str, vendor: str, cutoff: str) -> pd.DataFrame:
+    rows = _vendor_rows(registry, vendor)
+    return rows[rows["date"] <= cutoff]
 
 
 def _row_source(registry: str, row):
@@ -122,18 +130,22 @@ def _registry_source(registry: str):
     return _manifest.get(REGISTRIES[registry].key).source(label=REGISTRIES[registry].label)
 
 
+@lru_cache(maxsize=None)
 def _best_row(registry: str, vendor: str, cutoff: str):
     """(level, row or None) of the vendor's highest certificate in ``registry`` by ``cutoff``
     (the earliest of that level); level 0 if none.  ``vendor="any"`` reads every certificate:
     from the per-year level table for the full registries (no row), from the reports for ``cc_reports``."""
     if vendor == "any" and registry != "cc_reports":
         return certifications.industry_best(registry, cutoff), None
-    table = _certificates(registry)
-    rows = table[table["date"] <= cutoff] if vendor == "any" else _rows(registry, vendor, cutoff)
+    if vendor == "any":
+        table = _certificates(registry)
+        rows = table[table["date"] <= cutoff].sort_values(["level", "date"], ascending=[False, True])
+    else:
+        rows = _rows(registry, vendor, cutoff)  # already highest level first, then earliest
     rows = rows[rows["level"].notna()]
     if not len(rows):
         return 0, None
-    best = rows.sort_values(["level", "date"], ascending=[False, True]).iloc[0]
+    best = rows.iloc[0]
     return int(best["level"]), best
 
 

@@ -2,7 +2,7 @@
 countries there are under a definition.
 
 A company figure written "170+" or with a unit "(more than)"/"(over)" is a strict lower bound
-(:func:`analysis.footprint.reported_bound`): the measurement says so in ``details["strict"]``, so
+(:func:`analysis.data.footprint.reported_bound`): the measurement says so in ``details["strict"]``, so
 the judge applies its ``lower_bound`` policy.  A figure that is no number and no lower bound (a share
 in words, "nearly …") cannot be compared with a count: the measurement is "unavailable".
 
@@ -15,7 +15,7 @@ in words, "nearly …") cannot be compared with a count: the measurement is "una
 import re
 from functools import lru_cache
 
-from analysis import facts, footprint
+from analysis.data import facts, footprint
 from analysis.measures import Measurement, register
 
 #: A fact row's period naming the annual report of a year: "2018" or "2018 (annual report)".

@@ -1,9 +1,9 @@
 """Measures over cited documents: opinions for and against a proposition, firms counted under a
 rule, and statements attributed to a speaker.
 
-The legal rows and their stances are :mod:`analysis.legal`'s (``for``, ``against``,
+The legal rows and their stances are :mod:`analysis.data.legal`'s (``for``, ``against``,
 ``disclaims``, ``record``); a statement is looked for in every row of the statement tables
-(:data:`analysis.legal.STATEMENT_TABLES`).
+(:data:`analysis.data.legal.STATEMENT_TABLES`).
 
 >>> opinions("PRC law does not compel").details["summary"]
 '1 for / 1 against'
@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import facts, legal
+from analysis.data import facts, legal
 from analysis.measures import Measurement, register
 
 #: The counting rules :func:`firm_count` takes (``legal.FIRM_COUNTS`` without "both", which is two counts).
@@ -52,7 +52,7 @@ def opinion_status(n_for: int, n_against: int, n_own_for: int = 0) -> str:
 @register("document.opinions", "evidence")
 def opinions(part: str) -> Measurement:
     """Documented opinions for and against the proposition the legal stance rules read
-    (:data:`analysis.legal.STANCE_PATTERNS`), as one evidence part named ``part``
+    (:data:`analysis.data.legal.STANCE_PATTERNS`), as one evidence part named ``part``
     (:func:`opinion_status`).  Authors are counted once; the claimant's own rows count only
     when no third party has written.  ``details``: for, against, summary ("1 for / 1 against")."""
     docs = _documents()
@@ -74,7 +74,7 @@ def opinions(part: str) -> Measurement:
 @register("document.firm_count", "number")
 def firm_count(rule: str) -> Measurement:
     """The law firms the claimant names that have a document in the data
-    (:func:`analysis.legal.law_firms`), counted under ``rule``: ``documented`` (every such firm)
+    (:func:`analysis.data.legal.law_firms`), counted under ``rule``: ``documented`` (every such firm)
     or ``without_disclaimer`` (only firms whose document does not disclaim giving a PRC-law
     opinion), or ``both``: the documented count, with the other as a disagreeing alternative for
     the judge.  Both counts are in ``details``."""
@@ -111,7 +111,7 @@ def statement(speaker: str, wording: str, missing: str, tables: list = legal.STA
     value, quote or source title) and quote ``wording`` (a regular expression on the quote).
 
     Found: one evidence part, "independent" if a row comes from outside the ``claimant``'s own
-    publications (:func:`analysis.facts.is_own_source`), else "self-reported only".  None found:
+    publications (:func:`analysis.data.facts.is_own_source`), else "self-reported only".  None found:
     unavailable, with ``missing`` (what would settle it), value 0, and the speaker's other rows
     as sources."""
     said = legal.rows_matching(speaker, tables=tuple(tables))

@@ -1,14 +1,14 @@
 """Dated events: a toll from its reporting series as of a date of figure.
 
 The Tōhoku series is the National Police Agency's confirmed deaths by reporting date
-(cited rows in ``facts_events``; :func:`analysis.events.quake_toll_table`).
+(cited rows in ``facts_events``; :func:`analysis.data.events.quake_toll_table`).
 
 >>> event_toll("tohoku_2011", "2018-03-01").value
 15895
 """
 from functools import lru_cache
 
-from analysis import events, facts
+from analysis.data import events, facts
 from analysis.measures import Measurement, register
 
 #: Toll series: name → (what it counts, the function giving its table of as_of, deaths, ...).
@@ -46,7 +46,7 @@ def event_toll(series: str, as_of: str) -> Measurement:
 
 # --------------------------------------------------------------------------- outbreak dates
 
-from analysis import ebola  # noqa: E402  (the outbreak definitions; kept beside the measure that uses them)
+from analysis.data import ebola  # noqa: E402  (the outbreak definitions; kept beside the measure that uses them)
 
 #: Outbreaks: name → (what it is, its module of dating definitions: START_DEFINITIONS, END_DEFINITIONS,
 #: outbreak_start(definition, series), outbreak_end(definition), SERIES).

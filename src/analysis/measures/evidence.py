@@ -1,10 +1,10 @@
 """Evidence measures: what cited rows document about each part of a qualitative claim, and who says it.
 
 A qualitative claim ("Huawei engineers helped rescuers …") is split into parts in the ledger;
-each part names the cited fact rows (by stable id, :func:`analysis.facts.by_id`) that bear on
+each part names the cited fact rows (by stable id, :func:`analysis.data.facts.by_id`) that bear on
 it.  A row *credits* the claim's entity if its ``entity`` is that entity, and credits another
-provider otherwise; its source is *the claimant's own* if :func:`analysis.facts.is_own_source`
-says so.  Each part gets one status of :data:`analysis.judge.EVIDENCE_STATUSES` (:func:`part_status`);
+provider otherwise; its source is *the claimant's own* if :func:`analysis.data.facts.is_own_source`
+says so.  Each part gets one status of :data:`analysis.claims.judge.EVIDENCE_STATUSES` (:func:`part_status`);
 the judge's ``evidence`` policy weighs them.
 
 >>> m = evidence_parts("Huawei", [{"part": "staff stayed",
@@ -14,8 +14,8 @@ the judge's ``evidence`` policy weighs them.
 """
 from urllib.parse import urlparse
 
-from analysis import facts
-from analysis import manifest as _manifest
+from analysis.data import facts
+from analysis.data import manifest as _manifest
 from analysis.measures import Measurement, register
 
 

@@ -3,13 +3,13 @@
 A fact id names a row of a committed ``facts.csv`` by what it is, not where it is:
 ``<table>/<entity>/<metric>/<period>`` (for example
 ``facts_rd_spending/Huawei/Research and development expenses/2019``).  The four parts
-identify every row the ledger cites (:func:`analysis.facts.fact_id`).
+identify every row the ledger cites (:func:`analysis.data.facts.fact_id`).
 
 >>> m = fact_value("facts_rd_spending/Huawei/Founding year/n/a")
 >>> m.value, m.self_reported
 (1987.0, True)
 """
-from analysis import facts
+from analysis.data import facts
 from analysis.measures import Measurement, register
 
 

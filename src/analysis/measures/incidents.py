@@ -1,8 +1,8 @@
 """Measures over the incident timeline: the counter-examples to a "never" claim under a definition.
 
-The timeline (:func:`analysis.security.load_timeline`) lists dated public events about Huawei's
+The timeline (:func:`analysis.data.security.load_timeline`) lists dated public events about Huawei's
 security, each with a category and the status of Huawei's response ("denied", "acknowledged", "no
-denial recorded": :func:`analysis.security.response_status`).  A counter-example the claimant has
+denial recorded": :func:`analysis.data.security.response_status`).  A counter-example the claimant has
 not acknowledged is counted in ``details["disputed"]``, so the judge's ``absence`` policy can tell
 an undisputed counter-example from allegations that stand against denials (or silence).
 
@@ -17,10 +17,9 @@ an undisputed counter-example from allegations that stand against denials (or si
 from dataclasses import dataclass
 from functools import lru_cache
 
-from analysis import security
-from analysis.measures import Measurement, register
-from analysis.measures.cves import cve_count
-from analysis.verdicts import Source
+from analysis.data import security
+from analysis.measures import Measurement, measure, register
+from analysis.data.source import Source
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,8 @@ def counter_examples(definition: str, first_year: int, last_year: int, severity_
         raise LookupError(f"unknown definition {definition!r}; choose one of {list(BREACH_DEFINITIONS)}")
     rule = BREACH_DEFINITIONS[definition]
     if isinstance(rule, CveRule):
-        return cve_count(vendor, first_year, last_year, severity_threshold)
+        return measure({"measure": "cves.count", "args": {"vendor": vendor, "first_year": first_year,
+                                                           "last_year": last_year, "severity": severity_threshold}})
     candidates = security.events_in_years(int(first_year), int(last_year), rule.category)
     qualifying = candidates if rule.responses is None else candidates[
         candidates["response_status"].isin(rule.responses)]
@@ -99,7 +99,7 @@ def _transparency_citations() -> tuple:
 
 @register("incidents.government_requests", "cases")
 def government_requests(scope: str, first_year: int, last_year: int) -> Measurement:
-    """Government requests on record (:func:`analysis.security.government_request_record`) under
+    """Government requests on record (:func:`analysis.data.security.government_request_record`) under
     ``scope`` (:data:`REQUEST_SCOPES`): timeline events dated ``first_year``–``last_year`` recording a
     request; with ``including_lawful``, also the claimant's acknowledgements that it complies with
     lawful requests, each counted as disputed (the claimant's denials say otherwise)."""

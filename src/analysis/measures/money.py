@@ -8,9 +8,9 @@ currency it holds.
 >>> round(m.value, 3)
 19.059
 """
-from analysis import rd
+from analysis.data import rd
 from analysis.measures import Measurement, register
-from analysis.verdicts import Source
+from analysis.data.source import Source
 
 #: Units an amount may have: unit → (currency, multiplier to one unit of the currency).
 UNITS = {"CNY million": ("CNY", 1e6), "EUR million": ("EUR", 1e6), "USD million": ("USD", 1e6),

@@ -1,6 +1,6 @@
 """Measures over the cited ownership rows: a figure by topic and year, and the holders of record.
 
-The rows and their rules are :mod:`analysis.ownership`'s: a figure is the company's for the
+The rows and their rules are :mod:`analysis.data.ownership`'s: a figure is the company's for the
 year, else the press's; the Union's stake is 100 % minus Ren Zhengfei's; how the Union counts
 is a *reading* (``look_through``, ``institution``, ``not_private``).
 
@@ -18,13 +18,23 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import ownership
+from analysis.data import ownership
 from analysis.measures import Measurement, register
 
 
 @lru_cache(maxsize=None)
 def _figures() -> pd.DataFrame:
     return ownership.ownership_figures()
+
+
+@lru_cache(maxsize=None)
+def _holders(year: int, union_reading: str) -> pd.DataFrame:
+    return ownership.holders(year, union_reading, _figures())
+
+
+@lru_cache(maxsize=None)
+def _shareholders(year: int) -> pd.DataFrame:
+    return ownership.shareholders(year, _figures())
 
 
 def _plain(number):
@@ -42,13 +52,15 @@ def _is_own(row) -> bool:
     return row["source_kind"] == "company"
 
 
-def _structure_sources(figures) -> tuple:
-    return tuple(ownership.row_source(r) for _, r in ownership.structure_statements(figures).iterrows())
+@lru_cache(maxsize=None)
+def _structure_sources() -> tuple:
+    return tuple(ownership.row_source(r) for _, r in ownership.structure_statements(_figures()).iterrows())
 
 
-def _structure_text(figures) -> str:
+@lru_cache(maxsize=None)
+def _structure_text() -> str:
     quotes = "; ".join(f"\u201c{r['quote']}\u201d ({r['source_kind']}, {r['period']})"
-                       for _, r in ownership.structure_statements(figures).iterrows())
+                       for _, r in ownership.structure_statements(_figures()).iterrows())
     return f"The cited rows describe the holders: {quotes or 'none'}."
 
 
@@ -103,19 +115,19 @@ def figure(topic: str, year: int) -> Measurement:
 @register("ownership.holder_rank", "rank")
 def holder_rank(holder: str, year: int, union_reading: str) -> Measurement:
     """The rank of ``holder`` by stake among the holders of ``year`` under ``union_reading``
-    (:func:`analysis.ownership.holders`); ties share the better rank.  Looking through the
+    (:func:`analysis.data.ownership.holders`); ties share the better rank.  Looking through the
     Union, its members enter at their average stake (per-member holdings are not published)."""
     frame, year = _figures(), int(year)
-    table = ownership.holders(year, union_reading, frame)
+    table = _holders(year, union_reading)
     mine = table[table["holder"] == holder]
     if mine.empty:
         raise LookupError(f"no holder {holder!r} in {year} under {union_reading!r}; holders: "
                           f"{', '.join(table['holder'])}")
     stake, others = float(mine["share_pct"].iloc[0]), table[table["holder"] != holder]
-    sources = _structure_sources(frame)
+    sources = _structure_sources()
     if math.isnan(stake) or others["share_pct"].isna().any():
         unknown = ", ".join(table.loc[table["share_pct"].isna(), "holder"])
-        return Measurement(None, "rank", "unavailable", _structure_text(frame), vintage=f"{year}", sources=sources,
+        return Measurement(None, "rank", "unavailable", _structure_text(), vintage=f"{year}", sources=sources,
                            missing=f"The stake of {unknown} in {year} cannot be derived from the cited rows.")
     rank = 1 + int((others["share_pct"] > stake).sum())
     used = [ownership.ren_share(year, frame)]
@@ -143,21 +155,21 @@ def private_share(year: int, union_reading: str) -> Measurement:
     ``union_reading``: 100 minus the stakes of those that do not.  The holder list is the
     company's own account (restated by the press), so it is flagged self-reported."""
     frame, year = _figures(), int(year)
-    table = ownership.shareholders(year, frame)
+    table = _shareholders(year)
     ownership.check_reading(union_reading)
     union_as = ownership.UNION_AS[union_reading]
     union_private = union_as is None or union_as[1]
     public = table[(table["kind"] == "union") & (not union_private)]
-    sources = _structure_sources(frame)
+    sources = _structure_sources()
     if public["share_pct"].isna().any():
-        return Measurement(None, "percent", "unavailable", _structure_text(frame), vintage=f"{year}", sources=sources,
+        return Measurement(None, "percent", "unavailable", _structure_text(), vintage=f"{year}", sources=sources,
                            missing=f"Ren Zhengfei's stake in {year} is not in the cited rows, so the stake of the "
                                    f"holders not counted as private cannot be derived.")
     value = _plain(round(100 - float(public["share_pct"].sum()), 6))
     named = ", ".join(public["holder"]) or "none"
     return Measurement(
         value, "percent", "number",
-        f"{_structure_text(frame)} No cited row names a state shareholder. Reading of the Union: "
+        f"{_structure_text()} No cited row names a state shareholder. Reading of the Union: "
         f"{ownership.UNION_READINGS[union_reading]}. Holders not counted as private: {named}; privately held "
         f"share {value:g} %.",
         vintage=f"{year} ownership structure", sources=sources, self_reported=True)
@@ -166,16 +178,16 @@ def private_share(year: int, union_reading: str) -> Measurement:
 @register("ownership.owners_of_kind", "cases")
 def owners_of_kind(year: int, union_reading: str, kinds: list) -> Measurement:
     """The holders of ``year`` whose kind (``individual``, ``institution``, ``state``) is one of
-    ``kinds`` under ``union_reading``, as :func:`analysis.ownership.holders` lists them (the
+    ``kinds`` under ``union_reading``, as :func:`analysis.data.ownership.holders` lists them (the
     Union's members, looked through, are one row).  The holder list is complete (two holders of record)
     and the company's own account, so ``details["complete"]`` is set and it is self-reported."""
     frame, year = _figures(), int(year)
-    table = ownership.holders(year, union_reading, frame)
+    table = _holders(year, union_reading)
     found = table[table["kind"].isin(list(kinds))]
     named = ", ".join(found["holder"]) or "none"
     return Measurement(
         len(found), "owners", "cases",
-        f"{_structure_text(frame)} Reading of the Union: {ownership.UNION_READINGS[union_reading]}. "
+        f"{_structure_text()} Reading of the Union: {ownership.UNION_READINGS[union_reading]}. "
         f"Holders of kind {' or '.join(kinds)}: {named}.",
-        vintage=f"{year} ownership structure", sources=_structure_sources(frame), self_reported=True,
+        vintage=f"{year} ownership structure", sources=_structure_sources(), self_reported=True,
         details={"complete": True})

@@ -7,7 +7,7 @@
 """
 from functools import lru_cache
 
-from analysis import population
+from analysis.data import population
 from analysis.measures import Measurement, register
 
 

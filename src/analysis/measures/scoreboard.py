@@ -2,7 +2,7 @@
 
 Any company and any edition the processed table holds (``rd_scoreboard.csv``).
 Ranks are recomputed from the R&D column, ties sharing the better rank
-(:mod:`analysis.rd`); the published ``World rank`` is kept in ``details``.
+(:mod:`analysis.data.rd`); the published ``World rank`` is kept in ``details``.
 
 >>> scoreboard_rank("Huawei", 2017).value
 6
@@ -11,8 +11,8 @@ Ranks are recomputed from the R&D column, ties sharing the better rank
 """
 from functools import lru_cache
 
-from analysis import rd
-from analysis import manifest as _manifest
+from analysis.data import rd
+from analysis.data import manifest as _manifest
 from analysis.measures import Measurement, register
 
 

@@ -1,0 +1,254 @@
+"""The judge: one function that turns a stated value and a measurement into a verdict.
+
+``judge(claim, measurement)`` applies the claim's own comparator (from the ledger) to
+the measured value, then the declared :data:`POLICIES`, the same way for every claim:
+
+==================  ===========================================================================
+``rounding``        "about X" and "just over X" allow half the rounding unit X implies
+                    (97,000 → ±500), unless the ledger gives the claim a ``tolerance``
+``lower_bound``     a figure that is only a lower bound ("170+", "more than 3 billion", a count
+                    in an incomplete registry) meets "more than X" / "at least X" when the bound
+                    reaches X; when it does not, the true figure may still be higher, so the
+                    claim is "not checkable", not refuted
+``ceiling``         a stated count above an independent maximum (193 UN member states, the
+                    world population) cannot hold, whatever the claimant reports
+``self_reported``   a met claim whose measurement rests only on the claimant's own figures is
+                    at best "supported with caveats"
+``absence``         a "never"/"no" claim is "not supported" by an undisputed counter-example,
+                    "conflicting" if every counter-example is disputed; with none found it is
+                    "not checkable" (absence from public records is not evidence of absence),
+                    unless the source is a complete list (a shareholder register), where none
+                    found meets the claim
+``evidence``        a qualitative claim is weighed part by part: every part independently
+                    documented → supported; some part only self-reported or undocumented →
+                    with caveats; a part contested or credited only to others → conflicting
+                    (not supported if no part credits the claimant, or if independent
+                    documents all contradict a part); nothing documented → not checkable
+``disagreeing``     when the measure reports other defensible figures for the same thing (another
+                    source, another counting rule) and they disagree on whether the claim is met,
+                    the verdict is "conflicting", whichever side the headline figure is on
+``unavailable``     no public data settle it: "not checkable", naming what is missing
+==================  ===========================================================================
+
+Claim-specific caveats and limits come from the ledger (``caveats``), never from code.
+
+>>> from types import SimpleNamespace as NS
+>>> from analysis.measures import Measurement
+>>> claim = NS(id="x", stated=NS(value=3, comparator="equals", tolerance=None), caveats=())
+>>> judge(claim, Measurement(5, "rank", "rank", "ranked 5th", "2019")).verdict.value
+'not supported'
+"""
+import math
+from dataclasses import dataclass
+
+from analysis.measures import KINDS, Measurement
+from analysis.claims.verdicts import Assessment, Verdict, check, rounding_unit
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A declared rule of the judge: its name and what it says, in plain words."""
+
+    name: str
+    text: str
+
+
+#: The judge's policies, declared once; every verdict record names the ones applied to it.
+POLICIES = {p.name: p for p in (
+    Policy("rounding", "“about X” and “just over X” allow half the rounding unit X implies "
+                       "(97,000 → ±500) unless the ledger sets a tolerance for the claim"),
+    Policy("lower_bound", "a figure that is only a lower bound (“170+”, “more than 3 billion”, a count in an "
+                          "incomplete registry) meets “more than X” or “at least X” when the bound reaches X; "
+                          "when it does not, the true figure may be higher, so the claim is not checkable"),
+    Policy("ceiling", "a stated count above an independent maximum cannot hold"),
+    Policy("self_reported", "a met claim that rests only on the claimant's own figures is at best "
+                            "supported with caveats"),
+    Policy("absence", "a “never” or “no” claim is not supported by an undisputed counter-example, "
+                      "conflicting if every counter-example is disputed; with none found it is not checkable "
+                      "(absence from public records is not evidence of absence) unless the source is a "
+                      "complete list, such as a shareholder register, where none found meets the claim"),
+    Policy("evidence", "a qualitative claim is weighed part by part: all parts independently documented "
+                       "→ supported; a part only self-reported or undocumented → with caveats; a part "
+                       "contested or credited only to others → conflicting (not supported if no part "
+                       "credits the claimant, or if independent documents all contradict a part); nothing "
+                       "documented → not checkable"),
+    Policy("disagreeing", "when other defensible figures for the same thing (another source, another counting "
+                          "rule) disagree with the headline figure on whether the claim is met, the verdict is "
+                          "conflicting, whichever side the headline figure is on"),
+    Policy("unavailable", "no public data settle it: not checkable, naming what is missing"),
+)}
+
+#: Evidence statuses of one part of a qualitative claim (the ``evidence`` measures return them).
+EVIDENCE_STATUSES = ("independent", "self-reported only", "contested", "refuted", "others only", "undocumented")
+
+
+def comparator_problem(comparator: str, kind: str) -> str:
+    """Why ``comparator`` cannot apply to a measure returning ``kind`` ('' if it can).
+
+    >>> comparator_problem("equals", "rank"), comparator_problem("more_than", "evidence")[:40]
+    ('', "comparator 'more_than' cannot apply to a")
+    """
+    if kind in ("any", "unavailable") or comparator in KINDS.get(kind, ()):
+        return ""
+    return (f"comparator {comparator!r} cannot apply to a measure returning a {kind} value; "
+            f"use one of {', '.join(KINDS[kind])}")
+
+
+def evidence_verdict(statuses) -> Verdict:
+    """The ``evidence`` policy over the statuses of a claim's parts.
+
+    >>> evidence_verdict(["independent", "undocumented"]).value
+    'supported with caveats'
+    >>> evidence_verdict(["contested", "others only"]).value
+    'conflicting'
+    >>> evidence_verdict(["others only"]).value
+    'not supported'
+    >>> evidence_verdict(["independent", "refuted"]).value
+    'not supported'
+    """
+    statuses = list(statuses)
+    unknown = [s for s in statuses if s not in EVIDENCE_STATUSES]
+    if unknown:
+        raise ValueError(f"unknown evidence status(es) {unknown}; known: {EVIDENCE_STATUSES}")
+    credited = {"independent", "self-reported only", "contested"}
+    if "refuted" in statuses or (not any(s in credited for s in statuses) and "others only" in statuses):
+        return Verdict.NOT_SUPPORTED
+    if "contested" in statuses or "others only" in statuses:
+        return Verdict.CONFLICTING
+    if all(s == "undocumented" for s in statuses):
+        return Verdict.NOT_CHECKABLE
+    if all(s == "independent" for s in statuses):
+        return Verdict.SUPPORTED
+    return Verdict.SUPPORTED_WITH_CAVEATS
+
+
+def _tolerance(claim):
+    value = getattr(claim.stated, "tolerance", None)
+    return None if value is None or value <= 0 or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def _number_text(x) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.4g}"
+
+
+def _bound_rule(claim, m: Measurement):
+    """(holds, rule) for a measured lower bound against "more than"/"at least" X: ``strict`` means
+    the true figure is above the bound ("170+"), otherwise at or above it."""
+    bound, strict, stated = float(m.value), bool(m.details.get("strict")), claim.stated.value
+    if claim.stated.comparator == "more_than":
+        holds, op = bound > stated or (strict and bound >= stated), ">"
+    elif claim.stated.comparator == "at_least":
+        holds, op = bound >= stated, "≥"
+    else:
+        raise ValueError(f"claim {claim.id!r}: a lower bound settles only more_than/at_least claims")
+    return holds, (f"reported {'>' if strict else '≥'} {_number_text(bound)} "
+                   f"{'implies' if holds else 'does not settle'} {op} {_number_text(stated)}")
+
+
+def judge(claim, measurement: Measurement, ceiling: Measurement = None, parameters=None) -> Assessment:
+    """The verdict on ``claim`` (its ledger ``stated`` value and comparator) given ``measurement``.
+
+    ``ceiling`` (optional) is an independent maximum the stated value must not exceed.
+    The record names every policy applied, in ``policies``.
+    """
+    m, stated = measurement, claim.stated
+    applied, caveats = [], list(m.caveats) + list(getattr(claim, "caveats", ()) or ())
+    sources = list(m.sources) + (list(ceiling.sources) if ceiling else [])
+    reason = m.description
+    if m.kind == "unavailable":
+        reason = (reason + " " + m.missing).strip()
+        return _record(claim, Verdict.NOT_CHECKABLE, m, "not checkable", reason, sources, ["unavailable"],
+                       caveats, parameters)
+    if m.kind == "evidence":
+        statuses = [status for _, status in m.value]
+        verdict = evidence_verdict(statuses)
+        rule = "evidence weighed part by part: " + "; ".join(f"{part}: {status}" for part, status in m.value)
+        return _record(claim, verdict, m, rule, reason, sources, ["evidence"], caveats, parameters,
+                       measured=m.details.get("summary") or "; ".join(statuses))
+    if m.kind == "cases":
+        found, disputed = int(m.value), int(m.details.get("disputed", 0))
+        rule = f"{found} qualifying case{'s' if found != 1 else ''} found"
+        if found == 0 and m.details.get("complete"):
+            rule += " in a complete list"
+            verdict = Verdict.SUPPORTED_WITH_CAVEATS if (caveats or m.self_reported) else Verdict.SUPPORTED
+            if m.self_reported:
+                caveats.insert(0, "self-reported: the list is the claimant's own")
+                return _record(claim, verdict, m, rule, reason, sources, ["absence", "self_reported"],
+                               caveats, parameters)
+        elif found == 0:
+            verdict = Verdict.NOT_CHECKABLE
+        elif disputed >= found:
+            verdict, rule = Verdict.CONFLICTING, rule + f", all {disputed} disputed"
+        else:
+            verdict = Verdict.NOT_SUPPORTED
+        return _record(claim, verdict, m, rule, reason, sources, ["absence"], caveats, parameters)
+    if ceiling is not None and ceiling.kind == "unavailable":
+        reason = f"{reason} {ceiling.missing}".strip()
+        return _record(claim, Verdict.NOT_CHECKABLE, m, "not checkable", reason, sources, ["unavailable"],
+                       caveats, parameters)
+    shown, unsettled = None, False
+    if m.details.get("lower_bound") or m.details.get("strict"):
+        holds, rule = _bound_rule(claim, m)
+        applied.append("lower_bound")
+        within_rounding, unsettled = False, not holds
+        shown = m.details.get("reported")
+    else:
+        result = check(stated.comparator, m.value, stated.value, _tolerance(claim))
+        holds, rule, within_rounding = result.holds, result.rule, result.within_rounding_only
+        if m.kind == "rank":
+            rule = "rank " + rule
+        if stated.comparator in ("about", "just_over"):
+            applied.append("rounding")
+    alternatives = m.details.get("alternatives") or ()
+    if alternatives:
+        tolerance = _tolerance(claim)
+        results = [(alt, check(stated.comparator, alt["value"], stated.value, tolerance)) for alt in alternatives]
+        if any(r.holds != holds for _, r in results):
+            label = m.details.get("label", "headline")
+            rule = "; ".join([f"{label}: {rule}"] + [f"{alt['label']}: {r.rule}" for alt, r in results])
+            measured = " / ".join([f"{_number_text(m.value)} {label}"]
+                                  + [f"{_number_text(alt['value'])} {alt['label']}" for alt, _ in results])
+            applied.append("disagreeing")
+            return _record(claim, Verdict.CONFLICTING, m, rule, reason, sources, applied, caveats, parameters,
+                           measured=measured)
+    if ceiling is not None:
+        possible = stated.value <= ceiling.value
+        rule += f"; {_number_text(stated.value)} ≤ {_number_text(ceiling.value)} {ceiling.unit}"
+        holds = holds and possible
+        unsettled = unsettled and possible  # an impossible count is refuted whatever the bound says
+        applied.append("ceiling")
+        reason = f"{reason} {ceiling.description}".strip()
+    if m.self_reported:
+        applied.append("self_reported")
+        caveats.insert(0, "self-reported: the figure is the claimant's own")
+    if unsettled:
+        verdict = Verdict.NOT_CHECKABLE
+    elif not holds:
+        verdict = Verdict.NOT_SUPPORTED
+    elif caveats or within_rounding:
+        verdict = Verdict.SUPPORTED_WITH_CAVEATS
+    else:
+        verdict = Verdict.SUPPORTED
+    return _record(claim, verdict, m, rule, reason, sources, applied, caveats, parameters, measured=shown)
+
+
+def _record(claim, verdict, m, rule, reason, sources, policies, caveats, parameters, measured=None):
+    if caveats:
+        reason = reason.rstrip() + " Caveat: " + "; ".join(caveats) + "."
+    limits = getattr(claim, "limits", ()) or ()
+    if limits:
+        reason = reason.rstrip() + " Limits: " + "; ".join(limits) + "."
+    return Assessment(claim_id=claim.id, verdict=verdict, measured_value=m.value if measured is None else measured,
+                      stated_value=claim.stated.value, unit=m.unit, rule=rule, reason=reason,
+                      vintage=m.vintage, sources=sources, parameters=dict(parameters or {}),
+                      policies=list(policies))
+
+
+def accepted_band(stated, tolerance=None) -> float:
+    """The ± band "about X" accepts: ``tolerance`` if above 0, else half the rounding unit X implies
+    (the ``rounding`` policy).
+
+    >>> accepted_band(97000), accepted_band(40, 0.0), accepted_band(40, 1.5)
+    (500.0, 5.0, 1.5)
+    """
+    return float(tolerance) if tolerance is not None and tolerance > 0 else rounding_unit(stated) / 2

@@ -1,0 +1,428 @@
+"""The claim ledger (``articles/<slug>/claims.yaml``): every checkable claim, validated on load.
+
+Validation has two layers, and a failure in either names the entry and field:
+
+1. the JSON Schema in ``schemas/claims.schema.json`` (shape, types, allowed values);
+2. cross-checks the schema cannot express: unique ids, each quote found in the
+   article at its offset, notebooks that exist, measures and their arguments that
+   exist, a comparator that can apply to the measure's kind of value, ``$name``
+   references to the claim's own parameters, dataset keys in the manifest, claim
+   parameters valid for their notebook.
+
+A new claim (of this article or another) needs only a new entry: its ``measure``
+names the kind of measurement, its ``args`` what to measure, its ``stated`` value and
+comparator what the article says, its ``parameters`` and ``choices`` the analyst
+choices it is checked under.
+
+>>> ledger = load_ledger()
+>>> ledger.claim("rd-top-five-2018").stated.wording
+'top five'
+"""
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from analysis.data import manifest as _manifest
+from analysis import paths
+from analysis.errors import LedgerError, ParameterError
+
+#: libyaml's safe loader when PyYAML was built with it (10× faster), else the pure-Python one.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list}
+
+
+@dataclass(frozen=True)
+class Stated:
+    """What the article says: the value, its unit, its hedge words and the rule they imply."""
+
+    value: object
+    unit: object
+    wording: str
+    comparator: str
+    tolerance: object = None  # a number, a "$parameter" reference, or None (the wording's rounding)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One ledger entry."""
+
+    id: str
+    quote: str
+    offset: int
+    theme: str
+    type: str
+    entity: str
+    metric: str
+    period: str
+    stated: Stated
+    notebook: object = None  # theme notebook that shows it; None: the generic claim notebook (if measured)
+    parameters: dict = field(default_factory=dict)
+    datasets: tuple = ()
+    note: str = ""
+    choices: dict = field(default_factory=dict)  # analyst choices for the multiverse (analysis.claims.multiverse)
+    measure: object = None  # the registered measure (analysis.measures) that measures the claim
+    args: dict = field(default_factory=dict)  # its arguments ("$name" takes the claim's parameter)
+    ceiling: object = None  # optional {measure, args}: an independent maximum the stated value must not exceed
+    caveats: tuple = ()  # claim-specific caveats, in plain words (a met claim becomes "with caveats")
+    limits: tuple = ()  # what the check cannot show, in plain words (shown; the verdict is unchanged)
+
+    def spec(self) -> dict:
+        """The claim's measurement spec, ``{measure, args}`` (parameter references unresolved)."""
+        return {"measure": self.measure, "args": self.args}
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """A notebook parameter: its type, default, allowed values and meaning."""
+
+    name: str
+    type: str
+    default: object
+    help: str
+    choices: tuple = ()
+    min: object = None
+    max: object = None
+    format: object = None  # "date": a str that must be an ISO date (YYYY-MM-DD)
+
+    def describe(self) -> str:
+        """One line for ``python -m analysis params``."""
+        allowed = f" one of {list(self.choices)}" if self.choices else ""
+        allowed += " ISO date YYYY-MM-DD" if self.format == "date" else ""
+        bounds = "".join(f" {k} {v}" for k, v in (("≥", self.min), ("≤", self.max)) if v is not None)
+        return f"{self.name} ({self.type}, default {self.default!r}{allowed}{bounds}): {self.help}"
+
+    def _coerce_list(self, value):
+        """A list of strings: a YAML/Python list, or a comma-separated CLI string ("Huawei,Cisco").
+        Each item must be one of ``choices`` (if given); the list must not be empty."""
+        if isinstance(value, str):
+            items = [v.strip() for v in value.split(",") if v.strip()]
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            items = list(value)
+        else:
+            raise ParameterError(f"parameter {self.name!r}: {value!r} is not a list of names; "
+                                 f"expected {self.describe()} (on the command line: comma-separated)")
+        if not items:
+            raise ParameterError(f"parameter {self.name!r}: the list is empty; expected {self.describe()}")
+        bad = [v for v in items if self.choices and v not in self.choices]
+        if bad:
+            raise ParameterError(f"parameter {self.name!r}: {', '.join(map(repr, bad))} not allowed; "
+                                 f"choose from {list(self.choices)}")
+        return items
+
+    def coerce(self, value):
+        """``value`` (a CLI string or a YAML scalar) as this parameter's type, checked against
+        its allowed values; a ParameterError says what is allowed.
+
+        >>> ParameterSpec("vendors", "list", ["Huawei"], "vendors", choices=("Huawei", "Cisco")).coerce("Huawei, Cisco")
+        ['Huawei', 'Cisco']
+        """
+        if self.type == "list":
+            return self._coerce_list(value)
+        kind = _TYPES[self.type]
+        try:
+            if isinstance(value, str) and self.type == "bool":
+                if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                    raise ValueError
+                out = value.lower() in ("true", "1", "yes")
+            elif isinstance(value, bool) and self.type != "bool":
+                raise ValueError
+            elif self.type == "int" and isinstance(value, float) and not value.is_integer():
+                raise ValueError
+            else:
+                out = kind(value)
+        except (TypeError, ValueError):
+            raise ParameterError(f"parameter {self.name!r}: {value!r} is not a valid {self.type}; "
+                                 f"expected {self.describe()}") from None
+        if self.format == "date":
+            try:
+                datetime.date.fromisoformat(out)
+            except ValueError:
+                raise ParameterError(f"parameter {self.name!r}: {out!r} is not a date; expected "
+                                     f"{self.describe()}") from None
+        if self.choices and out not in self.choices:
+            raise ParameterError(f"parameter {self.name!r}: {out!r} is not allowed; "
+                                 f"choose one of {list(self.choices)}")
+        if (self.min is not None and out < self.min) or (self.max is not None and out > self.max):
+            raise ParameterError(f"parameter {self.name!r}: {out!r} is out of range; expected {self.describe()}")
+        return out
+
+
+@dataclass(frozen=True)
+class NotebookSpec:
+    """A notebook named in the ledger: its title and parameters."""
+
+    name: str
+    title: str
+    parameters: dict = field(default_factory=dict)
+    file: object = None  # the notebook file when it is not notebooks/<name>.ipynb (the generic claim notebook)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file) if self.file else paths.NOTEBOOKS / f"{self.name}.ipynb"
+
+    def defaults(self) -> dict:
+        return {name: spec.default for name, spec in self.parameters.items()}
+
+    def validate(self, values) -> dict:
+        """Check and coerce ``{name: value}``; unknown names are an error listing the valid ones."""
+        unknown = sorted(set(values) - set(self.parameters))
+        if unknown:
+            listing = "\n  ".join(spec.describe() for spec in self.parameters.values())
+            raise ParameterError(f"notebook {self.name}: unknown parameter(s) {', '.join(unknown)}; "
+                                 f"valid parameters are:\n  {listing}")
+        return {name: self.parameters[name].coerce(value) for name, value in values.items()}
+
+
+#: The name under which claims with no theme notebook are run (the generic claim notebook).
+CLAIM_NOTEBOOK = "claim"
+
+
+def inferred_spec(claim) -> NotebookSpec:
+    """The parameter specs of a claim with no theme notebook: each of its parameters, typed by its
+    ledger value (an int stays an int), with that value as default and no other restriction."""
+    names = {bool: "bool", int: "int", float: "float", str: "str", list: "list"}
+    params = {name: ParameterSpec(name=name, type=names.get(type(value), "str"), default=value,
+                                  help=f"parameter of claim {claim.id}")
+              for name, value in claim.parameters.items()}
+    return NotebookSpec(name=CLAIM_NOTEBOOK, title=f"Claim {claim.id}", parameters=params)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """The validated ledger: the article, the notebooks and the claims in article order."""
+
+    article: object  # analysis.claims.articles.Article
+    notebooks: dict
+    claims: tuple
+    path: Path = None
+
+    @property
+    def article_path(self) -> Path:
+        """The article text's path."""
+        return self.article.text_path
+
+    def parameter_spec(self, claim) -> NotebookSpec:
+        """The parameter specs a claim's parameters are checked against: its theme notebook's, or
+        (with none) :func:`inferred_spec`."""
+        return self.notebooks[claim.notebook] if claim.notebook else inferred_spec(claim)
+
+    def page_of(self, claim) -> str:
+        """The name of the page (notebook run) that shows ``claim``: its theme notebook, or
+        ``claim-<id>`` for the generic claim notebook; '' if nothing checks it."""
+        if claim.notebook:
+            return claim.notebook
+        return f"{CLAIM_NOTEBOOK}-{claim.id}" if claim.measure is not None else ""
+
+    def generic_claims(self) -> list:
+        """The measured claims with no theme notebook: each is shown by the generic claim notebook."""
+        return [c for c in self.claims if c.notebook is None and c.measure is not None]
+
+    def audited(self, claim) -> bool:
+        """Whether the claim is checked at all (it names a measure)."""
+        return claim.measure is not None
+
+    def claim(self, claim_id) -> Claim:
+        for claim in self.claims:
+            if claim.id == claim_id:
+                return claim
+        raise KeyError(f"no claim {claim_id!r} in the ledger")
+
+    def claims_for(self, notebook) -> list:
+        """The claims a notebook checks, in article order."""
+        return [c for c in self.claims if c.notebook == notebook]
+
+    def article_text(self) -> str:
+        return self.article_path.read_text(encoding="utf-8")
+
+
+def _where(document, error_path) -> str:
+    path = list(error_path)
+    if len(path) >= 2 and path[0] == "claims" and isinstance(path[1], int):
+        entry = document["claims"][path[1]]
+        name = entry.get("id", "?") if isinstance(entry, dict) else "?"
+        field_name = ".".join(str(p) for p in path[2:]) or "(entry)"
+        return f"claim {name!r} (entry {path[1] + 1}), field {field_name!r}"
+    return "field " + repr(".".join(str(p) for p in path) or "(top level)")
+
+
+def _schema():
+    return json.loads((paths.SCHEMAS / "claims.schema.json").read_text(encoding="utf-8"))
+
+
+def _schema_errors(document, source):
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
+    if errors:
+        lines = [f"{_where(document, e.path)}: {e.message}" for e in errors]
+        raise LedgerError(f"{source} is malformed:\n  " + "\n  ".join(lines))
+
+
+def _build_notebooks(raw) -> dict:
+    specs = {}
+    for name, entry in raw.items():
+        params = {}
+        for pname, p in entry["parameters"].items():
+            params[pname] = ParameterSpec(name=pname, type=p["type"], default=p["default"], help=p["help"],
+                                          choices=tuple(p.get("choices", ())), min=p.get("min"),
+                                          max=p.get("max"), format=p.get("format"))
+            params[pname].coerce(p["default"])  # a default must satisfy its own spec
+        specs[name] = NotebookSpec(name=name, title=entry["title"], parameters=params)
+    return specs
+
+
+def _choice_problems(claim, spec, where) -> list:
+    """What is wrong with a claim's ``choices`` (see :mod:`analysis.claims.multiverse`): each key is a
+    parameter the claim is checked under, with a list of values valid for it that includes the
+    claim's own (headline) value; or a group name with a list of parameter sets, one of which is
+    the headline."""
+    problems = []
+    for key, values in claim.choices.items():
+        field_name = f"{where}, field 'choices.{key}'"
+        entries = values if key not in spec.parameters else [{key: v} for v in values]
+        if key not in spec.parameters and not all(isinstance(e, dict) and e for e in entries):
+            problems.append(f"{field_name}: {key!r} is not a parameter of notebook {spec.name} (its parameters: "
+                            f"{', '.join(spec.parameters)}); a group of choices lists parameter sets "
+                            f"({{name: value, ...}})")
+            continue
+        names = sorted({n for e in entries for n in e})
+        stray = [n for n in names if n not in claim.parameters]
+        if stray:
+            problems.append(f"{field_name}: {', '.join(stray)} not among the claim's parameters "
+                            f"({', '.join(claim.parameters) or 'none'}), so the choice would change nothing")
+            continue
+        try:
+            coerced = [spec.validate(e) for e in entries]
+        except ParameterError as exc:
+            problems.append(f"{field_name}: {exc}")
+            continue
+        try:
+            headline = spec.validate({n: claim.parameters[n] for n in names})
+        except ParameterError:
+            continue  # the claim's own parameters are wrong: reported under 'parameters'
+        if not any({**headline, **e} == headline for e in coerced):
+            problems.append(f"{field_name}: the claim's own value ({', '.join(f'{n}={headline[n]!r}' for n in names)}) "
+                            f"must be one of the choices (it is the headline specification)")
+        resolved = [json.dumps({**headline, **e}, sort_keys=True) for e in coerced]
+        if len(set(resolved)) != len(resolved):
+            problems.append(f"{field_name}: a value is listed twice")
+    return problems
+
+
+def _references(value) -> list:
+    """The "$name" parameter references inside a spec's arguments (nested specs included)."""
+    if isinstance(value, str) and value.startswith("$"):
+        return [value[1:]]
+    if isinstance(value, dict):
+        return [r for v in value.values() for r in _references(v)]
+    if isinstance(value, (list, tuple)):
+        return [r for v in value for r in _references(v)]
+    return []
+
+
+def _measure_problems(claim, where) -> list:
+    """What is wrong with a measured claim: an unknown measure or argument, a "$name" that is not
+    one of the claim's parameters, or a comparator that cannot apply to the measure's values."""
+    from analysis import measures
+    from analysis.claims.judge import comparator_problem
+
+    problems = []
+    for name, spec in (("measure", claim.spec()), ("ceiling", claim.ceiling)):
+        if spec is None:
+            continue
+        problems += [f"{where}, field {name!r}: {p}" for p in measures.argument_problems(spec)]
+    refs = _references([claim.args, claim.ceiling, claim.stated.tolerance, claim.stated.value])
+    unknown = [r for r in refs if r not in claim.parameters]
+    if unknown:
+        problems.append(f"{where}, field 'args': ${', $'.join(unknown)} not among the claim's parameters "
+                        f"({', '.join(claim.parameters) or 'none'})")
+    if not problems:
+        kind = measures.kind_of(claim.spec())
+        why = comparator_problem(claim.stated.comparator, kind)
+        if why:
+            problems.append(f"{where}, field 'stated.comparator': {why} (measure {claim.measure!r})")
+    return problems
+
+
+def _cross_check(claims, notebooks, text, source, datasets):
+    problems, seen, last_offset = [], set(), -1
+    for number, c in enumerate(claims, start=1):
+        where = f"claim {c.id!r} (entry {number})"
+        if c.id in seen:
+            problems.append(f"{where}, field 'id': duplicate id")
+        seen.add(c.id)
+        if text[c.offset:c.offset + len(c.quote)] != c.quote:
+            found = text.find(c.quote)
+            hint = f"it is at offset {found}" if found >= 0 else "it is not in the article at all"
+            problems.append(f"{where}, field 'offset': the quote is not at offset {c.offset} ({hint})")
+        if c.offset < last_offset:
+            problems.append(f"{where}, field 'offset': claims must be in article order")
+        last_offset = c.offset
+        if c.notebook is not None:
+            if c.notebook not in notebooks:
+                problems.append(f"{where}, field 'notebook': {c.notebook!r} is not declared under "
+                                f"'notebooks' (declared: {', '.join(notebooks) or 'none'})")
+            elif not notebooks[c.notebook].path.is_file():
+                problems.append(f"{where}, field 'notebook': {notebooks[c.notebook].path} does not exist")
+            else:
+                try:
+                    notebooks[c.notebook].validate(c.parameters)
+                except ParameterError as exc:
+                    problems.append(f"{where}, field 'parameters': {exc}")
+                problems += _choice_problems(c, notebooks[c.notebook], where)
+            if c.measure is None:
+                problems.append(f"{where}, field 'measure': a claim with a notebook needs a 'measure' "
+                                f"(see `python -m analysis measures`)")
+        elif c.measure is not None:
+            problems += _choice_problems(c, inferred_spec(c), where)
+        elif c.parameters:
+            problems.append(f"{where}, field 'parameters': a claim with no measure and no notebook takes no parameters")
+        if c.notebook is None and c.measure is None and c.choices:
+            problems.append(f"{where}, field 'choices': a claim with no measure has no choices")
+        if c.measure is not None:
+            problems += _measure_problems(c, where)
+        for key in c.datasets:
+            if key not in datasets:
+                problems.append(f"{where}, field 'datasets': unknown dataset {key!r} (see data/raw/manifest.csv)")
+    for path in sorted(paths.NOTEBOOKS.glob("*.ipynb")) if notebooks else ():
+        if path.stem not in notebooks and path.stem != CLAIM_NOTEBOOK:
+            problems.append(f"field 'notebooks': notebooks/{path.name} is not declared; add it "
+                            f"(title and parameters) so the runner knows its parameters")
+    if problems:
+        raise LedgerError(f"{source} is malformed:\n  " + "\n  ".join(problems))
+
+
+def load_ledger(path=None) -> Ledger:
+    """Read and validate an article's ledger; a LedgerError lists every problem with entry and field.
+
+    ``path``: the article folder, its ``claims.yaml``, or a slug under ``articles/``
+    (default: this project's op-ed).
+
+    >>> len(load_ledger().claims) >= 15
+    True
+    """
+    from analysis.claims.articles import article_folder, load_article
+
+    given = Path(path) if path is not None else None
+    path = given if given is not None and given.is_file() else article_folder(given) / "claims.yaml"
+    if not path.is_file():
+        raise LedgerError(f"{path} does not exist: an article folder needs its claims.yaml")
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    except yaml.YAMLError as exc:
+        raise LedgerError(f"{path} is not valid YAML: {exc}") from None
+    _schema_errors(document, path)
+    article = load_article(path.parent)
+    try:
+        notebooks = _build_notebooks(document.get("notebooks") or {})
+    except ParameterError as exc:
+        raise LedgerError(f"{path}: notebooks: {exc}") from None
+    claims = tuple(
+        Claim(**{**c, "stated": Stated(**c["stated"]), "datasets": tuple(c.get("datasets", ())),
+                 "caveats": tuple(c.get("caveats", ())), "limits": tuple(c.get("limits", ()))})
+        for c in document["claims"])
+    _cross_check(claims, notebooks, article.text(), path, _manifest.load_manifest())
+    return Ledger(article=article, notebooks=notebooks, claims=claims, path=path)

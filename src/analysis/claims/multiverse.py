@@ -1,0 +1,323 @@
+"""The multiverse: every claim re-checked under every combination of its defensible choices.
+
+A verdict rests on choices an analyst makes (which Scoreboard edition, which
+exchange rate, which population source, how much rounding "about" allows, what
+counts as a "major" breach, ...).  The ledger declares, per claim, the defensible
+values of each choice (``choices`` in ``claims.yaml``; each a notebook parameter,
+or a named group of parameters chosen together).  A **specification** is one
+combination; the claim's own ``parameters`` are the **headline** specification.
+
+:func:`evaluate` calls the library evaluators directly (no notebook kernel), so the
+whole multiverse takes well under a second; :func:`write_multiverse` writes it to
+``data/processed/multiverse.csv`` (committed; a test checks it equals a fresh
+evaluation).  :func:`robustness` summarises it per claim: the share of
+specifications per verdict and the **flips**, the single choices (all others at
+the headline) under which the verdict differs from the headline's.
+
+>>> from analysis.claims.ledger import load_ledger
+>>> ledger = load_ledger()
+>>> [s.choices["edition"] for s in specifications(ledger.claim("rd-top-five-2018"), ledger)]
+[2017, 2018, 2019, 2020]
+>>> spec_id({"edition": 2017})
+'de2ee07f890d'
+"""
+import hashlib
+import itertools
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import atomic, paths
+from analysis.claims import audit
+from analysis.data import tables
+from analysis.errors import AuditError
+from analysis.claims.verdicts import Verdict
+
+#: The committed table of every specification (in ``data/processed``).
+MULTIVERSE_FILE = "multiverse.csv"
+COLUMNS = ("claim_id", "spec_id", "headline", "choices", "measured_value", "measured_number", "unit",
+           "verdict", "rule")
+
+
+def canonical(choices) -> str:
+    """The choices as canonical JSON: keys sorted, no spaces, UTF-8 text kept as is.
+
+    >>> canonical({"fx_year": 2019, "fx_source": "fed_g5a"})
+    '{"fx_source":"fed_g5a","fx_year":2019}'
+    """
+    return json.dumps(choices, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def spec_id(choices) -> str:
+    """Stable id of a specification: the first 12 hex digits of the SHA-256 of its canonical choices.
+
+    Values must already have their parameter's type (``2019``, not ``"2019"``):
+    :func:`specifications` coerces them through the notebook's parameter specs.
+
+    >>> spec_id({"fx_year": 2019, "fx_source": "fed_g5a"}) == spec_id({"fx_source": "fed_g5a", "fx_year": 2019})
+    True
+    """
+    return hashlib.sha256(canonical(choices).encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One declared choice: its name (a parameter, or a group) and its options, each a
+    ``{parameter: value}`` set (coerced); unnamed parameters of a group stay at the headline."""
+
+    name: str
+    options: tuple
+    group: bool = False
+
+    def describe(self, option, headline) -> str:
+        """The option as ``name=value`` text: a parameter's value, or a group's whole parameter set."""
+        shown = option if self.group else {k: v for k, v in option.items() if headline.get(k) != v} or option
+        return ", ".join(f"{k}={_text(v)}" for k, v in shown.items())
+
+
+@dataclass(frozen=True)
+class Specification:
+    """One combination of a claim's choices; ``choices`` names every parameter any axis sets."""
+
+    claim_id: str
+    choices: dict
+    headline: bool
+
+    @property
+    def id(self) -> str:
+        return spec_id(self.choices)
+
+
+def _text(value) -> str:
+    return ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+
+
+def axes(claim, ledger) -> list:
+    """The claim's declared choices as :class:`Axis` objects, in ledger order (values coerced)."""
+    spec = ledger.parameter_spec(claim)
+    out = []
+    for name, values in claim.choices.items():
+        entries = [{name: v} for v in values] if name in spec.parameters else values
+        out.append(Axis(name, tuple(spec.validate(e) for e in entries), group=name not in spec.parameters))
+    return out
+
+
+def headline_choices(claim, ledger) -> dict:
+    """The claim's own (headline) value of every parameter its choices set."""
+    names = [n for axis in axes(claim, ledger) for option in axis.options for n in option]
+    spec = ledger.parameter_spec(claim)
+    return spec.validate({n: claim.parameters[n] for n in dict.fromkeys(names)})
+
+
+def specifications(claim, ledger) -> list:
+    """Every combination of the claim's choices, in ledger order (the first axis varies slowest).
+
+    A claim without choices has one specification, the headline (empty choices).
+    """
+    base = headline_choices(claim, ledger) if claim.choices else {}
+    out = []
+    for combo in itertools.product(*(axis.options for axis in axes(claim, ledger))):
+        choices = dict(base)
+        for option in combo:
+            choices.update(option)
+        out.append(Specification(claim.id, choices, headline=choices == base))
+    return out
+
+
+def parameters(claim, specification) -> dict:
+    """What the evaluator gets under ``specification``: the claim's parameters with the choices applied."""
+    return {**claim.parameters, **specification.choices}
+
+
+def number(value):
+    """A measured value as a float, or NaN if it is not a number (text, a date, none)."""
+    if isinstance(value, bool) or value is None:
+        return math.nan
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return number if math.isfinite(number) else math.nan
+
+
+def measured_text(value) -> str:
+    found = number(value)
+    if math.isnan(found):
+        return "" if value is None else str(value)
+    return str(int(found)) if found.is_integer() else repr(round(found, 10))
+
+
+def claims_with_choices(ledger, claim_ids=None) -> list:
+    """The audited claims that declare choices (or, given ids, those claims; an unknown id or a claim
+    without choices is an AuditError naming the claims that have some)."""
+    with_choices = [c for c in ledger.claims if ledger.audited(c) and c.choices]
+    if claim_ids:
+        known = {c.id: c for c in with_choices}
+        bad = [i for i in claim_ids if i not in known]
+        if bad:
+            raise AuditError(f"no choices declared for claim(s) {', '.join(bad)} (unknown, or no `choices` in "
+                             f"claims.yaml); claims with choices: {', '.join(known)}")
+        return [known[i] for i in claim_ids]
+    return with_choices
+
+
+def claims_in_theme(ledger, theme="all") -> list:
+    """The claims with choices of one ``theme`` (``"all"``: every one), in ledger order."""
+    return [c for c in claims_with_choices(ledger) if theme in ("all", c.theme)]
+
+
+def evaluate(claims=None, ledger=None) -> pd.DataFrame:
+    """One row per specification of each claim (default: every claim with choices), in ledger order:
+    claim, spec id, headline flag, choices (canonical JSON), measured value (text and number),
+    unit, verdict and rule.  Evaluators are called directly, with no notebook kernel."""
+    from analysis.claims.ledger import load_ledger
+
+    ledger = ledger or load_ledger()
+    claims = claims_with_choices(ledger) if claims is None else list(claims)
+    rows = []
+    for claim in claims:
+        for s in specifications(claim, ledger):
+            a = audit.assess_claim(claim, parameters(claim, s))
+            rows.append((claim.id, s.id, s.headline, canonical(s.choices), measured_text(a.measured_value),
+                         number(a.measured_value), a.unit, a.verdict.value, a.rule))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def multiverse_path(ledger=None, folder=None) -> Path:
+    """Where an article's multiverse table lives: ``articles/<slug>/multiverse.csv`` (or ``folder``)."""
+    from analysis.claims.ledger import load_ledger
+
+    if folder is not None:
+        return Path(folder) / MULTIVERSE_FILE
+    return (ledger or load_ledger()).article.multiverse_path
+
+
+def write_multiverse(out_dir=None, ledger=None) -> Path:
+    """Evaluate the article's whole multiverse and write its ``multiverse.csv`` (validated, atomically)."""
+    from analysis.claims.ledger import load_ledger
+
+    ledger = ledger or load_ledger()
+    table = evaluate(ledger=ledger)
+    path = multiverse_path(ledger, out_dir)
+    tables.validate(table.copy(), MULTIVERSE_FILE, f"{MULTIVERSE_FILE} as evaluated")
+    return atomic.write_text(path, table.to_csv(index=False, lineterminator="\n"))
+
+
+def load_multiverse(folder=None, ledger=None) -> pd.DataFrame:
+    """An article's committed multiverse table (validated against its schema)."""
+    path = multiverse_path(ledger, folder)
+    return tables.read_processed(MULTIVERSE_FILE, folder=path.parent, keep_default_na=False,
+                                 na_values={"measured_number": [""]},
+                                 dtype={"measured_value": str, "rule": str, "unit": str, "choices": str})
+
+
+def _shares(verdicts) -> dict:
+    counts = verdicts.value_counts()
+    return {v.value: int(counts[v.value]) for v in Verdict if v.value in counts}
+
+
+def flips(claim, table, ledger) -> list:
+    """The single choices that flip the claim's verdict: for each axis, each option that (with every
+    other choice at the headline) gives a verdict other than the headline's.
+
+    Returns ``[{"axis", "choice", "verdict", "measured_value", "spec_id"}]`` in ledger order.
+    """
+    rows = table[table["claim_id"] == claim.id]
+    by_choices = {r.choices: r for r in rows.itertuples(index=False)}
+    head = rows[rows["headline"].astype(str) == "True"].iloc[0]
+    base = headline_choices(claim, ledger)
+    out = []
+    for axis in axes(claim, ledger):
+        for option in axis.options:
+            choices = {**base, **option}
+            if choices == base:
+                continue
+            row = by_choices.get(canonical(choices))
+            if row is not None and row.verdict != head["verdict"]:
+                out.append({"axis": axis.name, "choice": axis.describe(option, base), "verdict": row.verdict,
+                            "measured_value": row.measured_value, "spec_id": row.spec_id})
+    return out
+
+
+def robustness(table, ledger=None) -> pd.DataFrame:
+    """Per claim of ``table``: number of specifications, headline verdict and measured value, how many
+    specifications agree with the headline verdict, the count per verdict (JSON), the single-choice
+    flips, and a one-line summary such as ``supported in 3/4; flips with edition=2017 (not supported)``."""
+    from analysis.claims.ledger import load_ledger
+
+    ledger = ledger or load_ledger()
+    out = []
+    for claim_id in dict.fromkeys(table["claim_id"]):
+        claim = ledger.claim(claim_id)
+        rows = table[table["claim_id"] == claim_id]
+        head = rows[rows["headline"].astype(str) == "True"].iloc[0]
+        agree = int((rows["verdict"] == head["verdict"]).sum())
+        found = flips(claim, table, ledger)
+        line = f"{head['verdict']} in {agree}/{len(rows)}"
+        if found:
+            line += "; flips with " + "; ".join(f"{f['choice']} ({f['verdict']})" for f in found)
+        elif agree < len(rows):
+            line += "; flips only when choices combine"
+        out.append({"claim_id": claim_id, "specifications": len(rows), "headline_verdict": head["verdict"],
+                    "headline_measured": head["measured_value"], "agree": agree,
+                    "share": agree / len(rows), "verdicts": json.dumps(_shares(rows["verdict"])),
+                    "flips": found, "robustness": line})
+    return pd.DataFrame(out, columns=["claim_id", "specifications", "headline_verdict", "headline_measured",
+                                      "agree", "share", "verdicts", "flips", "robustness"])
+
+
+#: The robustness line of an audited claim that declares no choices.
+NO_CHOICES = "no analyst choice declared"
+
+
+def verdict_table(summary) -> pd.DataFrame:
+    """Per claim: specifications, headline verdict, the count of specifications per verdict (one column
+    per verdict on the scale, 0 where none) and the robustness line."""
+    rows = []
+    for r in summary.itertuples(index=False):
+        counts = json.loads(r.verdicts)
+        rows.append({"claim": r.claim_id, "specifications": r.specifications, "headline": r.headline_verdict,
+                     **{v.value: counts.get(v.value, 0) for v in Verdict if v != Verdict.NOT_YET_AUDITED},
+                     "agree": f"{r.agree}/{r.specifications} ({r.share:.0%})"})
+    return pd.DataFrame(rows)
+
+
+def flips_table(summary) -> pd.DataFrame:
+    """Every single-choice flip: claim, choice, verdict and measured value under it, headline verdict, spec id."""
+    rows = [{"claim": r.claim_id, "choice": f["choice"], "verdict": f["verdict"],
+             "measured": f["measured_value"], "headline": r.headline_verdict, "spec_id": f["spec_id"]}
+            for r in summary.itertuples(index=False) for f in r.flips]
+    return pd.DataFrame(rows, columns=["claim", "choice", "verdict", "measured", "headline", "spec_id"])
+
+
+def robustness_lines(ledger=None, folder=None) -> dict:
+    """``{claim id: robustness line}`` for every audited claim, from the committed multiverse
+    (:data:`NO_CHOICES` for a claim without choices; ``{}`` if the table is missing)."""
+    from analysis.claims.ledger import load_ledger
+
+    ledger = ledger or load_ledger()
+    path = multiverse_path(ledger, folder)
+    if not path.is_file():
+        return {}
+    table = load_multiverse(path.parent)
+    # claims a (test) ledger audits: a measured claim with no notebook, or one whose notebook it declares
+    current = {c.id for c in ledger.claims if c.choices and ledger.audited(c)
+               and (c.notebook is None or c.notebook in ledger.notebooks)}
+    summary = robustness(table[table["claim_id"].isin(current)], ledger)
+    lines = dict(zip(summary["claim_id"], summary["robustness"]))
+    return {c.id: lines.get(c.id, NO_CHOICES if not c.choices else "") for c in ledger.claims if ledger.audited(c)}
+
+
+def find(spec, ledger=None) -> list:
+    """``[(claim, Specification)]`` whose spec id is ``spec`` (several claims of one notebook may share one)."""
+    from analysis.claims.ledger import load_ledger
+
+    ledger = ledger or load_ledger()
+    found = [(c, s) for c in claims_with_choices(ledger) for s in specifications(c, ledger) if s.id == spec]
+    if not found:
+        raise AuditError(f"no specification {spec!r} in the multiverse; ids are in "
+                         f"{multiverse_path(ledger).relative_to(paths.ROOT)} (column spec_id)")
+    return found

@@ -1,0 +1,238 @@
+"""The verdict scale and the acceptance rules every notebook uses.
+
+The scale is ordered from strongest support to none:
+
+=========================  ===========================================================
+``SUPPORTED``              the independent data meet the claim's own wording
+``SUPPORTED_WITH_CAVEATS`` met, but only within the wording's rounding, or only by the
+                           company's own (self-reported) figures, or with a stated doubt
+``CONFLICTING``            defensible sources or choices disagree on whether it is met
+``NOT_SUPPORTED``          the data do not meet the claim's wording
+``NOT_CHECKABLE``          no independent public data can settle it (the reason says what
+                           is missing)
+=========================  ===========================================================
+
+``NOT_YET_AUDITED`` is not a verdict: it marks a ledger claim no notebook checks yet.
+
+The acceptance rule comes from the claim's wording (its ``comparator``):
+"more than X" → measured > X; "about X" → within the rounding X implies;
+"top five" → rank ≤ 5.
+
+>>> check("more_than", 19.06, 15).holds
+True
+>>> check("at_most", 6, 5).rule
+'6 ≤ 5'
+"""
+import math
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+from analysis.data.source import Source
+
+
+class Verdict(str, Enum):
+    """How well a claim holds, strongest first (see the module docstring)."""
+
+    SUPPORTED = "supported"
+    SUPPORTED_WITH_CAVEATS = "supported with caveats"
+    CONFLICTING = "conflicting"
+    NOT_SUPPORTED = "not supported"
+    NOT_CHECKABLE = "not checkable"
+    NOT_YET_AUDITED = "not yet audited"
+
+    @property
+    def rank(self) -> int:
+        """Position on the scale (0 = strongest)."""
+        return list(Verdict).index(self)
+
+    def __str__(self):
+        return self.value
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """Whether a measured value meets a stated one, and the rule as written out."""
+
+    holds: bool
+    rule: str
+    within_rounding_only: bool = False
+
+
+def rounding_unit(value) -> float:
+    """The place value of the last non-zero digit: the rounding a stated figure implies.
+
+    >>> rounding_unit(97000), rounding_unit(40), rounding_unit(15), rounding_unit(1.5)
+    (1000.0, 10.0, 1.0, 0.1)
+    """
+    exponent = Decimal(str(value)).normalize().as_tuple().exponent
+    return float(Decimal(1).scaleb(exponent))
+
+
+def _fmt(x):
+    if not isinstance(x, (int, float)):
+        return str(x)
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.4g}"
+
+
+def _more_than(m, s, tol):
+    return RuleResult(m > s, f"{_fmt(m)} > {_fmt(s)}")
+
+
+def _at_least(m, s, tol):
+    return RuleResult(m >= s, f"{_fmt(m)} ≥ {_fmt(s)}")
+
+
+def _at_most(m, s, tol):
+    return RuleResult(m <= s, f"{_fmt(m)} ≤ {_fmt(s)}")
+
+
+def _about(m, s, tol):
+    tol = rounding_unit(s) / 2 if tol is None else tol
+    holds = abs(m - s) <= tol
+    return RuleResult(holds, f"|{_fmt(m)} − {_fmt(s)}| ≤ {_fmt(tol)}", within_rounding_only=holds and m != s)
+
+
+def _just_over(m, s, tol):
+    tol = rounding_unit(s) / 2 if tol is None else tol
+    return RuleResult(s < m <= s + tol, f"{_fmt(s)} < {_fmt(m)} ≤ {_fmt(s + tol)}")
+
+
+def _equals(m, s, tol):
+    return RuleResult(m == s, f"{_fmt(m)} = {_fmt(s)}")
+
+
+def _none_exists(m, s, tol):
+    return RuleResult(m == 0, f"{_fmt(m)} qualifying cases = 0")
+
+
+def _years(value):
+    """(first, last) year of a range written "2014/2016", "2014-05-25/2016-03-17" or a 2-sequence."""
+    parts = value.split("/") if isinstance(value, str) else list(value)
+    if len(parts) != 2:
+        raise ValueError(f"a range needs two ends, 'start/end'; got {value!r}")
+    return tuple(int(str(p)[:4]) for p in parts)
+
+
+def _within_range(m, s, tol):
+    (m0, m1), (s0, s1) = _years(m), _years(s)
+    slack = 0 if tol is None else int(tol)
+    holds = abs(m0 - s0) <= slack and abs(m1 - s1) <= slack
+    return RuleResult(holds, f"{m0}–{m1} vs stated {s0}–{s1}" + (f" (± {slack} y)" if slack else ""))
+
+
+#: The acceptance rules by comparator name (the ledger's ``stated.comparator``).
+RULES = {
+    "more_than": _more_than,
+    "at_least": _at_least,
+    "at_most": _at_most,
+    "about": _about,
+    "just_over": _just_over,
+    "equals": _equals,
+    "none_exists": _none_exists,
+    "within_range": _within_range,
+}
+
+
+def check(comparator, measured, stated, tolerance=None) -> RuleResult:
+    """Apply the acceptance rule named ``comparator`` to a measured and a stated value.
+
+    ``tolerance`` overrides the half-rounding-unit band of ``about`` and ``just_over``
+    (and, for ``within_range``, is the years either end may differ by).
+
+    >>> check("about", 96768, 97000).holds
+    True
+    >>> check("about", 96768, 97000, tolerance=100).holds
+    False
+    >>> check("within_range", "2014-05-25/2016-03-17", "2014/2016").rule
+    '2014–2016 vs stated 2014–2016'
+    """
+    try:
+        rule = RULES[comparator]
+    except KeyError:
+        raise ValueError(f"unknown comparator {comparator!r}; known: {', '.join(RULES)}") from None
+    if measured is None or (isinstance(measured, float) and math.isnan(measured)):
+        raise ValueError("no measured value to compare")
+    return rule(measured, stated, tolerance)
+
+
+@dataclass
+class Assessment:
+    """A claim's verdict with everything needed to check it: values, rule, vintage, sources."""
+
+    claim_id: str
+    verdict: Verdict
+    measured_value: object
+    stated_value: object
+    unit: str
+    rule: str
+    reason: str
+    vintage: str
+    sources: list = field(default_factory=list)
+    parameters: dict = field(default_factory=dict)
+    policies: list = field(default_factory=list)  # the judge's policies applied (analysis.claims.judge.POLICIES)
+
+    def to_dict(self) -> dict:
+        """A plain, JSON-ready dict (the form notebooks publish and the scorecard reads)."""
+        out = asdict(self)
+        out["verdict"] = self.verdict.value
+        return out
+
+    @classmethod
+    def from_dict(cls, data) -> "Assessment":
+        """Inverse of :meth:`to_dict`."""
+        data = dict(data)
+        data["verdict"] = Verdict(data["verdict"])
+        data["sources"] = [Source(**s) for s in data.get("sources", [])]
+        return cls(**data)
+
+
+def decide(result: RuleResult, caveats=()) -> Verdict:
+    """The verdict a rule result earns: met with caveats (or only within rounding) →
+    SUPPORTED_WITH_CAVEATS; met → SUPPORTED; not met → NOT_SUPPORTED.
+
+    >>> decide(RuleResult(True, "x"), caveats=["self-reported"]).value
+    'supported with caveats'
+    """
+    if not result.holds:
+        return Verdict.NOT_SUPPORTED
+    if caveats or result.within_rounding_only:
+        return Verdict.SUPPORTED_WITH_CAVEATS
+    return Verdict.SUPPORTED
+
+
+def judge(claim, measured, *, unit, reason, vintage, sources, caveats=(), tolerance=None,
+          parameters=None) -> Assessment:
+    """The assessment of ``claim`` given a measured value: its comparator's rule, then :func:`decide`.
+
+    ``reason`` says what was measured and where from; the caveats are appended to it.
+
+    >>> from types import SimpleNamespace as NS
+    >>> claim = NS(id="x", stated=NS(value=15, comparator="more_than"))
+    >>> a = judge(claim, 19.06, unit="USD billion", reason="R&D was US$19.06bn.", vintage="2019",
+    ...           sources=[], caveats=["self-reported"])
+    >>> a.verdict.value, a.rule, a.reason
+    ('supported with caveats', '19.06 > 15', 'R&D was US$19.06bn. Caveat: self-reported.')
+    """
+    result = check(claim.stated.comparator, measured, claim.stated.value, tolerance)
+    verdict = decide(result, caveats)
+    if caveats:
+        reason = reason.rstrip() + " Caveat: " + "; ".join(caveats) + "."
+    return Assessment(claim_id=claim.id, verdict=verdict, measured_value=measured,
+                      stated_value=claim.stated.value, unit=unit, rule=result.rule, reason=reason,
+                      vintage=vintage, sources=list(sources), parameters=dict(parameters or {}))
+
+
+def not_checkable(claim, reason, *, vintage, sources=(), measured=None, unit=None,
+                  parameters=None) -> Assessment:
+    """A ``NOT_CHECKABLE`` assessment: ``reason`` must name what public data would be needed.
+
+    >>> from types import SimpleNamespace as NS
+    >>> claim = NS(id="x", stated=NS(value=0, unit="requests", comparator="none_exists"))
+    >>> not_checkable(claim, "No public register of requests exists.", vintage="n/a").verdict.value
+    'not checkable'
+    """
+    return Assessment(claim_id=claim.id, verdict=Verdict.NOT_CHECKABLE, measured_value=measured,
+                      stated_value=claim.stated.value, unit=unit or (claim.stated.unit or ""),
+                      rule="not checkable", reason=reason, vintage=vintage, sources=list(sources),
+                      parameters=dict(parameters or {}))

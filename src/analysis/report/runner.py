@@ -1,0 +1,641 @@
+"""Run the audit: execute notebooks with papermill, render HTML, write the scorecard.
+
+Parameters are checked against the ledger before any kernel starts.  A notebook
+whose result is already known (same cells, parameters, data, code and locked
+environment: :mod:`analysis.report.cache`) is not run again.  The others run
+concurrently, one notebook at a time per worker: by default a pool of Python
+processes (one per core, ``jobs``), each executing papermill in-process with an
+immediate kernel shutdown and rendering the page body; any
+``concurrent.futures`` executor can be given instead, e.g. a Dask cluster's
+(``scheduler``).  A kernel that fails to start is started again (at most
+:data:`KERNEL_START_ATTEMPTS` times).
+
+Each notebook is executed into a temporary file; its results land in
+``reports/notebooks`` (executed notebook, page body, cache record) only if it
+succeeded, and its HTML is replaced only then, so a failed run never overwrites
+the last good report.  A failure is recorded (notebook, cell, error), the other
+notebooks still run, and :func:`run` reports it.  On Ctrl-C every worker stops,
+kills its kernel and removes its temporary files before KeyboardInterrupt is raised.
+
+>>> plan_run(load_ledger(), overrides={"edition": "2020"})[0][1]["edition"]
+2020
+"""
+import atexit
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import uuid
+import weakref
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+
+from analysis import atomic, paths
+from analysis.claims import audit
+from analysis.report import cache, site
+from analysis.errors import AuditError, NotebookFailed, ParameterError
+from analysis.claims.ledger import CLAIM_NOTEBOOK as CLAIM
+from analysis.claims.ledger import NotebookSpec, ParameterSpec, load_ledger
+from analysis.report.scorecard import build_scorecard
+
+log = logging.getLogger(__name__)
+#: Kernel used to execute notebooks: the environment running the audit.
+KERNEL = "python3"
+#: How many times a kernel is started for one notebook before the notebook fails (a start can
+#: fail for reasons that have nothing to do with the notebook: a port or socket race, a slow disk).
+KERNEL_START_ATTEMPTS = 3
+#: How long a worker gets to kill its kernel and clean up after Ctrl-C, in seconds.
+STOP_TIMEOUT = 60
+
+
+def _socket_dir() -> str:
+    """A private temporary folder for kernel sockets, removed when the process exits."""
+    global _SOCKETS
+    if _SOCKETS is None:
+        _SOCKETS = tempfile.mkdtemp(prefix="claim-audit-ipc-")
+        atexit.register(shutil.rmtree, _SOCKETS, ignore_errors=True)
+    return _SOCKETS
+
+
+_SOCKETS = None
+
+
+class LocalKernelManager(AsyncKernelManager):
+    """Starts kernels over local IPC sockets: no TCP ports to race for, nothing on the network.
+
+    The socket files live in a private temporary folder (not the notebook folder, where
+    a kernel that died would leave them behind), under a name of their own per kernel:
+    jupyter_client numbers IPC sockets like ports, and two kernels started at once by
+    one process (threads) would otherwise pick the same numbers."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", str(Path(_socket_dir()) / f"kernel-{uuid.uuid4().hex[:12]}"))
+        super().__init__(**kwargs)
+        _KERNELS.add(self)
+
+
+#: Kernel managers of this process, so that Ctrl-C can stop their kernels.
+_KERNELS = weakref.WeakSet()
+
+
+def _kill_kernels() -> None:
+    """Kill every kernel this process started that is still running."""
+    for manager in list(_KERNELS):
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+
+
+def _interruptible(function, *args):
+    """``function(*args, cancelled)`` in a worker thread, so that Ctrl-C reaches this thread.
+
+    (nbclient, in the main thread, takes SIGINT over for itself and the run would go on.)
+    On Ctrl-C, ``cancelled`` is set (the worker then keeps nothing), the kernels are killed
+    until the worker has stopped and removed its temporary files, and KeyboardInterrupt is
+    raised again.
+    """
+    cancelled = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook")
+    future = pool.submit(function, *args, cancelled)
+    try:
+        return future.result()
+    except KeyboardInterrupt:
+        cancelled.set()
+        deadline = time.monotonic() + 60
+        while not future.done() and time.monotonic() < deadline:
+            _kill_kernels()  # again and again: a kernel may have been starting at the first try
+            wait([future], timeout=0.5)
+        raise
+    finally:
+        pool.shutdown(wait=False)
+
+
+@dataclass
+class RunResult:
+    """What a run produced: executed notebooks, HTML pages, the scorecard, and failures."""
+
+    executed: dict = field(default_factory=dict)
+    html: dict = field(default_factory=dict)
+    failures: dict = field(default_factory=dict)
+    scorecard: object = None
+    index: object = None
+    #: Notebooks whose result came from the cache (not executed in this run).
+    cached: list = field(default_factory=list)
+    #: ``{notebook: {execute, render, kernel_starts, ...}}`` seconds, for notebooks executed now.
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def claim_run_spec(ledger, claim) -> NotebookSpec:
+    """The run of the generic claim notebook that shows one claim with no theme notebook: named
+    ``claim-<id>``, with parameters ``article`` (its folder, relative to the project root when
+    inside it), ``claim_id`` and ``overrides`` (JSON of the claim's changed parameters)."""
+    folder = ledger.article.folder
+    try:
+        shown = folder.relative_to(paths.ROOT).as_posix()
+    except ValueError:
+        shown = str(folder)
+    params = {
+        "article": ParameterSpec("article", "str", shown, "the article folder"),
+        "claim_id": ParameterSpec("claim_id", "str", claim.id, "the claim shown"),
+        "overrides": ParameterSpec("overrides", "str", "{}", "the claim's parameters changed for this run (JSON)"),
+    }
+    return NotebookSpec(name=ledger.page_of(claim), title=f"Claim: “{claim.quote}”", parameters=params,
+                        file=str(paths.CLAIM_NOTEBOOK))
+
+
+def plan_run(ledger, notebooks=None, overrides=None) -> list:
+    """[(NotebookSpec, parameters)] for the notebooks to run, overrides validated and coerced.
+
+    The theme notebooks of the ledger, then one run of the generic claim notebook per measured
+    claim with no theme notebook (named ``claim-<id>``).  An override must name a parameter of
+    at least one selected notebook or claim; an unknown name, a wrong type or a value outside the
+    allowed set is a ParameterError listing the valid parameters.
+    """
+    generic = {ledger.page_of(c): c for c in ledger.generic_claims()}
+    names = list(notebooks or [*sorted(ledger.notebooks), *generic])  # numbered names: reading order
+    unknown = [n for n in names if n not in ledger.notebooks and n not in generic]
+    if unknown:
+        raise ParameterError(f"unknown notebook(s) {', '.join(unknown)}; known: "
+                             f"{', '.join([*ledger.notebooks, *generic])}")
+    checked = {n: ledger.notebooks[n] if n in ledger.notebooks else ledger.parameter_spec(generic[n]) for n in names}
+    overrides = dict(overrides or {})
+    known = {p for s in checked.values() for p in s.parameters}
+    stray = sorted(set(overrides) - known)
+    if stray:
+        listing = "\n  ".join(dict.fromkeys(p.describe() for s in checked.values() for p in s.parameters.values()))
+        raise ParameterError(f"unknown parameter(s) {', '.join(stray)}; valid parameters are:\n  {listing or '(none)'}")
+    plan = []
+    for name in names:
+        spec = checked[name]
+        mine = spec.validate({k: v for k, v in overrides.items() if k in spec.parameters})
+        if name in ledger.notebooks:
+            plan.append((spec, {**spec.defaults(), **mine}))
+        else:
+            run_spec = claim_run_spec(ledger, generic[name])
+            plan.append((run_spec, {**run_spec.defaults(), "overrides": json.dumps(mine, sort_keys=True)}))
+    return plan
+
+
+def execute(spec, parameters, output, inject=True, kernel_manager_class=None) -> Path:
+    """Execute one notebook with papermill into ``output`` (atomically: only a finished run lands).
+
+    Raises :class:`~analysis.errors.NotebookFailed` naming the notebook, the cell (its
+    1-based position in the notebook, as JupyterLab shows it) and the error, whether the
+    code raised or the kernel died.
+    """
+    import papermill  # noqa: F401  imported here (in the main thread): slow, and only running needs it
+
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".run-") as tmp:
+        scratch = Path(tmp) / output.name
+        _interruptible(_execute, spec.name, spec.path, parameters if inject else {}, scratch,
+                       str(paths.NOTEBOOKS), kernel_manager_class)
+        shutil.move(scratch, output)
+    return output
+
+
+def _execute(name, notebook, parameters, scratch, cwd, kernel_manager_class, cancelled) -> int:
+    """papermill into ``scratch``; a kernel that never started is started again.  Returns how
+    many kernel starts it took."""
+    import papermill  # already imported by the caller
+
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            papermill.execute_notebook(str(notebook), str(scratch), parameters=parameters,
+                                       kernel_name=KERNEL, cwd=cwd, progress_bar=False, log_output=False,
+                                       kernel_manager_class=kernel_manager_class or LocalKernelManager,
+                                       shutdown_kernel="immediate")
+        except Exception as exc:
+            if cancelled.is_set():
+                raise KeyboardInterrupt from exc
+            if attempt < KERNEL_START_ATTEMPTS and _kernel_never_started(exc, scratch):
+                log.warning("notebook %s: the kernel did not start (%s); starting it again (attempt %d of %d)",
+                            name, _describe_error(exc), attempt + 1, KERNEL_START_ATTEMPTS)
+                scratch.unlink(missing_ok=True)
+                time.sleep(0.5 * attempt)
+                continue
+            raise NotebookFailed(name, _failed_cell(exc, scratch), _describe_error(exc)) from exc
+        if cancelled.is_set():  # finished just as Ctrl-C came: keep nothing, as promised
+            raise KeyboardInterrupt
+        return attempt
+
+
+def _kernel_never_started(exc, scratch) -> bool:
+    """True if papermill failed before any cell started: the kernel did not come up."""
+    if type(exc).__name__ == "PapermillExecutionError":
+        return False
+    return _started_cells(scratch) == []
+
+
+def _started_cells(scratch):
+    """Indices of the cells papermill started in a partial output (None if it is unreadable)."""
+    if not scratch.is_file():
+        return []
+    try:
+        node = nbformat.read(scratch, as_version=4)
+    except Exception:  # unreadable partial output
+        return None
+    return [i for i, cell in enumerate(node.cells) if cell.metadata.get("papermill", {}).get("start_time")]
+
+
+def _failed_cell(exc, scratch):
+    """1-based position of the cell that failed: from papermill's error, else (the kernel died)
+    from the partly executed copy: the last cell papermill started."""
+    index = getattr(exc, "cell_index", None)
+    if index is None:
+        started = _started_cells(scratch)
+        index = started[-1] if started else None
+    return None if index is None else index + 1
+
+
+def _describe_error(exc) -> str:
+    name, value = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
+    if type(exc).__name__ == "DeadKernelError":
+        value = f"the kernel died ({value or 'no message'}); it ran out of memory or crashed"
+    return f"{name}: {value}".strip()
+
+
+# --- one notebook, in a worker ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Task:
+    """One notebook to execute, with everything a worker (another process or machine) needs."""
+
+    name: str
+    notebook: str  # the notebook's path
+    parameters: dict
+    cwd: str  # the kernel's working folder (the notebooks folder)
+    scratch: str  # folder for the temporary copy (a ``.run-*`` folder is made in it)
+    title: str = ""  # page title; the page body is rendered only if given
+    kernel_manager: object = None  # a kernel manager class (default LocalKernelManager)
+
+
+@dataclass
+class Outcome:
+    """What a worker sends back: the executed notebook and its page body, or why it failed."""
+
+    name: str
+    notebook: str = ""  # the executed notebook (JSON text)
+    body: str = ""  # the rendered page body (see analysis.report.site.render_notebook_body)
+    failure: str = ""
+    timings: dict = field(default_factory=dict)
+    cancelled: bool = False
+
+
+def execute_task(task) -> Outcome:
+    """Execute ``task`` here (any thread or process), render its page body; never raises for a
+    notebook failure (it is in the Outcome).  Ctrl-C in this process's main thread raises
+    KeyboardInterrupt after the kernel is killed and the temporary files are gone."""
+    import papermill  # noqa: F401  see execute()
+
+    begin = time.perf_counter()
+    scratch_dir = Path(task.scratch)
+    scratch_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch_dir, prefix=".run-") as tmp:
+        scratch = Path(tmp) / f"{task.name}.ipynb"
+        try:
+            starts = _interruptible(_execute, task.name, task.notebook, task.parameters, scratch, task.cwd,
+                                    task.kernel_manager)
+        except NotebookFailed as exc:
+            return Outcome(task.name, failure=str(exc), timings={"execute": round(time.perf_counter() - begin, 3)})
+        executed = time.perf_counter()
+        body = site.render_notebook_body(scratch, title=task.title, exporter=_exporter()) if task.title else ""
+        timings = {"execute": round(executed - begin, 3), "render": round(time.perf_counter() - executed, 3),
+                   "kernel_starts": starts, "worker": f"{os.uname().nodename}:{os.getpid()}"}
+        return Outcome(task.name, notebook=scratch.read_text(encoding="utf-8"), body=body, timings=timings)
+
+
+_EXPORTER = threading.local()
+
+
+def _exporter():
+    """This thread's HTML exporter (created once: its templates compile on first use)."""
+    if getattr(_EXPORTER, "value", None) is None:
+        _EXPORTER.value = site.notebook_exporter()
+    return _EXPORTER.value
+
+
+# --- the default pool: one Python process per worker ---------------------------------------------
+
+#: Inside a pool worker: whether a notebook is running, and whether a stop was asked for.
+_WORKER = {"busy": False, "stopping": False}
+
+
+def _worker_init() -> None:
+    """Start-up of a pool worker: Ctrl-C (SIGINT) and SIGTERM stop the notebook it runs (see
+    :func:`_interruptible`), or the idle worker at once; heavy imports are done now, in parallel."""
+    signal.signal(signal.SIGINT, _worker_signal)
+    signal.signal(signal.SIGTERM, _worker_signal)
+    import papermill  # noqa: F401
+    _exporter()
+
+
+def _worker_signal(signum, frame) -> None:
+    if _WORKER["stopping"]:  # already stopping: let the clean-up finish
+        return
+    _WORKER["stopping"] = True
+    logging.disable(logging.CRITICAL)  # the kernel is about to be killed: no "kernel died" noise
+    if _WORKER["busy"]:
+        raise KeyboardInterrupt
+    os._exit(0)  # idle: nothing to clean up
+
+
+def _pool_task(task) -> Outcome:
+    """:func:`execute_task` in a pool worker: a stop request gives a cancelled Outcome."""
+    _WORKER["busy"] = True
+    try:
+        if _WORKER["stopping"]:
+            return Outcome(task.name, cancelled=True)
+        return execute_task(task)
+    except KeyboardInterrupt:
+        return Outcome(task.name, cancelled=True)
+    finally:
+        _WORKER["busy"] = False
+
+
+def default_jobs() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def process_pool(jobs=None) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` fresh Python processes (spawned: no state inherited from this one)."""
+    return ProcessPoolExecutor(max_workers=jobs or default_jobs(), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init)
+
+
+def dask_executor(address):
+    """``(executor, client)`` for the Dask scheduler at ``address`` (``dask.distributed``; its
+    workers need this project, at the same path, and its environment)."""
+    try:
+        from distributed import Client
+    except ImportError as exc:  # an optional dependency (the dev extra)
+        raise AuditError(f"--scheduler needs dask.distributed: pip install distributed ({exc})") from None
+    client = Client(address, set_as_default=False)
+    return client.get_executor(pure=False), client
+
+
+# --- many notebooks -----------------------------------------------------------------------------
+
+class _Progress:
+    """One line per notebook (tqdm) on a terminal; log lines otherwise (quiet in CI logs)."""
+
+    def __init__(self, names, show):
+        self.width = max((len(n) for n in names), default=0)
+        self.bars = {}
+        if show:
+            from tqdm import tqdm
+
+            self.bars = {n: tqdm(total=1, position=i, desc=n.ljust(self.width), bar_format="{desc}", leave=True,
+                                 file=sys.stderr) for i, n in enumerate(names)}
+
+    def status(self, name, text, done=False):
+        line = f"{name.ljust(self.width)}  {text}"
+        bar = self.bars.get(name)
+        if bar is None:
+            if done:
+                log.info("%s", line)
+            return
+        bar.set_description_str(line, refresh=False)
+        if done:
+            bar.update(1)
+        bar.refresh()
+
+    def close(self):
+        for bar in self.bars.values():
+            bar.close()
+
+
+def _show_progress(progress) -> bool:
+    if progress is not None:
+        return bool(progress)
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _run_tasks(tasks, on_done, jobs=None, executor=None, scheduler=None, display=None) -> None:
+    """Execute ``tasks``, calling ``on_done(task, outcome)`` as each finishes.
+
+    Without an executor: one task runs here (no worker to start); several run in a process
+    pool of ``jobs`` workers (default: one per core), or on the Dask ``scheduler``.
+    """
+    if not tasks:
+        return
+    own = client = None
+    if executor is None and scheduler:
+        executor, client = dask_executor(scheduler)
+    elif executor is None:
+        jobs = min(jobs or default_jobs(), len(tasks))
+        if jobs == 1:
+            for task in tasks:  # here, in this process: Ctrl-C is handled by _interruptible
+                display.status(task.name, "running")
+                on_done(task, execute_task(task))
+            return
+        executor = own = process_pool(jobs)
+    futures = {}
+    try:
+        futures = {executor.submit(_pool_task if own else execute_task, t): t for t in tasks}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                on_done(futures[future], _outcome(future, futures[future]))
+            for future in pending:
+                if future.running():
+                    display.status(futures[future].name, "running")
+    except KeyboardInterrupt:
+        _stop(futures, own)
+        raise
+    finally:
+        if own is not None:
+            own.shutdown(wait=True, cancel_futures=True)
+        if client is not None:
+            executor.shutdown(wait=False)
+            client.close()
+
+
+def _outcome(future, task) -> Outcome:
+    try:
+        return future.result()
+    except Exception as exc:  # the worker itself died (killed, out of memory) or could not be reached
+        return Outcome(task.name, failure=f"notebook {task.name}: its worker failed ({type(exc).__name__}: {exc})")
+
+
+def _stop(futures, pool) -> None:
+    """After Ctrl-C: cancel what has not started, ask every worker to stop (they kill their
+    kernels and remove their temporary files), and wait for them."""
+    for future in futures:
+        future.cancel()
+    processes = list((getattr(pool, "_processes", None) or {}).values()) if pool is not None else []
+    for process in processes:
+        try:
+            os.kill(process.pid, signal.SIGTERM)
+        except (ProcessLookupError, TypeError):
+            pass
+    deadline = time.monotonic() + STOP_TIMEOUT
+    running = [f for f in futures if not f.done()]
+    while running and time.monotonic() < deadline:
+        if pool is None:
+            _kill_kernels()  # workers are threads of this process: their kernels are ours
+        wait(running, timeout=0.5)
+        running = [f for f in running if not f.done()]
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)  # idle workers now exit
+    for process in processes:
+        process.join(timeout=max(5.0, deadline - time.monotonic()))
+        if process.is_alive():  # stuck: last resort
+            process.kill()
+
+
+def _save(folder, name, outcome, key, parts) -> Path:
+    """Write a successful outcome beside the others: the record goes last, so that an interrupted
+    write leaves no record and the next run executes the notebook again."""
+    cache.forget(folder, name)
+    executed = atomic.write_text(folder / f"{name}.ipynb", outcome.notebook)
+    outputs = {executed.name: cache.sha256_file(executed)}
+    if outcome.body:
+        body = atomic.write_text(folder / f"{name}.body.html", outcome.body)
+        outputs[body.name] = cache.sha256_file(body)
+    cache.write_record(folder, cache.Record(name, key, parts, outputs, outcome.timings))
+    return executed
+
+
+def _longest_first(tasks, folder) -> list:
+    """``tasks``, the longest first by their last recorded run (new ones first of all): with
+    fewer workers than notebooks, a long notebook started last would keep the others waiting."""
+    def last_time(task):
+        record = cache.read_record(folder, task.name)
+        seconds = record.timings.get("execute") if record else None
+        return float("inf") if seconds is None else float(seconds)
+
+    return sorted(tasks, key=last_time, reverse=True)
+
+
+def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None, executor=None,
+        scheduler=None, use_cache=True, progress=None, article=None) -> RunResult:
+    """Execute the notebooks, then write the reviewer's site (:func:`analysis.report.site.build_site`):
+    a page per notebook that ran, the scorecard, the provenance page and the exports.
+
+    ``overrides``: ``{name: value}`` (strings are coerced to the parameter's type);
+    ``jobs``: worker processes (default one per core); ``executor``: any
+    ``concurrent.futures.Executor`` to run the notebooks on instead; ``scheduler``: the
+    address of a Dask scheduler to run them on; ``use_cache=False`` executes every
+    notebook even if its result is known; ``progress``: one status line per notebook
+    (default: only on a terminal, never when ``CI`` is set); ``article``: the article folder
+    (default: this project's op-ed), whose report goes to ``reports/<slug>/``.
+    """
+    ledger = ledger or load_ledger(article)
+    plan = plan_run(ledger, notebooks, overrides)
+    reports_dir = Path(reports_dir or ledger.article.reports_dir())
+    folder = reports_dir / "notebooks"
+    result, bodies, keys, tasks = RunResult(), {}, {}, []
+    inputs = cache.Inputs.collect(article_folder=ledger.article.folder)
+    display = _Progress([spec.name for spec, _ in plan], _show_progress(progress))
+    try:
+        for spec, parameters in plan:
+            parts = cache.key_parts(spec.path, parameters, inputs)
+            keys[spec.name] = (cache.cache_key(parts), parts)
+            record = cache.lookup(folder, spec.name, keys[spec.name][0]) if use_cache else None
+            if record is not None:
+                result.cached.append(spec.name)
+                result.executed[spec.name] = folder / f"{spec.name}.ipynb"
+                bodies[spec.name] = folder / f"{spec.name}.body.html"
+                display.status(spec.name, "cached (unchanged)", done=True)
+                continue
+            tasks.append(Task(spec.name, str(spec.path), parameters, cwd=str(paths.NOTEBOOKS), scratch=str(folder),
+                              title=spec.title))
+            display.status(spec.name, "queued")
+
+        def done(task, outcome):
+            if outcome.cancelled:
+                return
+            if outcome.failure:  # a notebook error or a dead kernel: record it, go on
+                result.failures[task.name] = outcome.failure
+                log.error("notebook %s failed: %s", task.name, outcome.failure)
+                display.status(task.name, "FAILED", done=True)
+                return
+            result.executed[task.name] = _save(folder, task.name, outcome, *keys[task.name])
+            bodies[task.name] = folder / f"{task.name}.body.html"
+            result.timings[task.name] = outcome.timings
+            display.status(task.name, f"done in {outcome.timings.get('execute', 0):.1f} s", done=True)
+
+        _run_tasks(_longest_first(tasks, folder), done, jobs=jobs, executor=executor, scheduler=scheduler,
+                   display=display)
+    finally:
+        display.close()
+    order = [spec.name for spec, _ in plan]
+    result.executed = {n: result.executed[n] for n in order if n in result.executed}
+    result.failures = {n: result.failures[n] for n in order if n in result.failures}
+    assessments = []
+    for name, executed in result.executed.items():
+        result.html[name] = reports_dir / f"{name}.html"  # rendered by site.build_site
+        assessments += audit.read_published(nbformat.read(executed, as_version=4))
+    table = build_scorecard(ledger, assessments, failed=set(result.failures))
+    site.write_landing(reports_dir.parent)
+    # The reviewer's site: index.html, sources.html, notebook pages with headers, CSV and JSON-LD exports.
+    result.scorecard, result.index = site.build_site(reports_dir, ledger, table, assessments, plan=plan,
+                                                     executed=result.executed, failures=result.failures,
+                                                     bodies={n: b for n, b in bodies.items() if b.is_file()})
+    return result
+
+
+def strip_run_metadata(node) -> None:
+    """Remove what changes from run to run (papermill timings and paths, execution times)."""
+    node.metadata.pop("papermill", None)
+    for cell in node.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+
+
+def refresh_notebooks(notebooks=None, ledger=None) -> list:
+    """Re-execute committed notebooks in place with their own defaults (nbval's reference outputs):
+    the ledger's theme notebooks and the generic claim notebook (name ``claim``)."""
+    ledger = ledger or load_ledger()
+    names = list(notebooks or [*sorted(ledger.notebooks), CLAIM])
+    themes = [n for n in names if n != CLAIM]
+    specs = [spec for spec, _ in plan_run(ledger, themes)] if themes else []
+    if CLAIM in names:
+        specs.append(NotebookSpec(name=CLAIM, title="One claim, checked", file=str(paths.CLAIM_NOTEBOOK)))
+    done = []
+    for spec in specs:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = execute(spec, {}, Path(tmp) / spec.path.name, inject=False)
+            node = nbformat.read(out, as_version=4)
+        strip_run_metadata(node)
+        atomic.write_text(spec.path, nbformat.writes(node) + "\n")
+        done.append(spec.path)
+    return done
+
+
+def render_specification(spec, reports_dir=None, ledger=None):
+    """Execute the notebook of specification ``spec`` with its choices as parameters (papermill, through
+    :func:`analysis.report.runner.run`) into ``reports/specs/<id>/``; returns the run's result.
+
+    The choices become notebook parameters, so they apply to every claim of that notebook.
+    """
+    from analysis.claims import multiverse
+
+    ledger = ledger or load_ledger()
+    found = multiverse.find(spec, ledger)
+    notebooks = list(dict.fromkeys(ledger.page_of(c) for c, _ in found))
+    choices = found[0][1].choices
+    return run(notebooks=notebooks, overrides=choices,
+               reports_dir=Path(reports_dir or paths.REPORTS / "specs" / spec), ledger=ledger)

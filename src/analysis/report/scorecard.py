@@ -1,0 +1,59 @@
+"""The scorecard: one row per ledger claim, as ``reports/scorecard.csv`` (and, through
+:mod:`analysis.report.site`, the page ``reports/index.html``).
+
+A claim that no notebook has checked (or whose notebook failed) is listed with
+verdict "not yet audited" (or "notebook failed"), so the scorecard always covers
+the whole ledger.  The ``robustness`` column says how the headline verdict fares
+across the claim's multiverse of defensible choices (``data/processed/multiverse.csv``,
+:mod:`analysis.claims.multiverse`), e.g. "supported in 3/4; flips with edition=2017 (not supported)".
+
+>>> list(COLUMNS)[:5]
+['claim_id', 'quote', 'wording', 'stated_value', 'measured_value']
+"""
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import atomic
+from analysis.claims.audit import resolve
+from analysis.claims.verdicts import Verdict
+
+COLUMNS = ("claim_id", "quote", "wording", "stated_value", "measured_value", "unit", "verdict", "notebook",
+           "sources", "rule", "reason", "vintage", "theme", "type", "robustness")
+
+
+def build_scorecard(ledger, assessments, failed=(), robustness=None) -> pd.DataFrame:
+    """Join the ledger with the assessments (by claim id) into the scorecard table.
+
+    ``robustness``: ``{claim id: line}``; by default read from the committed multiverse
+    (:func:`analysis.claims.multiverse.robustness_lines`).  It describes the headline analysis.
+    """
+    if robustness is None:
+        from analysis.claims.multiverse import robustness_lines  # imported here: it pulls in every evaluator
+
+        robustness = robustness_lines(ledger)
+    by_id = {a.claim_id: a for a in assessments}
+    rows = []
+    for claim in ledger.claims:
+        row = dict.fromkeys(COLUMNS, "")
+        row.update(claim_id=claim.id, quote=claim.quote, wording=claim.stated.wording,
+                   stated_value="" if claim.stated.value is None else resolve(claim.stated.value, claim.parameters),
+                   unit=claim.stated.unit or "", notebook=ledger.page_of(claim), theme=claim.theme,
+                   type=claim.type, robustness=robustness.get(claim.id, ""),
+                   verdict="notebook failed" if ledger.page_of(claim) in failed else Verdict.NOT_YET_AUDITED.value)
+        a = by_id.get(claim.id)
+        if a is not None:
+            row.update(measured_value=a.measured_value, unit=a.unit, verdict=a.verdict.value,
+                       stated_value="" if a.stated_value is None else a.stated_value,
+                       sources=" ; ".join(s.url for s in a.sources), rule=a.rule, reason=a.reason,
+                       vintage=a.vintage)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def write_scorecard(table, reports_dir) -> Path:
+    """Write ``scorecard.csv`` into ``reports_dir``; returns its path.
+
+    The HTML pages (``index.html`` and the rest) are :func:`analysis.report.site.build_site`'s job.
+    """
+    return atomic.write_text(Path(reports_dir) / "scorecard.csv", table.to_csv(index=False, lineterminator="\n"))

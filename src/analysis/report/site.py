@@ -1,0 +1,318 @@
+"""The reviewer's report: the static site ``reports/`` that a reader opens in a browser.
+
+:func:`build_site` writes, from one run's results:
+
+- ``index.html``: the scorecard page, every ledger claim in article order (quote,
+  stated and measured value, verdict badge and its robustness across the claim's
+  multiverse, one-line reason, links to the notebook section and to each source),
+  with verdict and theme filters that run in the page;
+- ``sources.html``: the provenance page, every pinned dataset (publisher, URL,
+  SHA-256, retrieved date) and every cited row, each with an anchor the measured
+  values link to (:mod:`analysis.data.provenance`);
+- one page per executed notebook, re-rendered with a header (build date, git
+  commit, parameters, data vintages, the claims and their verdicts) and the code
+  hidden until the reader shows it;
+- the exports ``scorecard.csv`` and ``claimreview.jsonld`` (:mod:`analysis.report.claimreview`).
+
+Pages are self-contained (CSS and script inline, figures embedded): no server and
+no network are needed to read them.  Every text that comes from data is escaped by
+the templates (Jinja2 autoescaping).
+
+>>> badge("not supported")["icon"]
+'✗'
+>>> one_line("It holds. The rest explains why.")
+('It holds.', 'The rest explains why.')
+"""
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import jinja2
+
+from analysis import atomic, paths
+from analysis.data import provenance
+from analysis.report import claimreview
+from analysis.data import manifest as _manifest
+from analysis.report.scorecard import write_scorecard
+from analysis.claims.verdicts import Verdict
+
+SITE_TEMPLATES = paths.TEMPLATES / "site"
+#: Notebook pages use the nbconvert template ``audit`` (``templates/audit``).
+NOTEBOOK_TEMPLATE = "audit"
+#: The notebook that shows each claim's multiverse (the scorecard's robustness column links to it).
+ROBUSTNESS_NOTEBOOK = "07_robustness"
+#: The verdict label shown for a claim whose notebook failed in this run.
+FAILED = "notebook failed"
+
+#: Badge look per verdict: an Okabe–Ito colour, a text colour with enough contrast, and an icon,
+#: so that a verdict never rests on colour alone (the label is always written out too).
+BADGES = {
+    Verdict.SUPPORTED.value: {"colour": "#009E73", "text": "#000", "icon": "✓"},
+    Verdict.SUPPORTED_WITH_CAVEATS.value: {"colour": "#56B4E9", "text": "#000", "icon": "◑"},
+    Verdict.CONFLICTING.value: {"colour": "#E69F00", "text": "#000", "icon": "⇄"},
+    Verdict.NOT_SUPPORTED.value: {"colour": "#D55E00", "text": "#000", "icon": "✗"},
+    Verdict.NOT_CHECKABLE.value: {"colour": "#CC79A7", "text": "#000", "icon": "?"},
+    Verdict.NOT_YET_AUDITED.value: {"colour": "#FFFFFF", "text": "#000", "icon": "…"},
+    FAILED: {"colour": "#000000", "text": "#FFF", "icon": "!"},
+}
+
+
+def badge(verdict) -> dict:
+    """How a verdict is drawn: ``{label, slug, colour, text, icon}`` (unknown labels get a neutral look)."""
+    look = BADGES.get(str(verdict), {"colour": "#FFFFFF", "text": "#000", "icon": "·"})
+    return {"label": str(verdict), "slug": re.sub(r"[^a-z0-9]+", "-", str(verdict).lower()).strip("-"), **look}
+
+
+def one_line(text) -> tuple:
+    """``(first sentence, the rest)`` of a reason, for a one-line summary with details on demand.
+
+    >>> one_line("Rank 5 of 2,500 (fiscal 2018/19): within the top 5.")
+    ('Rank 5 of 2,500 (fiscal 2018/19): within the top 5.', '')
+    """
+    text = str(text or "").strip()
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"(])", text, maxsplit=1)
+    return (parts[0], parts[1] if len(parts) > 1 else "")
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """When and from which commit the report was built."""
+
+    date: str
+    commit: str
+    dirty: bool = False
+
+    @property
+    def short_commit(self) -> str:
+        return self.commit[:12] + (" (uncommitted changes)" if self.dirty else "")
+
+
+def build_info(root=None, environ=None) -> BuildInfo:
+    """The build date (UTC; ``SOURCE_DATE_EPOCH`` fixes it for reproducible builds) and the git
+    commit of ``root`` ("unknown" outside a git checkout).
+
+    >>> build_info(environ={"SOURCE_DATE_EPOCH": "0"}).date
+    '1970-01-01T00:00:00Z'
+    """
+    environ = os.environ if environ is None else environ
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    root = str(root or paths.ROOT)
+    try:
+        head = subprocess.run(["git", "-C", root, "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=20)
+        status = subprocess.run(["git", "-C", root, "status", "--porcelain", "--untracked-files=no"],
+                                capture_output=True, text=True, timeout=20)
+        commit = head.stdout.strip() if head.returncode == 0 else "unknown"
+        dirty = commit != "unknown" and bool(status.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = "unknown", False
+    return BuildInfo(date=when.strftime("%Y-%m-%dT%H:%M:%SZ"), commit=commit, dirty=dirty)
+
+
+def number(value) -> str:
+    """A stated or measured value for display: whole numbers of five digits or more get
+    thousands separators (years and small counts stay as they are).
+
+    >>> number(3000000000), number("97000"), number(2018), number(19.059), number("2014/2016")
+    ('3,000,000,000', '97,000', '2018', '19.059', '2014/2016')
+    """
+    text = _show(value)
+    try:
+        x = float(text)
+    except ValueError:
+        return text
+    return f"{int(x):,}" if x.is_integer() and abs(x) >= 10000 else text
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(SITE_TEMPLATES)),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters["number"] = number
+    env.globals.update(badge=badge, css=(SITE_TEMPLATES / "style.css").read_text(encoding="utf-8"),
+                       script=(SITE_TEMPLATES / "site.js").read_text(encoding="utf-8"))
+    return env
+
+
+def _show(value) -> str:
+    """A table value as text ('' for missing)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+def _sources(assessment, manifest) -> list:
+    out = []
+    for s in assessment.sources if assessment else ():
+        anchor = provenance.anchor(s.ref, manifest) if s.ref else ""
+        out.append({"label": s.label, "url": s.url, "ref": s.ref, "anchor": anchor})
+    return out
+
+
+def claim_rows(table, assessments, pages=(), failures=None, manifest=None) -> list:
+    """The scorecard rows as the page shows them: number, the scorecard columns, the
+    verdict's badge, the one-line reason and the rest, the sources with their provenance
+    anchors, and the notebook section link (only to a page this build has)."""
+    manifest = manifest or _manifest.load_manifest()
+    by_id = {a.claim_id: a for a in assessments}
+    failures = failures or {}
+    rows = []
+    for number, row in enumerate(table.to_dict(orient="records"), start=1):
+        a = by_id.get(row["claim_id"])
+        first, rest = one_line(row["reason"])
+        sources = _sources(a, manifest)
+        notebook = row["notebook"]
+        rows.append({
+            **{k: _show(v) for k, v in row.items()}, "number": number, "badge": badge(row["verdict"]),
+            "reason_line": first, "reason_rest": rest, "sources": sources,
+            "measured_anchor": next((s["anchor"] for s in sources if s["anchor"]), ""),
+            "section": f"{notebook}.html#claim-{row['claim_id']}" if notebook in pages else "",
+            "failure": failures.get(notebook, "") if notebook else "",
+            "parameters": dict(a.parameters) if a else {},
+        })
+    return rows
+
+
+def _parameter_rows(spec, values) -> list:
+    return [{"name": name, "value": values.get(name, p.default), "default": p.default,
+             "changed": values.get(name, p.default) != p.default, "help": p.help}
+            for name, p in spec.parameters.items()]
+
+
+def _notebook_datasets(ledger, spec_name, assessments, manifest) -> list:
+    keys = {k for c in ledger.claims_for(spec_name) for k in c.datasets}
+    keys |= {d.key for d in provenance.datasets_cited(assessments, manifest)}
+    return [{"dataset": d, "anchor": provenance.dataset_anchor(d.key)} for k, d in manifest.items() if k in keys]
+
+
+#: Where a notebook page's header goes: :func:`render_notebook_body` leaves this mark, and
+#: :func:`add_header` puts the header there (the body is cached; the header changes every build).
+HEADER_SLOT = "<!-- audit-header -->"
+
+
+def notebook_exporter():
+    """The nbconvert HTML exporter for notebook pages (create once, render many: its templates
+    are compiled on first use)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name=NOTEBOOK_TEMPLATE, extra_template_basedirs=[str(paths.TEMPLATES)])
+
+
+def render_notebook_body(executed, title=None, exporter=None) -> str:
+    """An executed notebook rendered with the ``audit`` template, ``title`` as the page title and
+    :data:`HEADER_SLOT` where the header goes."""
+    import nbformat
+
+    name, node = Path(executed).stem, nbformat.read(str(executed), as_version=4)
+    if title:
+        node.metadata["title"] = title
+    body, _ = (exporter or notebook_exporter()).from_notebook_node(
+        node, resources={"audit_header": HEADER_SLOT, "metadata": {"name": name}})
+    return body
+
+
+def add_header(body, header_html) -> str:
+    """The page: ``body`` with ``header_html`` in its header slot (the first one: the slot
+    comes before the notebook's own content).
+
+    >>> add_header("<body><!-- audit-header --><main><!-- audit-header --></main>", "<h>")
+    '<body><h><main><!-- audit-header --></main>'
+    """
+    if HEADER_SLOT not in body:
+        raise ValueError("this page body has no header slot; render it with render_notebook_body")
+    return body.replace(HEADER_SLOT, header_html, 1)
+
+
+def render_notebook_page(executed, html_path, header_html, title=None, exporter=None) -> Path:
+    """Render an executed notebook with the ``audit`` template, the given header above it and
+    ``title`` as the page title (atomically)."""
+    body = render_notebook_body(executed, title=title, exporter=exporter)
+    return atomic.write_text(html_path, add_header(body, header_html))
+
+
+def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, failures=None,
+               info=None, manifest=None, raw_dir=None, bodies=None) -> tuple:
+    """Write the whole report into ``reports_dir``; returns ``(scorecard.csv, index.html)``.
+
+    ``table``: the scorecard (:func:`analysis.report.scorecard.build_scorecard`);
+    ``assessments``: what the notebooks published; ``plan``: ``[(NotebookSpec,
+    parameters)]`` the run used; ``executed``: ``{notebook: executed .ipynb}`` of the
+    notebooks that succeeded (their pages are re-rendered with the header);
+    ``failures``: ``{notebook: why}``; ``raw_dir``: where cited rows are read
+    (default ``data/raw``); ``bodies``: ``{notebook: page body}`` already rendered
+    (:func:`render_notebook_body`, a string or a file holding it): only the header is added;
+    the other pages are rendered here, all with one exporter.
+    """
+    reports_dir = Path(reports_dir)
+    executed, failures = dict(executed or {}), dict(failures or {})
+    manifest = manifest or _manifest.load_manifest()
+    info = info or build_info()
+    env = _environment()
+    plan = list(plan)
+    specs = {spec.name: (spec, values) for spec, values in plan}
+
+    article = claimreview.article_info(ledger.article)
+    csv_path = write_scorecard(table, reports_dir)
+    atomic.write_text(reports_dir / "claimreview.jsonld", claimreview.to_jsonld(
+        claimreview.claim_reviews(table, assessments, info.date, article=article)))
+
+    by_notebook = {}
+    for a in assessments:
+        by_notebook.setdefault(ledger.page_of(ledger.claim(a.claim_id)), []).append(a)
+    rows = claim_rows(table, assessments, pages=set(executed), failures=failures, manifest=manifest)
+    exporter = None
+    for name, path in executed.items():
+        spec, values = specs[name] if name in specs else (ledger.notebooks[name], ledger.notebooks[name].defaults())
+        mine = [r for r in rows if r["notebook"] == name]
+        header = env.get_template("notebook_header.html.j2").render(
+            info=info, spec=spec, parameters=_parameter_rows(spec, values), claims=mine,
+            datasets=_notebook_datasets(ledger, name, by_notebook.get(name, []), manifest))
+        body = (bodies or {}).get(name)
+        if body is None:
+            exporter = exporter or notebook_exporter()
+            body = render_notebook_body(path, title=spec.title, exporter=exporter)
+        elif isinstance(body, Path):
+            body = body.read_text(encoding="utf-8")
+        atomic.write_text(reports_dir / f"{name}.html", add_header(body, header))
+
+    atomic.write_text(reports_dir / "sources.html", env.get_template("sources.html.j2").render(
+        info=info, datasets=list(manifest.values()), anchor=provenance.dataset_anchor,
+        rows=provenance.cited_rows(assessments, manifest, raw_dir), present=lambda d: d.path.is_file()))
+
+    counts = {}
+    for r in rows:
+        counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
+    verdict_order = [v for v in BADGES if v in counts] + sorted(set(counts) - set(BADGES))
+    titles = {**{n: s.title for n, s in ledger.notebooks.items()}, **{n: s.title for n, (s, _) in specs.items()}}
+    notebooks = [{"name": n, "title": titles[n], "built": n in executed,
+                  "failure": failures.get(n, ""),
+                  "changed": [p for p in _parameter_rows(*specs[n]) if p["changed"]] if n in specs else []}
+                 for n in titles]
+    index = atomic.write_text(reports_dir / "index.html", env.get_template("index.html.j2").render(
+        info=info, rows=rows, counts=counts, verdicts=verdict_order,
+        themes=sorted({r["theme"] for r in rows}), notebooks=notebooks,
+        robustness_page=f"{ROBUSTNESS_NOTEBOOK}.html" if ROBUSTNESS_NOTEBOOK in executed else "",
+        article=article))
+    return csv_path, index
+
+
+def write_landing(reports_root) -> Path:
+    """``reports/index.html``: a list of the article reports built under ``reports_root``
+    (each ``<slug>/index.html``), so a reader who opens the top folder finds them."""
+    from analysis.claims.articles import list_articles, load_article
+
+    root = Path(reports_root)
+    built = []
+    for folder in list_articles():
+        if (root / folder.name / "index.html").is_file():
+            article = load_article(folder)
+            built.append({"href": f"{folder.name}/index.html", "title": article.title, "author": article.author})
+    for page in sorted(root.glob("*/index.html")):
+        if page.parent.name not in {b["href"].split("/")[0] for b in built} and page.parent.name != "specs":
+            built.append({"href": f"{page.parent.name}/index.html", "title": page.parent.name, "author": ""})
+    return atomic.write_text(root / "index.html", _environment().get_template("landing.html.j2").render(
+        reports=built, info=build_info()))
