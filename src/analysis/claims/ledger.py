@@ -210,6 +210,20 @@ class Ledger:
         (with none) :func:`inferred_spec`."""
         return self.notebooks[claim.notebook] if claim.notebook else inferred_spec(claim)
 
+    def find_claim(self, notebook: str, measure: str) -> "Claim":
+        """The one claim of ``notebook`` measured by ``measure`` (a notebook section asks for its claim
+        this way, so no claim id is written into a notebook); an error names what the ledger has.
+
+        >>> load_ledger().find_claim("01_rd_spending", "scoreboard.rank").id
+        'rd-top-five-2018'
+        """
+        found = [c for c in self.claims_for(notebook) if c.measure == measure]
+        if len(found) != 1:
+            have = ", ".join(f"{c.id} ({c.measure})" for c in self.claims_for(notebook)) or "none"
+            raise KeyError(f"notebook {notebook} has {len(found)} claims measured by {measure!r}, not one; "
+                           f"its claims: {have}")
+        return found[0]
+
     def page_of(self, claim) -> str:
         """The name of the page (notebook run) that shows ``claim``: its theme notebook, or
         ``claim-<id>`` for the generic claim notebook; '' if nothing checks it."""
