@@ -210,17 +210,21 @@ class Ledger:
         (with none) :func:`inferred_spec`."""
         return self.notebooks[claim.notebook] if claim.notebook else inferred_spec(claim)
 
-    def find_claim(self, notebook: str, measure: str) -> "Claim":
-        """The one claim of ``notebook`` measured by ``measure`` (a notebook section asks for its claim
-        this way, so no claim id is written into a notebook); an error names what the ledger has.
+    def find_claim(self, notebook: str, measure: str, **args) -> "Claim":
+        """The one claim of ``notebook`` measured by ``measure`` (and, if given, whose ledger ``args``
+        include ``args``): a notebook section asks for its claim this way, so no claim id is written
+        into a notebook.  An error names what the ledger has.
 
         >>> load_ledger().find_claim("01_rd_spending", "scoreboard.rank").id
         'rd-top-five-2018'
+        >>> load_ledger().find_claim("05_ownership_legal", "ownership.figure", topic="ren_share").id
+        'ren-share-just-over-1pct'
         """
-        found = [c for c in self.claims_for(notebook) if c.measure == measure]
+        found = [c for c in self.claims_for(notebook) if c.measure == measure
+                 and all(c.args.get(k) == v for k, v in args.items())]
         if len(found) != 1:
             have = ", ".join(f"{c.id} ({c.measure})" for c in self.claims_for(notebook)) or "none"
-            raise KeyError(f"notebook {notebook} has {len(found)} claims measured by {measure!r}, not one; "
+            raise KeyError(f"notebook {notebook} has {len(found)} claims measured by {measure!r} with {args}, not one; "
                            f"its claims: {have}")
         return found[0]
 
