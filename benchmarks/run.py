@@ -151,7 +151,7 @@ def main(argv=None) -> int:
         seconds, _ = timed(["make", "test"])
         figures["make_test_s"] = round(seconds, 1)
     test_s = figures.get("make_test_s")
-    print(f"(e) make test: " + (f"{test_s:.0f} s" + ("  [from the last full run]" if args.quick else "")
+    print("(e) make test: " + (f"{test_s:.0f} s" + ("  [from the last full run]" if args.quick else "")
                                 if test_s else "not measured yet (run without --quick)"))
     if not args.quick:
         figures["machine"] = info

@@ -7,8 +7,7 @@
 """
 import pytest
 
-from analysis import measures
-from analysis import paths
+from analysis import measures, paths
 from analysis.data import fetch
 
 

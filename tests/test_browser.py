@@ -223,10 +223,10 @@ def test_notebook_page_opens_with_claims_and_verdicts_and_hides_code_until_asked
 
 def test_markup_in_data_is_shown_as_text(driver, tmp_path):
     """A site built from data whose fields hold markup shows it as text and runs none of it."""
-    from analysis.report import site
     from analysis.claims.ledger import load_ledger
-    from analysis.report.scorecard import build_scorecard
     from analysis.claims.verdicts import Assessment, Source, Verdict
+    from analysis.report import site
+    from analysis.report.scorecard import build_scorecard
 
     markup = "<script>alert(1)</script><b>bold</b>"
     ledger = load_ledger()

@@ -7,8 +7,8 @@ import nbformat
 import pytest
 
 from analysis import paths
-from analysis.report import cache, runner, site
 from analysis.claims.ledger import Ledger, NotebookSpec, ParameterSpec, load_ledger
+from analysis.report import cache, runner, site
 
 NAME = "01_tiny"
 

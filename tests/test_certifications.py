@@ -5,14 +5,15 @@ Expected values were read off the raw files (CMVP certificates #2436, #2651, #30
 the portal's active list) and cross-checked against PROVENANCE.md's spot checks and the cited fact rows.
 """
 import pytest
+from conftest import require_raw
 
 from analysis.claims import audit
-from analysis.data import certifications as certs, facts
-from analysis.errors import DataSchemaError
 from analysis.claims.ledger import load_ledger
-from analysis.measures import certificates
 from analysis.claims.verdicts import Verdict
-from conftest import require_raw
+from analysis.data import certifications as certs
+from analysis.data import facts
+from analysis.errors import DataSchemaError
+from analysis.measures import certificates
 
 CLAIMED = "facts_certifications/Huawei/cc_claims_in_huawei_annual_report/as of 2019-12-31 (report period)"
 

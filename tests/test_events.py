@@ -2,15 +2,15 @@
 checked against the cited fact rows and the raw files; the claims through the ledger and the judge."""
 import pandas as pd
 import pytest
+from conftest import require_raw
 
 from analysis.claims import audit
-from analysis.data import ebola, events, facts
-from analysis.report import figures
-from analysis.errors import DataSchemaError
 from analysis.claims.ledger import load_ledger
-from analysis.measures import MeasureError
 from analysis.claims.verdicts import Verdict
-from conftest import require_raw
+from analysis.data import ebola, events, facts
+from analysis.errors import DataSchemaError
+from analysis.measures import MeasureError
+from analysis.report import figures
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from analysis import cli, paths
-from analysis.report import runner
 from analysis.claims.ledger import Ledger, NotebookSpec, load_ledger
+from analysis.report import runner
 
 
 def notebook(*sources):

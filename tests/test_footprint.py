@@ -2,9 +2,9 @@
 import pytest
 
 from analysis.claims import audit, judge
-from analysis.data import facts, footprint, population
 from analysis.claims.ledger import load_ledger
 from analysis.claims.verdicts import Verdict
+from analysis.data import facts, footprint, population
 
 
 @pytest.fixture(scope="module")

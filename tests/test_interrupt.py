@@ -10,7 +10,6 @@ import time
 
 import pytest
 
-from analysis import paths
 from analysis.data import manifest
 
 

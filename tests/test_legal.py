@@ -2,9 +2,9 @@
 import pytest
 
 from analysis.claims import audit
-from analysis.data import legal
 from analysis.claims.ledger import load_ledger
 from analysis.claims.verdicts import Verdict
+from analysis.data import legal
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import pytest
 
 from analysis import measures
 from analysis.data import rd
-from analysis.measures import Measurement, MeasureError, derived, money, scoreboard
+from analysis.measures import MeasureError, Measurement, derived, money, scoreboard
 
 
 def test_the_registry_finds_measures_and_names_the_known_ones_for_an_unknown_one():

@@ -4,11 +4,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from analysis.data import facts
 from analysis.claims.judge import evidence_verdict
+from analysis.claims.verdicts import Source
+from analysis.data import facts
 from analysis.measures import events as event_measures
 from analysis.measures import evidence
-from analysis.claims.verdicts import Source
 
 
 def _dated(date):

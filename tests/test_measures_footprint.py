@@ -5,10 +5,10 @@ from types import SimpleNamespace as NS
 import pandas as pd
 import pytest
 
-from analysis.data import facts, footprint
 from analysis.claims.judge import judge
-from analysis.measures import countries
 from analysis.claims.verdicts import Verdict
+from analysis.data import facts, footprint
+from analysis.measures import countries
 
 _COLUMNS = ["claim_id", "entity", "metric", "period", "value", "unit", "source_title", "source_url", "quote",
             "notes"]

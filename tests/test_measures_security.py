@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from analysis import measures
-from analysis.data import nvd, security
 from analysis.claims.judge import judge
-from analysis.measures import MeasureError, cves, incidents
 from analysis.claims.verdicts import Verdict
+from analysis.data import nvd, security
+from analysis.measures import MeasureError, cves, incidents
 
 NEVER = NS(id="fixture-never", stated=NS(value=0, comparator="none_exists", tolerance=None), caveats=(), limits=())
 

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.claims import audit, multiverse
-from analysis.report import figures, runner
-from analysis.errors import AuditError, LedgerError
+from analysis.claims import audit, multiverse, verdicts
 from analysis.claims.ledger import load_ledger
+from analysis.errors import AuditError, LedgerError
+from analysis.report import figures, runner
 from analysis.report.scorecard import build_scorecard
 
 
@@ -70,7 +70,7 @@ def test_every_claim_with_choices_has_its_headline_and_reproduces_the_notebook_v
         assert len(head) == 1, claim.id
         expected = next(a for a in audit.assess_notebook(claim.notebook, {}, ledger) if a.claim_id == claim.id)
         assert head["verdict"].iloc[0] == expected.verdict.value, claim.id
-        assert head["measured_value"].iloc[0] == multiverse.measured_text(expected.measured_value), claim.id
+        assert head["measured_value"].iloc[0] == verdicts.measured_text(expected.measured_value), claim.id
         assert json.loads(head["choices"].iloc[0]) == {k: claim.parameters[k]
                                                        for k in json.loads(head["choices"].iloc[0])}
 
@@ -146,7 +146,7 @@ def test_measured_numbers_are_numbers_or_empty(table):
     assert share["measured_number"].between(38, 40).all()
     text = table[table["claim_id"] == "countries-170-plus-operate"]
     assert text["measured_number"].isna().all() and (text["measured_value"] == "170+").all()
-    assert math.isnan(multiverse.number(None)) and multiverse.measured_text(19.059) == "19.059"
+    assert math.isnan(verdicts.number(None)) and verdicts.measured_text(19.059) == "19.059"
 
 
 # --- ledger validation --------------------------------------------------------------------------

@@ -4,10 +4,10 @@ import gzip
 import json
 
 import pytest
+from conftest import require_raw
 
 from analysis.data import manifest, nvd
 from analysis.errors import DataSchemaError
-from conftest import require_raw
 
 
 def node(*uris, children=()):

@@ -3,9 +3,9 @@ import pytest
 
 from analysis import measures
 from analysis.claims import audit
-from analysis.data import facts, ownership
 from analysis.claims.ledger import load_ledger
 from analysis.claims.verdicts import Verdict
+from analysis.data import facts, ownership
 
 
 @pytest.fixture(scope="module")

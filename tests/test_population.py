@@ -1,9 +1,9 @@
 """World population by source and vintage: the processed table against the raw files and cited rows."""
 import pytest
+from conftest import require_raw
 
 from analysis.data import facts, population
 from analysis.errors import DataSchemaError
-from conftest import require_raw
 
 
 @pytest.fixture(scope="module")

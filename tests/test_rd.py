@@ -2,9 +2,9 @@
 import pytest
 
 from analysis.claims import audit
-from analysis.data import facts, rd
 from analysis.claims.ledger import load_ledger
 from analysis.claims.verdicts import Verdict
+from analysis.data import facts, rd
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,8 @@ import pandas as pd
 import papermill
 import pytest
 
-from analysis import paths
-from analysis.errors import ParameterError
 from analysis.claims.ledger import load_ledger
+from analysis.errors import ParameterError
 from analysis.report.runner import plan_run, run
 
 

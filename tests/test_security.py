@@ -3,11 +3,11 @@
 import pytest
 
 from analysis.claims import audit
+from analysis.claims.ledger import load_ledger
+from analysis.claims.verdicts import Verdict
 from analysis.data import security
 from analysis.errors import DataSchemaError
-from analysis.claims.ledger import load_ledger
 from analysis.measures import MeasureError, incidents
-from analysis.claims.verdicts import Verdict
 
 
 @pytest.fixture(scope="module")

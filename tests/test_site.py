@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from analysis import paths
+from analysis.claims.ledger import load_ledger
+from analysis.claims.verdicts import Assessment, Source, Verdict
 from analysis.data import facts, provenance
 from analysis.report import claimreview, site
-from analysis.claims.ledger import load_ledger
 from analysis.report.scorecard import build_scorecard
-from analysis.claims.verdicts import Assessment, Source, Verdict
 
 MARKUP = "<script>alert(1)</script> <b>bold</b>"
 INFO = site.BuildInfo(date="2026-01-02T03:04:05Z", commit="0123456789abcdef0123456789abcdef01234567")

@@ -1,8 +1,8 @@
 """Acceptance rules and the verdict scale, on values taken from the cited fact tables."""
 import pytest
 
-from analysis.data import facts
 from analysis.claims.verdicts import RuleResult, Verdict, check, decide, rounding_unit
+from analysis.data import facts
 
 
 def fact(**match):

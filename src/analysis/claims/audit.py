@@ -24,7 +24,7 @@ import pandas as pd
 
 from analysis import measures
 from analysis.claims.judge import judge
-from analysis.claims.verdicts import Assessment
+from analysis.claims.verdicts import Assessment, measured_text
 
 #: The MIME type under which a notebook publishes its assessments (the runner reads it back).
 MIME_TYPE = "application/vnd.claim-audit.assessments+json"
@@ -81,8 +81,6 @@ def assess_notebook(notebook, values, ledger) -> list:
 def headline_table(ledger) -> pd.DataFrame:
     """Every claim's headline verdict and measured value (its ledger parameters), in ledger order:
     the table ``tests/golden/headline_verdicts.csv`` pins."""
-    from analysis.claims.multiverse import measured_text
-
     rows = []
     for claim in ledger.claims:
         if claim.measure is None:

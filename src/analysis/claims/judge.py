@@ -41,8 +41,8 @@ Claim-specific caveats and limits come from the ledger (``caveats``), never from
 import math
 from dataclasses import dataclass
 
-from analysis.measures import KINDS, Measurement
 from analysis.claims.verdicts import Assessment, Verdict, check, rounding_unit
+from analysis.measures import KINDS, Measurement
 
 
 @dataclass(frozen=True)

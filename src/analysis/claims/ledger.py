@@ -6,8 +6,9 @@ Validation has two layers, and a failure in either names the entry and field:
 2. cross-checks the schema cannot express: unique ids, each quote found in the
    article at its offset, notebooks that exist, measures and their arguments that
    exist, a comparator that can apply to the measure's kind of value, ``$name``
-   references to the claim's own parameters, dataset keys in the manifest, claim
-   parameters valid for their notebook.
+   references to the claim's own parameters, claim parameters valid for their notebook.
+   (The datasets a claim reads are not listed: they are derived from the rows its measure
+   cites, :func:`analysis.claims.multiverse.datasets_read`.)
 
 A new claim (of this article or another) needs only a new entry: its ``measure``
 names the kind of measurement, its ``args`` what to measure, its ``stated`` value and
@@ -26,7 +27,6 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from analysis.data import manifest as _manifest
 from analysis import paths
 from analysis.errors import LedgerError, ParameterError
 
@@ -61,7 +61,6 @@ class Claim:
     stated: Stated
     notebook: object = None  # theme notebook that shows it; None: the generic claim notebook (if measured)
     parameters: dict = field(default_factory=dict)
-    datasets: tuple = ()
     note: str = ""
     choices: dict = field(default_factory=dict)  # analyst choices for the multiverse (analysis.claims.multiverse)
     measure: object = None  # the registered measure (analysis.measures) that measures the claim
@@ -365,7 +364,7 @@ def _measure_problems(claim, where) -> list:
     return problems
 
 
-def _cross_check(claims, notebooks, text, source, datasets):
+def _cross_check(claims, notebooks, text, source):
     problems, seen, last_offset = [], set(), -1
     for number, c in enumerate(claims, start=1):
         where = f"claim {c.id!r} (entry {number})"
@@ -402,9 +401,6 @@ def _cross_check(claims, notebooks, text, source, datasets):
             problems.append(f"{where}, field 'choices': a claim with no measure has no choices")
         if c.measure is not None:
             problems += _measure_problems(c, where)
-        for key in c.datasets:
-            if key not in datasets:
-                problems.append(f"{where}, field 'datasets': unknown dataset {key!r} (see data/raw/manifest.csv)")
     for path in sorted(paths.NOTEBOOKS.glob("*.ipynb")) if notebooks else ():
         if path.stem not in notebooks and path.stem != CLAIM_NOTEBOOK:
             problems.append(f"field 'notebooks': notebooks/{path.name} is not declared; add it "
@@ -439,8 +435,8 @@ def load_ledger(path=None) -> Ledger:
     except ParameterError as exc:
         raise LedgerError(f"{path}: notebooks: {exc}") from None
     claims = tuple(
-        Claim(**{**c, "stated": Stated(**c["stated"]), "datasets": tuple(c.get("datasets", ())),
+        Claim(**{**c, "stated": Stated(**c["stated"]),
                  "caveats": tuple(c.get("caveats", ())), "limits": tuple(c.get("limits", ()))})
         for c in document["claims"])
-    _cross_check(claims, notebooks, article.text(), path, _manifest.load_manifest())
+    _cross_check(claims, notebooks, article.text(), path)
     return Ledger(article=article, notebooks=notebooks, claims=claims, path=path)

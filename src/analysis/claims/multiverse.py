@@ -24,7 +24,6 @@ the headline) under which the verdict differs from the headline's.
 import hashlib
 import itertools
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +31,9 @@ import pandas as pd
 
 from analysis import atomic, paths
 from analysis.claims import audit
+from analysis.claims.verdicts import Verdict, measured_text, number
 from analysis.data import tables
 from analysis.errors import AuditError
-from analysis.claims.verdicts import Verdict
 
 #: The committed table of every specification (in ``data/processed``).
 MULTIVERSE_FILE = "multiverse.csv"
@@ -130,24 +129,6 @@ def specifications(claim, ledger) -> list:
 def parameters(claim, specification) -> dict:
     """What the evaluator gets under ``specification``: the claim's parameters with the choices applied."""
     return {**claim.parameters, **specification.choices}
-
-
-def number(value):
-    """A measured value as a float, or NaN if it is not a number (text, a date, none)."""
-    if isinstance(value, bool) or value is None:
-        return math.nan
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return math.nan
-    return number if math.isfinite(number) else math.nan
-
-
-def measured_text(value) -> str:
-    found = number(value)
-    if math.isnan(found):
-        return "" if value is None else str(value)
-    return str(int(found)) if found.is_integer() else repr(round(found, 10))
 
 
 def claims_with_choices(ledger, claim_ids=None) -> list:
@@ -321,3 +302,20 @@ def find(spec, ledger=None) -> list:
         raise AuditError(f"no specification {spec!r} in the multiverse; ids are in "
                          f"{multiverse_path(ledger).relative_to(paths.ROOT)} (column spec_id)")
     return found
+
+
+def datasets_read(claim, ledger) -> list:
+    """The manifest keys of every dataset the claim's measure cites under any of its specifications
+    (the headline alone for a claim without choices), in manifest order: derived, never listed by hand.
+
+    >>> from analysis.claims.ledger import load_ledger
+    >>> ledger = load_ledger()
+    >>> datasets_read(ledger.claim("rd-top-five-2018"), ledger)
+    ['scoreboard_2017', 'scoreboard_2018', 'scoreboard_2019', 'scoreboard_2020']
+    """
+    from analysis.data import manifest, provenance
+
+    entries = manifest.load_manifest()
+    assessments = [audit.assess_claim(claim, parameters(claim, s)) for s in specifications(claim, ledger)]
+    cited = {d.key for d in provenance.datasets_cited(assessments, entries)}
+    return [key for key in entries if key in cited]

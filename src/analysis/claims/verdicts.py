@@ -236,3 +236,27 @@ def not_checkable(claim, reason, *, vintage, sources=(), measured=None, unit=Non
                       stated_value=claim.stated.value, unit=unit or (claim.stated.unit or ""),
                       rule="not checkable", reason=reason, vintage=vintage, sources=list(sources),
                       parameters=dict(parameters or {}))
+
+
+def number(value):
+    """A measured value as a float, or NaN if it is not a number (text, a date, none)."""
+    if isinstance(value, bool) or value is None:
+        return math.nan
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return number if math.isfinite(number) else math.nan
+
+
+def measured_text(value) -> str:
+    """A measured value as the text the tables keep: a whole number without ".0", a float to 10
+    digits, text as is, nothing as ''.
+
+    >>> measured_text(19.059), measured_text(5.0), measured_text("170+"), measured_text(None)
+    ('19.059', '5', '170+', '')
+    """
+    found = number(value)
+    if math.isnan(found):
+        return "" if value is None else str(value)
+    return str(int(found)) if found.is_integer() else repr(round(found, 10))

@@ -16,8 +16,8 @@ from functools import lru_cache
 import pandas as pd
 
 from analysis.data import manifest as _manifest
-from analysis.errors import DatasetError
 from analysis.data.source import Source
+from analysis.errors import DatasetError
 
 
 @dataclass(frozen=True)

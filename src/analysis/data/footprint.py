@@ -25,7 +25,6 @@ import pycountry
 from analysis.data import facts, population
 from analysis.errors import DatasetError
 
-
 #: Definitions of "country" for the denominator: name → description.
 COUNTRY_DEFINITIONS = {
     "un_members": "UN member states",

@@ -45,8 +45,8 @@ from typing import TypedDict
 
 import pandas as pd
 
-from analysis.data import manifest as _manifest
 from analysis import paths
+from analysis.data import manifest as _manifest
 from analysis.data import tables
 from analysis.errors import DataSchemaError, DatasetError
 

@@ -26,8 +26,8 @@ import pandas as pd
 from analysis import paths
 from analysis.data import facts, tables
 from analysis.data import manifest as _manifest
-from analysis.errors import DatasetError, DataSchemaError
 from analysis.data.source import Source
+from analysis.errors import DataSchemaError, DatasetError
 
 WORLD_POPULATION_FILE = "world_population.csv"
 #: Years kept in the processed table (the op-ed is from 2019).

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.data import manifest as _manifest
 from analysis import paths
+from analysis.data import manifest as _manifest
 
 _REF = re.compile(r"^data/raw/(?P<file>[^#]+?)(?:#L(?P<line>\d+))?$")
 #: File types whose rows can be read and shown (others are cited by file and line only).

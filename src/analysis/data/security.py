@@ -19,8 +19,8 @@ import pandas as pd
 
 from analysis.data import facts
 from analysis.data import manifest as _manifest
-from analysis.errors import DataSchemaError
 from analysis.data.source import Source
+from analysis.errors import DataSchemaError
 
 TIMELINE_KEY = "incident_timeline"
 FACTS_KEY = "facts_incidents"

@@ -24,8 +24,8 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from analysis.errors import AuditError
 from analysis.data.source import Source
+from analysis.errors import AuditError
 
 #: The kinds of value a measure returns, and the ledger comparators each admits.
 #: "unavailable" (no public data settles it) admits any comparator: the judge says "not checkable".
@@ -118,8 +118,20 @@ def register(name: str, kind: str) -> Callable:
 def _load_all():
     # The modules that register measures (imported for their side effect, once).
     from analysis.measures import (  # noqa: F401
-        certificates, countries, cves, derived, documents, events, evidence, facts, incidents, money, ownership,
-        population, scoreboard)
+        certificates,
+        countries,
+        cves,
+        derived,
+        documents,
+        events,
+        evidence,
+        facts,
+        incidents,
+        money,
+        ownership,
+        population,
+        scoreboard,
+    )
 
 
 def find(name: str) -> MeasureSpec:

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from analysis.data import security
-from analysis.measures import Measurement, measure, register
 from analysis.data.source import Source
+from analysis.measures import Measurement, measure, register
 
 
 @dataclass(frozen=True)

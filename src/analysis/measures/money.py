@@ -9,8 +9,8 @@ currency it holds.
 19.059
 """
 from analysis.data import rd
-from analysis.measures import Measurement, register
 from analysis.data.source import Source
+from analysis.measures import Measurement, register
 
 #: Units an amount may have: unit → (currency, multiplier to one unit of the currency).
 UNITS = {"CNY million": ("CNY", 1e6), "EUR million": ("EUR", 1e6), "USD million": ("USD", 1e6),

@@ -154,7 +154,7 @@ def private_share(year: int, union_reading: str) -> Measurement:
     """The percentage of ``year``'s shares held by holders that count as private under
     ``union_reading``: 100 minus the stakes of those that do not.  The holder list is the
     company's own account (restated by the press), so it is flagged self-reported."""
-    frame, year = _figures(), int(year)
+    year = int(year)
     table = _shareholders(year)
     ownership.check_reading(union_reading)
     union_as = ownership.UNION_AS[union_reading]
@@ -181,7 +181,7 @@ def owners_of_kind(year: int, union_reading: str, kinds: list) -> Measurement:
     ``kinds`` under ``union_reading``, as :func:`analysis.data.ownership.holders` lists them (the
     Union's members, looked through, are one row).  The holder list is complete (two holders of record)
     and the company's own account, so ``details["complete"]`` is set and it is self-reported."""
-    frame, year = _figures(), int(year)
+    year = int(year)
     table = _holders(year, union_reading)
     found = table[table["kind"].isin(list(kinds))]
     named = ", ".join(found["holder"]) or "none"

@@ -11,8 +11,8 @@ Ranks are recomputed from the R&D column, ties sharing the better rank
 """
 from functools import lru_cache
 
-from analysis.data import rd
 from analysis.data import manifest as _manifest
+from analysis.data import rd
 from analysis.measures import Measurement, register
 
 

@@ -301,7 +301,6 @@ def dated_events_chart(dates, categories, labels, category_order, title, mark=No
     dashed vertical line (e.g. the date of the article).
     """
     fig, ax = plt.subplots(figsize=(9, 0.6 * len(category_order) + 1.6))
-    rows = {c: i for i, c in enumerate(category_order)}
     for i, category in enumerate(category_order):
         picked = [(d, lab) for d, c, lab in zip(dates, categories, labels) if c == category]
         if picked:
@@ -447,7 +446,7 @@ def _choice_text(value):
 def specification_curve(claim, table):
     """The claim's specification curve (:func:`specification_curve_chart`) from its rows of the multiverse
     ``table``, or None if no specification measured a number."""
-    from analysis.claims.multiverse import number
+    from analysis.claims.verdicts import number
 
     rows = table[table["claim_id"] == claim.id].reset_index(drop=True)
     if rows["measured_number"].isna().all():

@@ -42,10 +42,10 @@ from jupyter_client.manager import AsyncKernelManager
 
 from analysis import atomic, paths
 from analysis.claims import audit
-from analysis.report import cache, site
-from analysis.errors import AuditError, NotebookFailed, ParameterError
 from analysis.claims.ledger import CLAIM_NOTEBOOK as CLAIM
 from analysis.claims.ledger import NotebookSpec, ParameterSpec, load_ledger
+from analysis.errors import AuditError, NotebookFailed, ParameterError
+from analysis.report import cache, site
 from analysis.report.scorecard import build_scorecard
 
 log = logging.getLogger(__name__)

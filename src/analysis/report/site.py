@@ -33,11 +33,12 @@ from pathlib import Path
 import jinja2
 
 from analysis import atomic, paths
+from analysis.claims import multiverse
+from analysis.claims.verdicts import Verdict
+from analysis.data import manifest as _manifest
 from analysis.data import provenance
 from analysis.report import claimreview
-from analysis.data import manifest as _manifest
 from analysis.report.scorecard import write_scorecard
-from analysis.claims.verdicts import Verdict
 
 SITE_TEMPLATES = paths.TEMPLATES / "site"
 #: Notebook pages use the nbconvert template ``audit`` (``templates/audit``).
@@ -184,7 +185,7 @@ def _parameter_rows(spec, values) -> list:
 
 
 def _notebook_datasets(ledger, spec_name, assessments, manifest) -> list:
-    keys = {k for c in ledger.claims_for(spec_name) for k in c.datasets}
+    keys = {k for c in ledger.claims if ledger.page_of(c) == spec_name for k in multiverse.datasets_read(c, ledger)}
     keys |= {d.key for d in provenance.datasets_cited(assessments, manifest)}
     return [{"dataset": d, "anchor": provenance.dataset_anchor(d.key)} for k, d in manifest.items() if k in keys]
 
