@@ -26,10 +26,6 @@ from analysis.data import facts, tables
 from analysis.data import manifest as _manifest
 from analysis.errors import DataSchemaError, DatasetError
 
-#: facts.lookup, memoized: the fact tables are read once and Fact rows are immutable, so a
-#: repeated lookup (the multiverse makes thousands) returns the same row without re-filtering.
-_lookup = lru_cache(maxsize=None)(facts.lookup)
-
 EDITIONS = (2017, 2018, 2019, 2020)
 #: Fiscal year of the R&D figures in each Scoreboard edition (PROVENANCE: 2019 edition → 2018/19).
 FISCAL_YEAR = {2017: "2016/17", 2018: "2017/18", 2019: "2018/19", 2020: "2019"}
@@ -219,7 +215,7 @@ def fx_rate(source, year, currency="CNY") -> pd.Series:
 
 def rd_expense_cny(entity, year):
     """The cited annual-report R&D expense (CNY million) of ``entity`` in ``year``."""
-    return _lookup("facts_rd_spending", claim_id="b", entity=entity,
+    return facts.lookup("facts_rd_spending", claim_id="b", entity=entity,
                         metric="Research and development expenses", period=str(year))
 
 
