@@ -82,3 +82,68 @@ def test_a_measure_returning_another_kind_than_registered_is_an_error():
             measures.measure({"measure": "fixture.wrong_kind"})
     finally:
         measures._REGISTRY.pop("fixture.wrong_kind")
+
+
+# --- facts, population, tolls: on fixture tables made here ---------------------------------------
+
+@pytest.fixture
+def tiny_facts(monkeypatch):
+    """A fixture fact table (two rows: a company figure from its own site, a dated event from a newspaper)."""
+    from analysis.data import facts
+
+    rows = pd.DataFrame({
+        "claim_id": ["x", "y"], "entity": ["Acme", "Town"], "metric": ["Widgets sold", "flood_date"],
+        "period": ["2019", "2019-06-14"], "value": ["170+", "2019-06-14"], "unit": ["widgets", "date"],
+        "source_title": ["Acme 2019 Annual Report", "The Daily Fixture"],
+        "source_url": ["https://www.acme.example/report", "https://news.example.org/flood"],
+        "quote": ["more than 170 widgets", "the river burst its banks on 14 June"], "notes": ["", ""],
+        "line": [2, 3]})
+    monkeypatch.setattr(facts, "load_facts", lambda table: rows)
+    facts._ids.cache_clear()
+    facts.by_id.cache_clear()
+    yield rows
+    facts._ids.cache_clear()
+    facts.by_id.cache_clear()
+
+
+def test_fact_value_reads_a_lower_bound_and_flags_the_claimants_own_row(tiny_facts):
+    from analysis.measures import facts as fact_measures
+
+    m = fact_measures.fact_value("facts_rd_spending/Acme/Widgets sold/2019", claimant="Acme")
+    assert (m.value, m.details, m.self_reported) == (170.0, {"strict": True}, True)
+    assert not fact_measures.fact_value("facts_rd_spending/Acme/Widgets sold/2019", claimant="Other").self_reported
+    with pytest.raises(Exception, match="matches no row"):
+        fact_measures.fact_value("facts_rd_spending/Acme/Widgets sold/2020")
+
+
+def test_fact_date_to_the_claims_precision(tiny_facts):
+    from analysis.measures import facts as fact_measures
+
+    fid = "facts_rd_spending/Town/flood_date/2019-06-14"
+    assert [fact_measures.fact_date(fid, p).value for p in ("year", "month", "day")] == ["2019", "2019-06", "2019-06-14"]
+
+
+def test_world_population_of_a_missing_year_is_unavailable(monkeypatch):
+    from analysis.data import population as pop_data
+    from analysis.measures import population as pop
+
+    table = pd.DataFrame({"source": ["world_bank"], "vintage": ["2020-04-14"], "year": [2018], "population": [7_500],
+                          "basis": ["mid-year"], "file": ["fixture.csv"], "line": [2]})
+    monkeypatch.setattr(pop_data, "load_world_population", lambda: table)
+    monkeypatch.setattr(pop, "_source", lambda *a: measures.source("fixture", "https://example.org", "fixture.csv#L2"))
+    pop._row.cache_clear()
+    try:
+        assert pop.world_population("world_bank", "2020-04-14", 2018).value == 7_500
+        gap = pop.world_population("world_bank", "2020-04-14", 2019)
+        assert gap.kind == "unavailable" and "no world population for 2019" in gap.missing
+    finally:
+        pop._row.cache_clear()
+
+
+def test_event_toll_of_an_unknown_series_or_date_is_an_error():
+    from analysis.measures import events
+
+    with pytest.raises(LookupError, match="unknown toll series 'flood'"):
+        events.event_toll("flood", "2018-03-01")
+    with pytest.raises(LookupError, match="no tohoku_2011 figure dated '1999-01-01'"):
+        events.event_toll("tohoku_2011", "1999-01-01")

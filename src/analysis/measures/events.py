@@ -31,7 +31,7 @@ def event_toll(series: str, as_of: str) -> Measurement:
     if len(rows) != 1:
         raise LookupError(f"no {series} figure dated {as_of!r}; dates: {[d for d in table['as_of'] if d == d]}")
     row = rows.iloc[0]
-    fact = facts.lookup(events.FACTS, claim_id="c", entity="Japan", metric=row["metric"], period=row["period"])
+    fact = facts.by_id("/".join((events.FACTS, "Japan", row["metric"], row["period"])))
     dated = table[table["as_of"].notna()]
     missing = f" ({row['missing']:,.0f} still missing)" if row["missing"] == row["missing"] else ""
     derived = ("the figure is derived from the next year's report, not quoted",) if row["derived"] else ()
