@@ -30,6 +30,11 @@ def test_plan_coerces_cli_strings(ledger):
     ({"top_n": "five"}, "parameter 'top_n': 'five' is not a valid int; expected top_n (int, default 5"),
     ({"edition": "1999"}, "parameter 'edition': 1999 is not allowed; choose one of [2017, 2018, 2019, 2020]"),
     ({"top_n": "0"}, "parameter 'top_n': 0 is out of range"),
+    ({"share_tolerance": "nan"}, "parameter 'share_tolerance': 'nan' is not a finite number"),
+    ({"share_tolerance": "inf"}, "parameter 'share_tolerance': 'inf' is not a finite number"),
+    ({"first_year": "2021", "last_year": "1999"},
+     "notebook 03_security_record: first_year = 2021 is after last_year = 1999"),
+    ({"first_year": "2020"}, "notebook 03_security_record: first_year = 2020 is after last_year = 2019"),
 ])
 def test_bad_parameters_are_rejected_with_the_valid_ones(ledger, overrides, message):
     with pytest.raises(ParameterError) as err:

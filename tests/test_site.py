@@ -196,3 +196,16 @@ def test_notebook_page_has_header_claim_anchors_hidden_code_and_no_network(tmp_p
     images = re.findall(r"<img [^>]+>", text)
     assert len(images) == 3  # the three figures, embedded, each with real alt text
     assert all('src="data:image/png;base64,' in i and re.search(r'alt="[^"]{40,}"', i) for i in images)
+
+
+def test_only_http_links_are_rendered_from_data(tmp_path):
+    """A cited row whose URL is ``javascript:…`` (or any non-http scheme) is shown as text, never a link."""
+    from analysis.report.urls import web_url
+
+    assert web_url("javascript:alert(1)") == "" and web_url("data:text/html,x") == ""
+    assert web_url("https://example.org/x") == "https://example.org/x"
+    env = site._environment()
+    html = env.get_template("_macros.html.j2").module.source_links(
+        [{"label": "evil", "url": "javascript:alert(1)", "ref": "", "anchor": ""},
+         {"label": "good", "url": "https://example.org/a", "ref": "", "anchor": ""}])
+    assert "javascript:" not in str(html) and 'href="https://example.org/a"' in str(html) and "evil" in str(html)

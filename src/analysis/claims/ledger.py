@@ -21,6 +21,7 @@ choices it is checked under.
 """
 import datetime
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,6 +143,8 @@ class ParameterSpec:
             except ValueError:
                 raise ParameterError(f"parameter {self.name!r}: {out!r} is not a date; expected "
                                      f"{self.describe()}") from None
+        if self.type == "float" and not math.isfinite(out):
+            raise ParameterError(f"parameter {self.name!r}: {value!r} is not a finite number; expected {self.describe()}")
         if self.choices and out not in self.choices:
             raise ParameterError(f"parameter {self.name!r}: {out!r} is not allowed; "
                                  f"choose one of {list(self.choices)}")
@@ -157,6 +160,7 @@ class NotebookSpec:
     name: str
     title: str
     parameters: dict = field(default_factory=dict)
+    ordered: tuple = ()  # pairs (a, b) of parameters whose values must satisfy a <= b (first_year, last_year)
     file: object = None  # the notebook file when it is not notebooks/<name>.ipynb (the generic claim notebook)
 
     @property
@@ -174,6 +178,14 @@ class NotebookSpec:
             raise ParameterError(f"notebook {self.name}: unknown parameter(s) {', '.join(unknown)}; "
                                  f"valid parameters are:\n  {listing}")
         return {name: self.parameters[name].coerce(value) for name, value in values.items()}
+
+    def check_order(self, values) -> None:
+        """Check the declared orders (``ordered``) on a full set of values (defaults filled in); a
+        ParameterError names both parameters and their values."""
+        for low, high in self.ordered:
+            if low in values and high in values and values[low] > values[high]:
+                raise ParameterError(f"notebook {self.name}: {low} = {values[low]!r} is after {high} = "
+                                     f"{values[high]!r}; {low} must not be greater than {high}")
 
 
 #: The name under which claims with no theme notebook are run (the generic claim notebook).
@@ -287,7 +299,8 @@ def _build_notebooks(raw) -> dict:
                                           choices=tuple(p.get("choices", ())), min=p.get("min"),
                                           max=p.get("max"), format=p.get("format"))
             params[pname].coerce(p["default"])  # a default must satisfy its own spec
-        specs[name] = NotebookSpec(name=name, title=entry["title"], parameters=params)
+        specs[name] = NotebookSpec(name=name, title=entry["title"], parameters=params,
+                                   ordered=tuple(tuple(pair) for pair in entry.get("ordered", ())))
     return specs
 
 

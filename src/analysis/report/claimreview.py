@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from analysis.claims.verdicts import Verdict
+from analysis.report.urls import web_url
 
 #: ratingValue by verdict (bestRating 5, worstRating 1); verdicts absent here get no rating value.
 RATING = {
@@ -59,7 +60,7 @@ def review(row, article, date, sources=(), base_url="") -> dict:
         rating["ratingValue"] = RATING[verdict]
     if row.get("reason"):
         rating["ratingExplanation"] = str(row["reason"])
-    claim = {"@type": "Claim", "appearance": {"@type": "OpinionNewsArticle", "url": article.url,
+    claim = {"@type": "Claim", "appearance": {"@type": "OpinionNewsArticle", "url": web_url(article.url),
                                               "headline": article.headline}}
     if article.author:
         claim["author"] = {"@type": "Person", "name": article.author}
@@ -73,8 +74,9 @@ def review(row, article, date, sources=(), base_url="") -> dict:
         "itemReviewed": claim,
         "reviewRating": rating,
     }
-    if sources:
-        out["citation"] = [{"@type": "CreativeWork", "name": label, "url": url} for label, url in sources]
+    cited = [(label, web_url(url)) for label, url in sources if web_url(url)]
+    if cited:
+        out["citation"] = [{"@type": "CreativeWork", "name": label, "url": url} for label, url in cited]
     return out
 
 

@@ -184,6 +184,7 @@ def plan_run(ledger, notebooks=None, overrides=None) -> list:
         spec = checked[name]
         mine = spec.validate({k: v for k, v in overrides.items() if k in spec.parameters})
         if name in ledger.notebooks:
+            spec.check_order({**spec.defaults(), **mine})
             plan.append((spec, {**spec.defaults(), **mine}))
         else:
             run_spec = claim_run_spec(ledger, generic[name])

@@ -39,6 +39,7 @@ from analysis.data import manifest as _manifest
 from analysis.data import provenance
 from analysis.report import claimreview
 from analysis.report.scorecard import write_scorecard
+from analysis.report.urls import web_url
 
 SITE_TEMPLATES = paths.TEMPLATES / "site"
 #: Notebook pages use the nbconvert template ``audit`` (``templates/audit``).
@@ -134,6 +135,7 @@ def _environment() -> jinja2.Environment:
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["number"] = number
+    env.filters["web_url"] = web_url
     env.globals.update(badge=badge, css=(SITE_TEMPLATES / "style.css").read_text(encoding="utf-8"),
                        script=(SITE_TEMPLATES / "site.js").read_text(encoding="utf-8"))
     return env
