@@ -136,6 +136,17 @@ def founding_fact() -> facts.Fact:
     return facts.lookup("facts_rd_spending", claim_id="d", entity="Huawei", metric="Founding year")
 
 
+def founder_statement() -> facts.Fact:
+    """The founder's own round figure for the track record (cited interview row), shown beside the
+    founding year.
+
+    >>> founder_statement().value, founder_statement().period
+    ('30', 'Jan 2019')
+    """
+    return facts.lookup("facts_rd_spending", claim_id="d", entity="Huawei",
+                        metric="Track record length (founder statement)")
+
+
 def years_since_founding(as_of) -> int:
     """Whole years from the founding year to ``as_of`` (the op-ed's year).
 
