@@ -590,7 +590,8 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
         result.html[name] = reports_dir / f"{name}.html"  # rendered by site.build_site
         assessments += audit.read_published(nbformat.read(executed, as_version=4))
     table = build_scorecard(ledger, assessments, failed=set(result.failures))
-    site.write_landing(reports_dir.parent)
+    if reports_dir.resolve().parent == paths.REPORTS.resolve():  # the reports of this project: list them
+        site.write_landing(paths.REPORTS)
     # The reviewer's site: index.html, sources.html, notebook pages with headers, CSV and JSON-LD exports.
     result.scorecard, result.index = site.build_site(reports_dir, ledger, table, assessments, plan=plan,
                                                      executed=result.executed, failures=result.failures,
