@@ -350,6 +350,18 @@ def eal_scale_fact() -> facts.Fact:
                         metric="evaluation_assurance_levels_defined")
 
 
+def levels_reached(registry, cutoff_date) -> list:
+    """The levels any certificate in ``registry`` (cmvp | cc_active) had reached by the cut-off, ascending.
+
+    >>> levels_reached("cmvp", "2018-12-31"), levels_reached("cmvp", "1996-12-31")
+    ([1, 2, 3, 4], [1, 2])
+    """
+    cutoff = check_cutoff(cutoff_date)
+    levels = load_levels()
+    reached = levels[(levels["registry"] == registry) & (levels["first_date"] <= cutoff)]
+    return sorted(int(level) for level in reached["level"].unique())
+
+
 def industry_best(registry, cutoff_date) -> int:
     """The highest level any certificate in ``registry`` (cmvp | cc_active) reached by the cut-off; 0 if none.
 
@@ -358,10 +370,7 @@ def industry_best(registry, cutoff_date) -> int:
     >>> industry_best("cmvp", "2018-12-31"), industry_best("cmvp", "1996-12-31")
     (4, 2)
     """
-    cutoff = check_cutoff(cutoff_date)
-    levels = load_levels()
-    reached = levels[(levels["registry"] == registry) & (levels["first_date"] <= cutoff)]
-    return int(reached["level"].max()) if len(reached) else 0
+    return max(levels_reached(registry, cutoff_date), default=0)
 
 
 def cc_highest(cutoff_date, vendors=VENDORS) -> pd.DataFrame:
@@ -387,6 +396,33 @@ def cc_highest(cutoff_date, vendors=VENDORS) -> pd.DataFrame:
     return pd.DataFrame({"vendor": list(vendors), "reports_seen": seen, "eal_in_reports_seen": best_seen,
                          "active_list_certificates": act, "eal_in_active_list": best_active,
                          "highest_eal_seen": np.maximum(best_seen, best_active)})
+
+
+def cc_active_profile(vendors=VENDORS) -> pd.DataFrame:
+    """Per vendor, its certificates in the active list (December 2025): how many, how many with an EAL,
+    the middle half of those EALs (lower to upper quartile) and the most common product category.
+
+    Levels are only comparable within a product class; this table shows which class each vendor's
+    levels come from.
+
+    >>> profile = cc_active_profile(["Samsung", "Ericsson"]).set_index("vendor")
+    >>> profile.loc["Samsung", "middle_half_eal"], profile.loc["Ericsson", "middle_half_eal"]
+    ('EAL5–EAL6', '')
+    """
+    vendors = _check_vendors(vendors)
+    active = load_cc_active()
+    rows = []
+    for vendor in vendors:
+        mine = active[active["vendor"] == vendor]
+        eal = mine["eal"].dropna().astype(int)
+        low, high = (int(eal.quantile(0.25, interpolation="lower")),
+                     int(eal.quantile(0.75, interpolation="higher"))) if len(eal) else (None, None)
+        counts = mine["category"].value_counts()
+        common = sorted(counts.index, key=lambda c: (-counts[c], c))[0] if len(counts) else ""
+        rows.append({"vendor": vendor, "certificates": len(mine), "with_eal": len(eal),
+                     "middle_half_eal": "" if low is None else (f"EAL{low}" if low == high else f"EAL{low}–EAL{high}"),
+                     "most_common_category": common})
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------------------------
