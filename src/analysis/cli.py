@@ -136,8 +136,11 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="execute the notebooks, render HTML, write the scorecard")
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                   help="override a notebook parameter (see `params`)")
-    p.add_argument("--notebook", action="append", help="run only this notebook (repeatable)")
+                   help="override a notebook parameter (see `params`): the run is then a variant, written to "
+                        "reports/<article>/variants/<name>/, never to the published report")
+    p.add_argument("--notebook", action="append",
+                   help="run only this notebook (repeatable); the report keeps every other notebook's current "
+                        "result (without -p: refused if one is missing or out of date)")
     p.add_argument("--output", help="reports folder (default: reports/<article>/)")
     p.add_argument("--article", metavar="FOLDER",
                    help="the article to audit: a folder with article.yaml, article.txt and claims.yaml "

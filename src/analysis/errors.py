@@ -32,3 +32,8 @@ class NotebookFailed(AuditError):
         self.notebook, self.cell, self.error = notebook, cell, error
         where = f"cell {cell}" if cell is not None else "before any cell ran"
         super().__init__(f"notebook {notebook}, {where}: {error}")
+
+
+class ReportRefused(AuditError):
+    """A run would leave a report half-updated or pass a variant off as the published report: nothing
+    was written; the message says what to run instead."""

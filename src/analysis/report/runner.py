@@ -17,6 +17,14 @@ the last good report.  A failure is recorded (notebook, cell, error), the other
 notebooks still run, and :func:`run` reports it.  On Ctrl-C every worker stops,
 kills its kernel and removes its temporary files before KeyboardInterrupt is raised.
 
+Published report or variant (:mod:`analysis.report.variants`): a run with the ledger's
+parameters writes the published report ``reports/<slug>/``; with changed parameters it writes a
+variant (``reports/<slug>/variants/<name>/`` unless a folder is given, never the published one).
+A run of some notebooks (``notebooks``) rebuilds the scorecard, index and ClaimReview from every
+notebook's current result in the report folder (its cache record matches the key computed now);
+with the ledger's parameters it is refused, changing nothing, if any other notebook's result there
+is missing or out of date (the report would mix results of different inputs, or lack claims).
+
 >>> plan_run(load_ledger(), overrides={"edition": "2020"})[0][1]["edition"]
 2020
 """
@@ -34,7 +42,7 @@ import time
 import uuid
 import weakref
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -44,8 +52,8 @@ from analysis import atomic, paths
 from analysis.claims import audit
 from analysis.claims.ledger import CLAIM_NOTEBOOK as CLAIM
 from analysis.claims.ledger import NotebookSpec, ParameterSpec, load_ledger
-from analysis.errors import AuditError, NotebookFailed, ParameterError
-from analysis.report import cache, site
+from analysis.errors import AuditError, NotebookFailed, ParameterError, ReportRefused
+from analysis.report import cache, site, variants
 from analysis.report.scorecard import build_scorecard
 
 log = logging.getLogger(__name__)
@@ -134,6 +142,13 @@ class RunResult:
     cached: list = field(default_factory=list)
     #: ``{notebook: {execute, render, kernel_starts, ...}}`` seconds, for notebooks executed now.
     timings: dict = field(default_factory=dict)
+    #: ``{notebook: executed .ipynb}`` of the notebooks not asked for whose current result in the
+    #: report folder the report includes (a run of some notebooks).
+    kept: dict = field(default_factory=dict)
+    #: Notebooks a variant of some notebooks did not run and had no current result of.
+    not_run: list = field(default_factory=list)
+    #: The run's changed parameters (:class:`analysis.report.variants.Variant`); None: the published report.
+    variant: object = None
 
     @property
     def ok(self) -> bool:
@@ -158,6 +173,21 @@ def claim_run_spec(ledger, claim) -> NotebookSpec:
                         file=str(paths.CLAIM_NOTEBOOK))
 
 
+def declared_specs(ledger, names=None) -> dict:
+    """``{run name: NotebookSpec}`` whose parameters each run declares: the theme notebooks of the
+    ledger, then one generic claim run per measured claim with no theme notebook (its parameters
+    are the claim's own, :meth:`~analysis.claims.ledger.Ledger.parameter_spec`); all of them in
+    reading order, or ``names``.  An unknown name is a ParameterError listing the known ones."""
+    generic = {ledger.page_of(c): ledger.parameter_spec(c) for c in ledger.generic_claims()}
+    known = {**{n: ledger.notebooks[n] for n in sorted(ledger.notebooks)}, **generic}  # numbered names: reading order
+    names = list(names or known)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ParameterError(f"unknown notebook(s) {', '.join(unknown)}; known: "
+                             f"{', '.join([*ledger.notebooks, *generic])}")
+    return {n: known[n] for n in names}
+
+
 def plan_run(ledger, notebooks=None, overrides=None) -> list:
     """[(NotebookSpec, parameters)] for the notebooks to run, overrides validated and coerced.
 
@@ -167,12 +197,8 @@ def plan_run(ledger, notebooks=None, overrides=None) -> list:
     allowed set is a ParameterError listing the valid parameters.
     """
     generic = {ledger.page_of(c): c for c in ledger.generic_claims()}
-    names = list(notebooks or [*sorted(ledger.notebooks), *generic])  # numbered names: reading order
-    unknown = [n for n in names if n not in ledger.notebooks and n not in generic]
-    if unknown:
-        raise ParameterError(f"unknown notebook(s) {', '.join(unknown)}; known: "
-                             f"{', '.join([*ledger.notebooks, *generic])}")
-    checked = {n: ledger.notebooks[n] if n in ledger.notebooks else ledger.parameter_spec(generic[n]) for n in names}
+    checked = declared_specs(ledger, notebooks)
+    names = list(checked)
     overrides = dict(overrides or {})
     known = {p for s in checked.values() for p in s.parameters}
     stray = sorted(set(overrides) - known)
@@ -530,35 +556,146 @@ def _longest_first(tasks, folder) -> list:
     return sorted(tasks, key=last_time, reverse=True)
 
 
+def changed_parameters(ledger, overrides, names=None) -> variants.Variant:
+    """The run's changed parameters, validated (``overrides`` as :func:`plan_run` accepted them),
+    with the default each had (of the first of ``names`` that declares it).
+
+    >>> changed_parameters(load_ledger(), {"edition": "2017"}).changed
+    [{'name': 'edition', 'value': 2017, 'default': 2019}]
+    """
+    values, defaults = {}, {}
+    for spec in declared_specs(ledger, names).values():
+        for name, value in overrides.items():
+            if name in spec.parameters and name not in values:
+                values[name] = spec.parameters[name].coerce(value)
+                defaults[name] = spec.parameters[name].default
+    return variants.Variant(values, defaults)
+
+
+def report_folder(ledger, reports_dir, variant) -> Path:
+    """Where the run writes: ``reports_dir`` if given, else the published report (``reports/<slug>/``)
+    or, for a variant, its folder inside it.  A variant is never written into the published report."""
+    published = ledger.article.reports_dir()
+    if variant is None:
+        return Path(reports_dir or published)
+    default = variants.default_folder(published, variant.parameters)
+    if reports_dir is None:
+        return default
+    if Path(reports_dir).resolve() == published.resolve():
+        raise ReportRefused(f"--output {reports_dir} is the published report; a run with -p writes a variant: "
+                            f"leave out --output (it goes to {default}) or give another folder")
+    return Path(reports_dir)
+
+
+def _whole_plan(ledger, overrides, plan, variant) -> list:
+    """The plan of every notebook with the same overrides (the report covers them all); for a
+    variant whose overrides some other notebook rejects, only ``plan`` (the others are not run)."""
+    try:
+        return plan_run(ledger, None, overrides)
+    except ParameterError:
+        if variant is None:
+            raise
+        return plan
+
+
+def _adopt(source, folder, name, key) -> bool:
+    """Copy the current result of ``name`` (same key) from the report folder ``source``'s notebooks
+    into ``folder`` (the record last); False if ``source`` has none."""
+    record = cache.lookup(source, name, key)
+    if record is None:
+        return False
+    cache.forget(folder, name)
+    for file in record.outputs:
+        with atomic.replacing(Path(folder) / file, "wb") as fh:
+            fh.write((Path(source) / file).read_bytes())
+    cache.write_record(folder, record)
+    return True
+
+
+def _current(folder, name, key, seed=None) -> bool:
+    """Whether ``folder`` holds a current result of ``name`` (adopted from ``seed`` if it has one)."""
+    return cache.lookup(folder, name, key) is not None or (seed is not None and _adopt(seed, folder, name, key))
+
+
+def _refusal(selected, missing, reports_dir) -> ReportRefused:
+    many = len(missing) > 1
+    return ReportRefused(
+        f"cannot update only {', '.join(selected)} in {reports_dir}: the result{'s' if many else ''} of "
+        f"{', '.join(missing)} there {'are' if many else 'is'} missing or out of date; run without --notebook, "
+        f"or rerun {'them' if many else 'it'} too ({' '.join('--notebook ' + m for m in missing)})")
+
+
 def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None, executor=None,
         scheduler=None, use_cache=True, progress=None, article=None) -> RunResult:
     """Execute the notebooks, then write the reviewer's site (:func:`analysis.report.site.build_site`):
-    a page per notebook that ran, the scorecard, the provenance page and the exports.
+    the notebook pages, the scorecard, the provenance page and the exports.
 
-    ``overrides``: ``{name: value}`` (strings are coerced to the parameter's type);
+    ``notebooks``: run only these (default: all); the report still covers every notebook, from
+    the current results in the report folder (with the ledger's parameters, a ReportRefused if one
+    is missing or out of date; in a variant, its claims are "not run in this variant");
+    ``overrides``: ``{name: value}`` (strings are coerced to the parameter's type), which make the
+    run a variant (:mod:`analysis.report.variants`); ``reports_dir``: the report folder (default:
+    the published report ``reports/<slug>/``, or a variant's folder inside it);
     ``jobs``: worker processes (default one per core); ``executor``: any
     ``concurrent.futures.Executor`` to run the notebooks on instead; ``scheduler``: the
-    address of a Dask scheduler to run them on; ``use_cache=False`` executes every
+    address of a Dask scheduler to run them on; ``use_cache=False`` executes every asked-for
     notebook even if its result is known; ``progress``: one status line per notebook
     (default: only on a terminal, never when ``CI`` is set); ``article``: the article folder
-    (default: this project's op-ed), whose report goes to ``reports/<slug>/``.
+    (default: this project's op-ed).
     """
     ledger = ledger or load_ledger(article)
     plan = plan_run(ledger, notebooks, overrides)
-    reports_dir = Path(reports_dir or ledger.article.reports_dir())
-    folder = reports_dir / "notebooks"
-    result, bodies, keys, tasks = RunResult(), {}, {}, []
+    variant = changed_parameters(ledger, overrides, [spec.name for spec, _ in plan]) if overrides else None
+    published = ledger.article.reports_dir()
+    seed = published / "notebooks" if variant is not None and reports_dir is None else None
+    reports_dir = report_folder(ledger, reports_dir, variant)
+    if variant is not None and (published / "index.html").is_file():
+        variant = replace(variant, published=variants.link_to_published(reports_dir, published))
+    whole = _whole_plan(ledger, overrides, plan, variant) if notebooks else plan
     inputs = cache.Inputs.collect(article_folder=ledger.article.folder)
+    keys = {spec.name: _key(spec, parameters, inputs) for spec, parameters in whole}
+    result = RunResult(variant=variant)
+    _include_others(result, ledger, plan, keys, reports_dir, seed)
+    _execute_plan(result, plan, keys, reports_dir / "notebooks", seed, use_cache=use_cache, jobs=jobs,
+                  executor=executor, scheduler=scheduler, progress=progress)
+    _write_report(result, ledger, whole, reports_dir)
+    return result
+
+
+def _key(spec, parameters, inputs) -> tuple:
+    """``(cache key, its parts)`` of one notebook run."""
+    parts = cache.key_parts(spec.path, parameters, inputs)
+    return cache.cache_key(parts), parts
+
+
+def _include_others(result, ledger, plan, keys, reports_dir, seed) -> None:
+    """Into ``result.kept``, the current results in the report folder of the notebooks not asked
+    for; the others into ``result.not_run`` (a variant), or, with the ledger's parameters, a
+    ReportRefused naming them, raised before anything is written."""
+    folder, selected = reports_dir / "notebooks", [spec.name for spec, _ in plan]
+    others = [n for n in declared_specs(ledger) if n not in selected]
+    if result.variant is None:
+        missing = [n for n in others if n not in keys or cache.lookup(folder, n, keys[n][0]) is None]
+        if missing:
+            raise _refusal(selected, missing, reports_dir)
+    for name in others:
+        if name in keys and _current(folder, name, keys[name][0], seed):
+            result.kept[name] = folder / f"{name}.ipynb"
+        else:
+            result.not_run.append(name)
+
+
+def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, executor=None, scheduler=None,
+                  progress=None) -> None:
+    """Execute the notebooks of ``plan`` whose result is not current in ``folder`` (or ``seed``),
+    concurrently; the results and failures go into ``result``, in the plan's order."""
+    tasks = []
     display = _Progress([spec.name for spec, _ in plan], _show_progress(progress))
     try:
         for spec, parameters in plan:
-            parts = cache.key_parts(spec.path, parameters, inputs)
-            keys[spec.name] = (cache.cache_key(parts), parts)
-            record = cache.lookup(folder, spec.name, keys[spec.name][0]) if use_cache else None
-            if record is not None:
+            if use_cache and _current(folder, spec.name, keys[spec.name][0], seed):
                 result.cached.append(spec.name)
                 result.executed[spec.name] = folder / f"{spec.name}.ipynb"
-                bodies[spec.name] = folder / f"{spec.name}.body.html"
                 display.status(spec.name, "cached (unchanged)", done=True)
                 continue
             tasks.append(Task(spec.name, str(spec.path), parameters, cwd=str(paths.NOTEBOOKS), scratch=str(folder),
@@ -574,7 +711,6 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
                 display.status(task.name, "FAILED", done=True)
                 return
             result.executed[task.name] = _save(folder, task.name, outcome, *keys[task.name])
-            bodies[task.name] = folder / f"{task.name}.body.html"
             result.timings[task.name] = outcome.timings
             display.status(task.name, f"done in {outcome.timings.get('execute', 0):.1f} s", done=True)
 
@@ -585,18 +721,28 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
     order = [spec.name for spec, _ in plan]
     result.executed = {n: result.executed[n] for n in order if n in result.executed}
     result.failures = {n: result.failures[n] for n in order if n in result.failures}
-    assessments = []
-    for name, executed in result.executed.items():
-        result.html[name] = reports_dir / f"{name}.html"  # rendered by site.build_site
-        assessments += audit.read_published(nbformat.read(executed, as_version=4))
-    table = build_scorecard(ledger, assessments, failed=set(result.failures))
-    if reports_dir.resolve().parent == paths.REPORTS.resolve():  # the reports of this project: list them
+
+
+def _write_report(result, ledger, whole, reports_dir) -> None:
+    """The scorecard and the site from every result the report includes: those of this run and
+    the current ones kept (:func:`_include_others`).  Only this run's notebook pages are rewritten,
+    except in a variant, whose every page carries its banner."""
+    folder, variant = reports_dir / "notebooks", result.variant
+    shown = {n: result.executed.get(n) or result.kept[n] for n in declared_specs(ledger)
+             if n in result.executed or n in result.kept}
+    result.html = {name: reports_dir / f"{name}.html" for name in result.executed}  # rendered by site.build_site
+    assessments = [a for path in shown.values() for a in audit.read_published(nbformat.read(path, as_version=4))]
+    applied = None if variant is None else {n: variant.applied(s.parameters) for n, s in declared_specs(ledger).items()}
+    table = build_scorecard(ledger, assessments, failed=set(result.failures), not_run=set(result.not_run),
+                            parameters=applied)
+    if variant is None and reports_dir.resolve().parent == paths.REPORTS.resolve():  # this project's reports
         site.write_landing(paths.REPORTS)
+    bodies = {n: folder / f"{n}.body.html" for n in shown if (folder / f"{n}.body.html").is_file()}
     # The reviewer's site: index.html, sources.html, notebook pages with headers, CSV and JSON-LD exports.
-    result.scorecard, result.index = site.build_site(reports_dir, ledger, table, assessments, plan=plan,
-                                                     executed=result.executed, failures=result.failures,
-                                                     bodies={n: b for n, b in bodies.items() if b.is_file()})
-    return result
+    result.scorecard, result.index = site.build_site(
+        reports_dir, ledger, table, assessments, plan=whole, executed=shown, failures=result.failures,
+        bodies=bodies, pages=shown if variant is not None else result.executed, variant=variant,
+        not_run=result.not_run)
 
 
 def strip_run_metadata(node) -> None:

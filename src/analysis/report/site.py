@@ -14,6 +14,9 @@
   hidden until the reader shows it;
 - the exports ``scorecard.csv`` and ``claimreview.jsonld`` (:mod:`analysis.report.claimreview`).
 
+A variant (a run with changed parameters, :mod:`analysis.report.variants`) says so in a banner
+on every page, and has no ``claimreview.jsonld``: its verdicts are a what-if, not the fact-check.
+
 Pages are self-contained (CSS and script inline, figures embedded): no server and
 no network are needed to read them.  Every text that comes from data is escaped by
 the templates (Jinja2 autoescaping).
@@ -38,7 +41,7 @@ from analysis.claims.verdicts import Verdict
 from analysis.data import manifest as _manifest
 from analysis.data import provenance
 from analysis.report import claimreview
-from analysis.report.scorecard import write_scorecard
+from analysis.report.scorecard import NOT_RUN, write_scorecard
 from analysis.report.urls import web_url
 
 SITE_TEMPLATES = paths.TEMPLATES / "site"
@@ -59,6 +62,7 @@ BADGES = {
     Verdict.NOT_CHECKABLE.value: {"colour": "#CC79A7", "text": "#000", "icon": "?"},
     Verdict.NOT_YET_AUDITED.value: {"colour": "#FFFFFF", "text": "#000", "icon": "…"},
     FAILED: {"colour": "#000000", "text": "#FFF", "icon": "!"},
+    NOT_RUN: {"colour": "#DDDDDD", "text": "#000", "icon": "–"},
 }
 
 
@@ -238,7 +242,8 @@ def render_notebook_page(executed, html_path, header_html, title=None, exporter=
 
 
 def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, failures=None,
-               info=None, manifest=None, raw_dir=None, bodies=None) -> tuple:
+               info=None, manifest=None, raw_dir=None, bodies=None, pages=None, variant=None,
+               not_run=()) -> tuple:
     """Write the whole report into ``reports_dir``; returns ``(scorecard.csv, index.html)``.
 
     ``table``: the scorecard (:func:`analysis.report.scorecard.build_scorecard`);
@@ -248,7 +253,10 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     ``failures``: ``{notebook: why}``; ``raw_dir``: where cited rows are read
     (default ``data/raw``); ``bodies``: ``{notebook: page body}`` already rendered
     (:func:`render_notebook_body`, a string or a file holding it): only the header is added;
-    the other pages are rendered here, all with one exporter.
+    the other pages are rendered here, all with one exporter; ``pages``: the notebook pages to
+    write (default: every executed one; a page that is missing is written anyway); ``variant``: a
+    :class:`analysis.report.variants.Variant` for a run with changed parameters (None: the
+    published report); ``not_run``: the notebooks a variant did not run.
     """
     reports_dir = Path(reports_dir)
     executed, failures = dict(executed or {}), dict(failures or {})
@@ -260,19 +268,28 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
 
     article = claimreview.article_info(ledger.article)
     csv_path = write_scorecard(table, reports_dir)
-    atomic.write_text(reports_dir / "claimreview.jsonld", claimreview.to_jsonld(
-        claimreview.claim_reviews(table, assessments, info.date, article=article)))
+    reviews = reports_dir / "claimreview.jsonld"
+    if variant is None:
+        atomic.write_text(reviews, claimreview.to_jsonld(
+            claimreview.claim_reviews(table, assessments, info.date, article=article)))
+    else:  # a what-if carries no rating that could pass for the fact-check's
+        reviews.unlink(missing_ok=True)
+        for name in not_run:  # a page left from an earlier report in this folder, not of this variant
+            (reports_dir / f"{name}.html").unlink(missing_ok=True)
 
     by_notebook = {}
     for a in assessments:
         by_notebook.setdefault(ledger.page_of(ledger.claim(a.claim_id)), []).append(a)
     rows = claim_rows(table, assessments, pages=set(executed), failures=failures, manifest=manifest)
     exporter = None
+    pages = set(executed if pages is None else pages)
     for name, path in executed.items():
+        if name not in pages and (reports_dir / f"{name}.html").is_file():
+            continue
         spec, values = specs[name] if name in specs else (ledger.notebooks[name], ledger.notebooks[name].defaults())
         mine = [r for r in rows if r["notebook"] == name]
         header = env.get_template("notebook_header.html.j2").render(
-            info=info, spec=spec, parameters=_parameter_rows(spec, values), claims=mine,
+            info=info, spec=spec, parameters=_parameter_rows(spec, values), claims=mine, variant=variant,
             datasets=_notebook_datasets(ledger, name, by_notebook.get(name, []), manifest))
         body = (bodies or {}).get(name)
         if body is None:
@@ -283,7 +300,7 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
         atomic.write_text(reports_dir / f"{name}.html", add_header(body, header))
 
     atomic.write_text(reports_dir / "sources.html", env.get_template("sources.html.j2").render(
-        info=info, datasets=list(manifest.values()), anchor=provenance.dataset_anchor,
+        info=info, variant=variant, datasets=list(manifest.values()), anchor=provenance.dataset_anchor,
         rows=provenance.cited_rows(assessments, manifest, raw_dir), present=lambda d: d.path.is_file()))
 
     counts = {}
@@ -292,14 +309,14 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     verdict_order = [v for v in BADGES if v in counts] + sorted(set(counts) - set(BADGES))
     titles = {**{n: s.title for n, s in ledger.notebooks.items()}, **{n: s.title for n, (s, _) in specs.items()}}
     notebooks = [{"name": n, "title": titles[n], "built": n in executed,
-                  "failure": failures.get(n, ""),
+                  "failure": failures.get(n, ""), "not_run": n in not_run,
                   "changed": [p for p in _parameter_rows(*specs[n]) if p["changed"]] if n in specs else []}
                  for n in titles]
     index = atomic.write_text(reports_dir / "index.html", env.get_template("index.html.j2").render(
         info=info, rows=rows, counts=counts, verdicts=verdict_order,
         themes=sorted({r["theme"] for r in rows}), notebooks=notebooks,
         robustness_page=f"{ROBUSTNESS_NOTEBOOK}.html" if ROBUSTNESS_NOTEBOOK in executed else "",
-        article=article))
+        article=article, variant=variant))
     return csv_path, index
 
 
