@@ -15,9 +15,9 @@ schema ``raw:facts``) are read the same way by :func:`read_table`.  It records t
 them, so unchanged bytes are not checked twice; any change to a file or a schema re-checks it.
 
 >>> import pandas as pd
->>> validate(pd.DataFrame({"output": ["a.csv"], "input": ["k"], "file": ["f"], "sha256": ["0" * 64]}),
-...          "provenance.csv", "provenance.csv").shape
-(1, 4)
+>>> validate(pd.DataFrame({"output": ["a.csv"], "input": ["k"], "file": ["f"], "sha256": ["0" * 64],
+...                        "output_sha256": ["1" * 64]}), "provenance.csv", "provenance.csv").shape
+(1, 5)
 """
 import hashlib
 import io
@@ -79,6 +79,7 @@ def _schemas() -> dict:
             "input": col(str, text),
             "file": col(str, text),
             "sha256": col(str, pa.Check.str_matches(_SHA256)),
+            "output_sha256": col(str, pa.Check.str_matches(_SHA256)),
         }, strict=True, ordered=True),
         "world_population.csv": pa.DataFrameSchema({
             "source": col(str, pa.Check.isin(["world_bank", "un_wpp2019", "un_wpp2022"])),
@@ -199,7 +200,7 @@ def schema(name):
     every fact table).
 
     >>> list(schema("provenance.csv").columns)
-    ['output', 'input', 'file', 'sha256']
+    ['output', 'input', 'file', 'sha256', 'output_sha256']
     """
     schemas = _schemas()
     try:

@@ -1,6 +1,8 @@
 """Run the audit: execute notebooks with papermill, render HTML, write the scorecard.
 
-Parameters are checked against the ledger before any kernel starts.  A notebook
+Parameters are checked against the ledger, and every committed input against its recorded
+SHA-256 (:func:`analysis.data.integrity.verify_inputs`: a hand-edited table or text, or a stale
+multiverse, stops the run), before any kernel starts.  A notebook
 whose result is already known (same cells, parameters, data, code and locked
 environment: :mod:`analysis.report.cache`) is not run again.  The others run
 concurrently, one notebook at a time per worker: by default a pool of Python
@@ -44,6 +46,7 @@ from analysis import atomic, paths
 from analysis.claims import audit
 from analysis.claims.ledger import CLAIM_NOTEBOOK as CLAIM
 from analysis.claims.ledger import NotebookSpec, ParameterSpec, load_ledger
+from analysis.data import integrity
 from analysis.errors import AuditError, NotebookFailed, ParameterError
 from analysis.report import cache, site
 from analysis.report.scorecard import build_scorecard
@@ -545,6 +548,7 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
     """
     ledger = ledger or load_ledger(article)
     plan = plan_run(ledger, notebooks, overrides)
+    integrity.verify_inputs(ledger.article.folder)
     reports_dir = Path(reports_dir or ledger.article.reports_dir())
     folder = reports_dir / "notebooks"
     result, bodies, keys, tasks = RunResult(), {}, {}, []
@@ -611,6 +615,7 @@ def refresh_notebooks(notebooks=None, ledger=None) -> list:
     """Re-execute committed notebooks in place with their own defaults (nbval's reference outputs):
     the ledger's theme notebooks and the generic claim notebook (name ``claim``)."""
     ledger = ledger or load_ledger()
+    integrity.verify_inputs(ledger.article.folder)
     names = list(notebooks or [*sorted(ledger.notebooks), CLAIM])
     themes = [n for n in names if n != CLAIM]
     specs = [spec for spec, _ in plan_run(ledger, themes)] if themes else []
