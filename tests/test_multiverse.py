@@ -131,6 +131,9 @@ def test_committed_multiverse_equals_a_fresh_evaluation(table, tmp_path):
     committed = paths.DEFAULT_ARTICLE / multiverse.MULTIVERSE_FILE
     assert written.read_bytes() == committed.read_bytes(), \
         f"{committed} is stale: run `python -m analysis multiverse`"
+    record = committed.with_name("multiverse.inputs.json")
+    assert json.loads(written.with_name(record.name).read_text(encoding="utf-8")) == \
+        json.loads(record.read_text(encoding="utf-8")), f"{record} is stale: run `python -m analysis multiverse`"
     loaded = multiverse.load_multiverse()
     assert loaded["spec_id"].tolist() == table["spec_id"].tolist()
     assert loaded["headline"].dtype == bool and loaded["measured_number"].dtype == float

@@ -11,6 +11,7 @@ Infrastructure
 - :mod:`analysis.atomic`       write files so that no reader sees a half-written one
 - :mod:`analysis.data.tables`       schemas of raw inputs and processed tables (pandera)
 - :mod:`analysis.data.facts`        hand-gathered, cited fact tables
+- :mod:`analysis.data.integrity`    every committed input checked against its recorded SHA-256
 - :mod:`analysis.claims.ledger`       the claim ledger (``claims.yaml``), validated on load
 - :mod:`analysis.claims.verdicts`     the verdict scale and the acceptance rules
 - :mod:`analysis.claims.audit`        ledger → measure → judge for every claim; notebooks publish verdicts

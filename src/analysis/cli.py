@@ -4,7 +4,8 @@ Every command is one library call: ``fetch`` → :func:`analysis.data.fetch.fetc
 ``build-data`` → :func:`analysis.data.build.build_data`, ``run`` →
 :func:`analysis.report.runner.run`, ``params`` → the ledger's notebook specs,
 ``refresh-notebooks`` → :func:`analysis.report.runner.refresh_notebooks`, ``multiverse`` →
-:func:`analysis.claims.multiverse.write_multiverse` (or :func:`analysis.report.runner.render_specification`).
+:func:`analysis.claims.multiverse.write_multiverse` (or :func:`analysis.report.runner.render_specification`),
+``verify`` → :func:`analysis.data.integrity.verify_inputs`.
 
 Examples::
 
@@ -12,6 +13,7 @@ Examples::
     python -m analysis run -p edition 2020
     python -m analysis params 01_rd_spending
     python -m analysis multiverse rd-top-five-2018
+    python -m analysis verify --article articles/huawei-not-spying-2019
 """
 import argparse
 import logging
@@ -88,9 +90,23 @@ def _refresh(args):
     return 0
 
 
+def _verify(args):
+    import time
+
+    from analysis.claims.articles import article_folder
+    from analysis.data.integrity import verify_inputs
+
+    start = time.perf_counter()
+    checked = verify_inputs(article_folder(args.article))
+    print(f"verified {checked} files against their recorded SHA-256 in {(time.perf_counter() - start) * 1000:.0f} ms "
+          f"(committed raw files, processed tables, the article text, the multiverse and its inputs)")
+    return 0
+
+
 def _multiverse(args):
     from analysis.claims import multiverse
     from analysis.claims.ledger import load_ledger
+    from analysis.data.integrity import verify_inputs
 
     ledger = load_ledger(args.article)
     if args.render:
@@ -105,7 +121,8 @@ def _multiverse(args):
     claims = multiverse.claims_with_choices(ledger, args.claims)
     if args.claims:  # a subset: print it, leave the committed table alone
         table = multiverse.evaluate(claims, ledger)
-    else:
+    else:  # never record a table evaluated from inputs that do not match their own records
+        verify_inputs(ledger.article.folder, multiverse=False)
         path = multiverse.write_multiverse(ledger=ledger)
         table = multiverse.load_multiverse(ledger=ledger)
         print(f"wrote {path} ({len(table)} specifications)")
@@ -170,6 +187,11 @@ def parser() -> argparse.ArgumentParser:
                                                        "(papermill) into reports/specs/SPEC_ID/")
     p.add_argument("--output", help="with --render: reports folder (default: reports/specs/SPEC_ID)")
     p.set_defaults(func=_multiverse)
+
+    p = sub.add_parser("verify", help="check every committed input against its recorded SHA-256 (run also "
+                                      "checks this before any notebook starts)")
+    p.add_argument("--article", metavar="FOLDER", help="the article folder (default: this project's op-ed)")
+    p.set_defaults(func=_verify)
 
     p = sub.add_parser("refresh-notebooks", help="re-execute the committed notebooks in place")
     p.add_argument("notebooks", nargs="*")

@@ -13,6 +13,10 @@ class ChecksumError(DatasetError):
     """A file's SHA-256 differs from the one pinned in the manifest."""
 
 
+class IntegrityError(AuditError):
+    """A committed input does not match the SHA-256 recorded for it (edited by hand, or stale)."""
+
+
 class LedgerError(AuditError):
     """The claim ledger is malformed: the message names the entry and the field."""
 

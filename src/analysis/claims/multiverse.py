@@ -9,8 +9,11 @@ combination; the claim's own ``parameters`` are the **headline** specification.
 
 :func:`evaluate` calls the library evaluators directly (no notebook kernel), so the
 whole multiverse takes well under a second; :func:`write_multiverse` writes it to
-``data/processed/multiverse.csv`` (committed; a test checks it equals a fresh
-evaluation).  :func:`robustness` summarises it per claim: the share of
+``articles/<slug>/multiverse.csv`` (committed; a test checks it equals a fresh
+evaluation) and, beside it, ``multiverse.inputs.json``: the SHA-256 of the table and of what it
+was evaluated from (:func:`analysis.data.integrity.write_multiverse_record`).  A table whose
+record no longer matches (a changed ledger, table or library source) is stale: :func:`load_multiverse`
+refuses it, so it is never shown.  :func:`robustness` summarises it per claim: the share of
 specifications per verdict and the **flips**, the single choices (all others at
 the headline) under which the verdict differs from the headline's.
 
@@ -32,7 +35,7 @@ import pandas as pd
 from analysis import atomic, paths
 from analysis.claims import audit
 from analysis.claims.verdicts import Verdict, measured_text, number
-from analysis.data import tables
+from analysis.data import integrity, tables
 from analysis.errors import AuditError
 
 #: The committed table of every specification (in ``data/processed``).
@@ -47,7 +50,7 @@ def canonical(choices) -> str:
     >>> canonical({"fx_year": 2019, "fx_source": "fed_g5a"})
     '{"fx_source":"fed_g5a","fx_year":2019}'
     """
-    return json.dumps(choices, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return integrity.canonical_json(choices)
 
 
 def spec_id(choices) -> str:
@@ -177,19 +180,27 @@ def multiverse_path(ledger=None, folder=None) -> Path:
 
 
 def write_multiverse(out_dir=None, ledger=None) -> Path:
-    """Evaluate the article's whole multiverse and write its ``multiverse.csv`` (validated, atomically)."""
+    """Evaluate the article's whole multiverse and write its ``multiverse.csv`` (validated, atomically),
+    then the record of its inputs beside it (``multiverse.inputs.json``)."""
     from analysis.claims.ledger import load_ledger
 
     ledger = ledger or load_ledger()
     table = evaluate(ledger=ledger)
     path = multiverse_path(ledger, out_dir)
     tables.validate(table.copy(), MULTIVERSE_FILE, f"{MULTIVERSE_FILE} as evaluated")
-    return atomic.write_text(path, table.to_csv(index=False, lineterminator="\n"))
+    atomic.write_text(path, table.to_csv(index=False, lineterminator="\n"))
+    integrity.write_multiverse_record(ledger.article.folder, path)
+    return path
 
 
 def load_multiverse(folder=None, ledger=None) -> pd.DataFrame:
-    """An article's committed multiverse table (validated against its schema)."""
+    """An article's committed multiverse table (validated against its schema); a stale one (its record
+    ``multiverse.inputs.json`` no longer matches its inputs) is an IntegrityError naming what changed."""
+    from analysis.claims.ledger import load_ledger
+
+    ledger = ledger or load_ledger()
     path = multiverse_path(ledger, folder)
+    integrity.require_fresh_multiverse(ledger.article.folder, path)
     return tables.read_processed(MULTIVERSE_FILE, folder=path.parent, keep_default_na=False,
                                  na_values={"measured_number": [""]},
                                  dtype={"measured_value": str, "rule": str, "unit": str, "choices": str})
@@ -283,7 +294,7 @@ def robustness_lines(ledger=None, folder=None) -> dict:
     path = multiverse_path(ledger, folder)
     if not path.is_file():
         return {}
-    table = load_multiverse(path.parent)
+    table = load_multiverse(path.parent, ledger)
     # claims a (test) ledger audits: a measured claim with no notebook, or one whose notebook it declares
     current = {c.id for c in ledger.claims if c.choices and ledger.audited(c)
                and (c.notebook is None or c.notebook in ledger.notebooks)}

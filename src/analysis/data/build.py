@@ -3,7 +3,9 @@
 Each processed file is made by one function from named raw datasets
 (:data:`OUTPUTS`).  Files are written atomically with fixed formatting, so a
 rebuild from the same raw bytes reproduces them byte for byte; ``provenance.csv``
-records which raw files (and SHA-256) each output came from.
+records which raw files (and SHA-256) each output came from, and each output's own SHA-256
+(``output_sha256``), against which :func:`analysis.data.integrity.verify_inputs` checks the
+committed tables before anything is published.
 
 Every processed file has a schema (:mod:`analysis.data.tables`), checked before anything is
 written.
@@ -28,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import atomic, paths
-from analysis.data import certifications, ebola, events, fetch, nvd, population, rd, tables
+from analysis.data import certifications, ebola, events, fetch, integrity, nvd, population, rd, tables
 from analysis.data import manifest as _manifest
 from analysis.errors import DatasetError
 
@@ -47,7 +49,7 @@ OUTPUTS = {
     nvd.COUNTS_FILE: (nvd.build_cve_counts, [nvd.feed_key(y) for y in nvd.FEED_YEARS]),
     nvd.COVERAGE_FILE: (nvd.build_cve_coverage, [nvd.feed_key(y) for y in nvd.FEED_YEARS]),
 }
-PROVENANCE_FILE = "provenance.csv"
+PROVENANCE_FILE = integrity.PROVENANCE_FILE
 #: Build keys and output hashes of the files last written to the output folder (git-ignored).
 CACHE_FILE = ".build-cache.json"
 LOCK_FILE = paths.ROOT / "requirements.lock"
@@ -96,14 +98,10 @@ def _read_cache(out_dir) -> dict:
         return {}  # no cache, or one we cannot read: rebuild everything
 
 
-def _file_sha256(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-
-
 def is_current(name, key, out_dir, cache) -> bool:
     """Whether ``out_dir/name`` was written by a build with ``key`` and has not changed since."""
     recorded = cache.get(name) or {}
-    return recorded.get("key") == key and recorded.get("sha256") == _file_sha256(out_dir / name)
+    return recorded.get("key") == key and recorded.get("sha256") == integrity.sha256_file(out_dir / name)
 
 
 def build_data(raw_dir=None, out_dir=None, force=False) -> list:
@@ -133,8 +131,10 @@ def build_data(raw_dir=None, out_dir=None, force=False) -> list:
     written = []
     for name, frame in built.items():
         written.append(write_csv(frame, out_dir / name))
-        cache[name] = {"key": build_keys[name], "sha256": _file_sha256(out_dir / name)}
-    provenance = [{"output": name, "input": k, "file": entries[k].file, "sha256": entries[k].sha256}
+        cache[name] = {"key": build_keys[name], "sha256": integrity.sha256_file(out_dir / name)}
+    output_sha256 = {name: integrity.sha256_file(out_dir / name) for name in OUTPUTS}  # what verify_inputs checks
+    provenance = [{"output": name, "input": k, "file": entries[k].file, "sha256": entries[k].sha256,
+                   "output_sha256": output_sha256[name]}
                   for name, (_, needed) in OUTPUTS.items() for k in needed]
     text = pd.DataFrame(provenance).to_csv(index=False, lineterminator="\n")
     path = out_dir / PROVENANCE_FILE

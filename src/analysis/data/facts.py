@@ -16,6 +16,7 @@ from functools import lru_cache
 import pandas as pd
 
 from analysis.data import manifest as _manifest
+from analysis.data import tables
 from analysis.data.source import Source
 from analysis.errors import DatasetError
 
@@ -54,13 +55,15 @@ class Fact:
 
 @lru_cache(maxsize=None)
 def load_facts(table) -> pd.DataFrame:
-    """A fact table by manifest key, with a ``line`` column (its line in the CSV file).
+    """A fact table by manifest key, with a ``line`` column (its line in the CSV file), checked against
+    the fact-table schema (:data:`analysis.data.tables.FACT_COLUMNS`; a ``source_url`` is empty or an
+    http(s) address): a bad row is a DataSchemaError naming the file, the line and the column.
 
     >>> load_facts("facts_rd_spending").columns[:3].tolist()
     ['claim_id', 'entity', 'metric']
     """
     entry = _manifest.get(table)
-    frame = pd.read_csv(entry.path, dtype=str, keep_default_na=False)
+    frame = tables.read_table(entry.path, "raw:facts", fix=tables.FIX_FACTS, dtype=str, keep_default_na=False)
     frame["line"] = range(2, len(frame) + 2)
     return frame
 

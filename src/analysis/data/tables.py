@@ -9,14 +9,15 @@ column and, for a bad value, the file line, e.g. a column renamed upstream::
       column 'Exchange rate' is missing (columns found: Date, Country, Rate)
 
 :func:`read_processed` reads a file of ``data/processed`` and validates it; every
-``load_*`` function of the library goes through it.  It records the files it has checked
+``load_*`` function of the library goes through it, and the fact tables (``data/raw/*/facts.csv``,
+schema ``raw:facts``) are read the same way by :func:`read_table`.  It records the files it has checked
 (their SHA-256 and the version of these schemas) in a git-ignored ``.validated.json`` beside
 them, so unchanged bytes are not checked twice; any change to a file or a schema re-checks it.
 
 >>> import pandas as pd
->>> validate(pd.DataFrame({"output": ["a.csv"], "input": ["k"], "file": ["f"], "sha256": ["0" * 64]}),
-...          "provenance.csv", "provenance.csv").shape
-(1, 4)
+>>> validate(pd.DataFrame({"output": ["a.csv"], "input": ["k"], "file": ["f"], "sha256": ["0" * 64],
+...                        "output_sha256": ["1" * 64]}), "provenance.csv", "provenance.csv").shape
+(1, 5)
 """
 import hashlib
 import io
@@ -31,6 +32,17 @@ from analysis.errors import DataSchemaError
 
 _REF = r"^data/raw/[^#]+(#L\d+)?$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
+_SHA256 = r"^[0-9a-f]{64}$"
+#: An absolute http(s) address with a host, or nothing (a cited row's URL becomes a link in the report).
+WEB_URL = r"^(?:[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+\S*)?$"
+#: The columns of a hand-gathered fact table (``data/raw/*/facts.csv``), in order.
+FACT_COLUMNS = ("claim_id", "entity", "metric", "period", "value", "unit", "source_title", "source_url", "quote",
+                "notes")
+#: What the message of a schema failure says to do, by kind of table.
+FIX_PROCESSED = ("If the file changed upstream, update its reader and the schema in analysis.data.tables; "
+                 "if it is a processed file, run `make data`.")
+FIX_FACTS = ("Fix that row of the fact table: the columns are " + ", ".join(FACT_COLUMNS) + "; claim_id, entity, "
+             "metric and value are not empty, and source_url is empty or an http(s) address.")
 
 
 def _schemas() -> dict:
@@ -66,7 +78,8 @@ def _schemas() -> dict:
             "output": col(str, text),
             "input": col(str, text),
             "file": col(str, text),
-            "sha256": col(str, pa.Check.str_matches(r"^[0-9a-f]{64}$")),
+            "sha256": col(str, pa.Check.str_matches(_SHA256)),
+            "output_sha256": col(str, pa.Check.str_matches(_SHA256)),
         }, strict=True, ordered=True),
         "world_population.csv": pa.DataFrameSchema({
             "source": col(str, pa.Check.isin(["world_bank", "un_wpp2019", "un_wpp2022"])),
@@ -163,6 +176,16 @@ def _schemas() -> dict:
             "rule": col(str, text),
         }, strict=True, ordered=True, unique=["claim_id", "spec_id"]),
         # raw inputs, as read (all text) before parsing
+        "raw:facts": pa.DataFrameSchema({
+            **{name: col(str, text) for name in ("claim_id", "entity", "metric")},
+            "period": col(str),
+            "value": col(str, text),
+            "unit": col(str),
+            "source_title": col(str),
+            "source_url": col(str, pa.Check.str_matches(WEB_URL, error="empty or an http(s) address")),
+            "quote": col(str),
+            "notes": col(str),
+        }, strict=True, ordered=True),
         "raw:fx_annual_fred": pa.DataFrameSchema({
             "Date": col(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
             "Country": col(str, text),
@@ -173,10 +196,11 @@ def _schemas() -> dict:
 
 @lru_cache(maxsize=None)
 def schema(name):
-    """The schema of table ``name`` (a processed file name, or ``raw:<dataset key>``).
+    """The schema of table ``name`` (a processed file name, ``raw:<dataset key>``, or ``raw:facts`` for
+    every fact table).
 
     >>> list(schema("provenance.csv").columns)
-    ['output', 'input', 'file', 'sha256']
+    ['output', 'input', 'file', 'sha256', 'output_sha256']
     """
     schemas = _schemas()
     try:
@@ -209,9 +233,10 @@ def _describe(failures, frame, line_offset) -> list:
     return unique[:10] + ([f"... and {len(unique) - 10} more"] if len(unique) > 10 else [])
 
 
-def validate(frame, name, source, line_offset=2) -> pd.DataFrame:
+def validate(frame, name, source, line_offset=2, fix=FIX_PROCESSED) -> pd.DataFrame:
     """``frame`` checked (and coerced) against schema ``name``; a DataSchemaError names ``source``
-    (the file), each bad column and, for bad values, the file line (row index + ``line_offset``)."""
+    (the file), each bad column and, for bad values, the file line (row index + ``line_offset``),
+    then ``fix``."""
     import pandera.errors
 
     try:
@@ -219,9 +244,7 @@ def validate(frame, name, source, line_offset=2) -> pd.DataFrame:
     except pandera.errors.SchemaErrors as exc:
         problems = _describe(exc.failure_cases, frame, line_offset)
         raise DataSchemaError(f"{source} does not have the expected columns or values:\n  "
-                              + "\n  ".join(problems)
-                              + "\nIf the file changed upstream, update its reader and the schema in "
-                                "analysis.data.tables; if it is a processed file, run `make data`.") from None
+                              + "\n  ".join(problems) + f"\n{fix}") from None
 
 
 def read_processed(name, folder=None, **read_csv) -> pd.DataFrame:
@@ -234,16 +257,25 @@ def read_processed(name, folder=None, **read_csv) -> pd.DataFrame:
     path = (folder or paths.PROCESSED) / name
     if not path.is_file():
         raise DataSchemaError(f"{path} is missing: run `make data` (or `python -m analysis build-data`)")
+    return read_table(path, name, **read_csv)
+
+
+def read_table(path, schema_name, fix=FIX_PROCESSED, **read_csv) -> pd.DataFrame:
+    """The CSV file ``path`` as ``pandas.read_csv(path, **read_csv)`` reads it, validated against schema
+    ``schema_name`` unless these bytes were already validated under these schemas (the record
+    ``.validated.json`` beside the file); a failure names the file, the line and the column, then ``fix``.
+    """
+    path = Path(path)
     data = path.read_bytes()
     frame = pd.read_csv(io.BytesIO(data), **read_csv)
     stamp = f"{hashlib.sha256(data).hexdigest()} {_schema_version()}"
-    if _validated(path.parent).get(name) != stamp:  # these bytes, under these schemas, not yet checked
+    if _validated(path.parent).get(path.name) != stamp:  # these bytes, under these schemas, not yet checked
         try:
             shown = path.relative_to(paths.ROOT)
         except ValueError:
             shown = path
-        validate(frame.copy(), name, shown)
-        _record_validated(path.parent, name, stamp)
+        validate(frame.copy(), schema_name, shown, fix=fix)
+        _record_validated(path.parent, path.name, stamp)
     return frame
 
 

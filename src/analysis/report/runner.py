@@ -1,6 +1,8 @@
 """Run the audit: execute notebooks with papermill, render HTML, write the scorecard.
 
-Parameters are checked against the ledger before any kernel starts.  A notebook
+Parameters are checked against the ledger, and every committed input against its recorded
+SHA-256 (:func:`analysis.data.integrity.verify_inputs`: a hand-edited table or text, or a stale
+multiverse, stops the run), before any kernel starts.  A notebook
 whose result is already known (same cells, parameters, data, code and locked
 environment: :mod:`analysis.report.cache`) is not run again.  The others run
 concurrently, one notebook at a time per worker: by default a pool of Python
@@ -52,8 +54,14 @@ from analysis import atomic, paths
 from analysis.claims import audit
 from analysis.claims.ledger import CLAIM_NOTEBOOK as CLAIM
 from analysis.claims.ledger import NotebookSpec, ParameterSpec, load_ledger
+<<<<<<< HEAD
 from analysis.errors import AuditError, NotebookFailed, ParameterError, ReportRefused
 from analysis.report import cache, site, variants
+=======
+from analysis.data import integrity
+from analysis.errors import AuditError, NotebookFailed, ParameterError
+from analysis.report import cache, site
+>>>>>>> integrity-g
 from analysis.report.scorecard import build_scorecard
 
 log = logging.getLogger(__name__)
@@ -645,6 +653,7 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
     """
     ledger = ledger or load_ledger(article)
     plan = plan_run(ledger, notebooks, overrides)
+<<<<<<< HEAD
     variant = changed_parameters(ledger, overrides, [spec.name for spec, _ in plan]) if overrides else None
     published = ledger.article.reports_dir()
     seed = published / "notebooks" if variant is not None and reports_dir is None else None
@@ -652,6 +661,12 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
     if variant is not None and (published / "index.html").is_file():
         variant = replace(variant, published=variants.link_to_published(reports_dir, published))
     whole = _whole_plan(ledger, overrides, plan, variant) if notebooks else plan
+=======
+    integrity.verify_inputs(ledger.article.folder)
+    reports_dir = Path(reports_dir or ledger.article.reports_dir())
+    folder = reports_dir / "notebooks"
+    result, bodies, keys, tasks = RunResult(), {}, {}, []
+>>>>>>> integrity-g
     inputs = cache.Inputs.collect(article_folder=ledger.article.folder)
     keys = {spec.name: _key(spec, parameters, inputs) for spec, parameters in whole}
     result = RunResult(variant=variant)
@@ -757,6 +772,7 @@ def refresh_notebooks(notebooks=None, ledger=None) -> list:
     """Re-execute committed notebooks in place with their own defaults (nbval's reference outputs):
     the ledger's theme notebooks and the generic claim notebook (name ``claim``)."""
     ledger = ledger or load_ledger()
+    integrity.verify_inputs(ledger.article.folder)
     names = list(notebooks or [*sorted(ledger.notebooks), CLAIM])
     themes = [n for n in names if n != CLAIM]
     specs = [spec for spec, _ in plan_run(ledger, themes)] if themes else []
