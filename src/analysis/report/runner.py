@@ -54,14 +54,9 @@ from analysis import atomic, paths
 from analysis.claims import audit
 from analysis.claims.ledger import CLAIM_NOTEBOOK as CLAIM
 from analysis.claims.ledger import NotebookSpec, ParameterSpec, load_ledger
-<<<<<<< HEAD
+from analysis.data import integrity
 from analysis.errors import AuditError, NotebookFailed, ParameterError, ReportRefused
 from analysis.report import cache, site, variants
-=======
-from analysis.data import integrity
-from analysis.errors import AuditError, NotebookFailed, ParameterError
-from analysis.report import cache, site
->>>>>>> integrity-g
 from analysis.report.scorecard import build_scorecard
 
 log = logging.getLogger(__name__)
@@ -653,7 +648,7 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
     """
     ledger = ledger or load_ledger(article)
     plan = plan_run(ledger, notebooks, overrides)
-<<<<<<< HEAD
+    integrity.verify_inputs(ledger.article.folder)
     variant = changed_parameters(ledger, overrides, [spec.name for spec, _ in plan]) if overrides else None
     published = ledger.article.reports_dir()
     seed = published / "notebooks" if variant is not None and reports_dir is None else None
@@ -661,12 +656,6 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
     if variant is not None and (published / "index.html").is_file():
         variant = replace(variant, published=variants.link_to_published(reports_dir, published))
     whole = _whole_plan(ledger, overrides, plan, variant) if notebooks else plan
-=======
-    integrity.verify_inputs(ledger.article.folder)
-    reports_dir = Path(reports_dir or ledger.article.reports_dir())
-    folder = reports_dir / "notebooks"
-    result, bodies, keys, tasks = RunResult(), {}, {}, []
->>>>>>> integrity-g
     inputs = cache.Inputs.collect(article_folder=ledger.article.folder)
     keys = {spec.name: _key(spec, parameters, inputs) for spec, parameters in whole}
     result = RunResult(variant=variant)
