@@ -105,3 +105,106 @@ def test_multiverse_on_a_value_the_data_do_not_hold_ends_in_one_line(article):
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
     assert "measure 'population.world'" in done.stderr and "un_wpp2030" in done.stderr
+
+
+# --- the YAML files: bounded size, aliases and nesting ------------------------------------------
+
+def alias_bomb(levels, fanout):
+    """A flow list of ``levels`` anchored lists, each holding ``fanout`` aliases of the one before:
+    a few KB of text that expands to fanout**levels values."""
+    parts = [f"&a0 [{', '.join(['lol'] * fanout)}]"]
+    parts += [f"&a{i} [{', '.join([f'*a{i - 1}'] * fanout)}]" for i in range(1, levels + 1)]
+    return "[" + ", ".join(parts) + "]"
+
+
+#: Loads a ledger in a child process under a memory bound (200 MB more than after the imports),
+#: and prints how long the load took and how it ended.
+BOUNDED_LOAD = """
+import resource, sys, time
+from analysis.claims.ledger import load_ledger
+from analysis.errors import AuditError
+pages = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
+resource.setrlimit(resource.RLIMIT_AS, (pages + 200 * 2**20, resource.RLIM_INFINITY))
+start = time.monotonic()
+try:
+    load_ledger(sys.argv[1])
+    outcome = "loaded"
+except AuditError as exc:
+    outcome = f"error: {exc}"
+print(f"{time.monotonic() - start:.3f}")
+print(outcome)
+"""
+
+
+def bounded_load(folder):
+    """(seconds, outcome) of loading ``folder``'s ledger in a child process with bounded memory."""
+    try:
+        done = subprocess.run([sys.executable, "-c", BOUNDED_LOAD, str(folder)], capture_output=True, text=True,
+                              timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("loading the ledger did not end within 30 s")
+    assert done.returncode == 0, done.stderr[-2000:]
+    seconds, outcome = done.stdout.split("\n", 1)
+    return float(seconds), outcome.strip()
+
+
+ARGS = "args: {entity: Huawei, edition: $edition}"
+EXPANDS = "its YAML aliases expand to more than 1,000,000 values"
+
+
+@pytest.mark.parametrize("file, old, new, expected", [
+    # 40 KB of nested aliases, standing for 10**500 values
+    ("claims.yaml", ARGS, ARGS[:-1] + ", x: " + alias_bomb(500, 10) + "}", f"claims.yaml: {EXPANDS} (at line 14)"),
+    # fewer aliases than the bound (81), still standing for 9**9 values
+    ("claims.yaml", ARGS, ARGS[:-1] + ", x: " + alias_bomb(9, 9) + "}", f"claims.yaml: {EXPANDS} (at line 14)"),
+    ("claims.yaml", ARGS, ARGS[:-1] + ", x: [&s lol" + ", *s" * 150 + "]}",
+     "claims.yaml: more than 100 YAML aliases (*name), the last at line 14"),
+    # an alias inside the mapping it names: an endless structure
+    ("claims.yaml", ARGS, "args: &me {entity: Huawei, edition: $edition, x: *me}",
+     "claims.yaml, line 14: the YAML alias *me refers to a collection that holds it"),
+    ("claims.yaml", ARGS, ARGS[:-1] + ", x: " + "[" * 60 + "]" * 60 + "}",
+     "claims.yaml, line 14: nested more than 50 levels deep"),
+    ("claims.yaml", ARGS, ARGS[:-1] + ", x: " + "[" * 5000 + "]" * 5000 + "}", "claims.yaml"),
+    ("article.yaml", 'notes: "A fixture', "notes: " + alias_bomb(500, 10) + '\nlicence: "A fixture',
+     f"article.yaml: {EXPANDS} (at line 12)"),
+    ("article.yaml", 'notes: "A fixture', "notes: [&s lol" + ", *s" * 150 + ']\nlicence: "A fixture',
+     "article.yaml: more than 100 YAML aliases (*name)"),
+])
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs /proc (Linux)")
+def test_a_small_yaml_file_cannot_expand_into_a_huge_one(tmp_path, file, old, new, expected):
+    folder = tmp_path / FIXTURE.name
+    shutil.copytree(FIXTURE, folder)
+    text = (folder / file).read_text(encoding="utf-8")
+    assert old in text
+    (folder / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert (folder / file).stat().st_size < 45_000
+    seconds, outcome = bounded_load(folder)
+    assert outcome.startswith("error: ") and outcome.count("\n") == 0, outcome[:500]
+    assert f"{folder / file}{expected[len(file):]}" in outcome
+    assert seconds < 2
+
+
+@pytest.mark.parametrize("file", ["claims.yaml", "article.yaml"])
+def test_a_yaml_file_beyond_the_size_bound_is_refused_before_it_is_read(tmp_path, file):
+    folder = tmp_path / FIXTURE.name
+    shutil.copytree(FIXTURE, folder)
+    with open(folder / file, "a", encoding="utf-8") as fh:
+        fh.write("# padding\n" * 220_000)
+    with pytest.raises(LedgerError) as err:
+        load_ledger(folder)
+    assert str(err.value) == (f"{folder / file} is 2,200,000+ bytes; a ledger or article file may have at most "
+                              f"2,000,000: is it the right file?").replace("2,200,000+", f"{(folder / file).stat().st_size:,}")
+
+
+@pytest.mark.parametrize("file", ["claims.yaml", "article.yaml"])
+def test_a_yaml_file_that_is_not_utf8_or_not_yaml_is_one_line(tmp_path, file):
+    folder = tmp_path / FIXTURE.name
+    shutil.copytree(FIXTURE, folder)
+    (folder / file).write_bytes((folder / file).read_bytes() + b"\nbad: \xff\xfe\n")
+    with pytest.raises(LedgerError, match=f"{file} is not UTF-8 text .*byte 0xff at position") as err:
+        load_ledger(folder)
+    assert "\n" not in str(err.value)
+    (folder / file).write_text("claims: [unclosed\n", encoding="utf-8")
+    with pytest.raises(LedgerError, match=f"{file} is not valid YAML: .*line 2") as err:
+        load_ledger(folder)
+    assert "\n" not in str(err.value)

@@ -26,14 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jsonschema
-import yaml
 
 from analysis import paths
 from analysis.errors import LedgerError, ParameterError
 from analysis.measures import indefinite
 
-#: libyaml's safe loader when PyYAML was built with it (10× faster), else the pure-Python one.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list}
 #: The values each parameter type admits as written in the ledger (no coercion: "2019" is a str, not
 #: an int; an int is a valid float; a bool is only a bool).
@@ -491,16 +488,13 @@ def load_ledger(path=None) -> Ledger:
     >>> len(load_ledger().claims) >= 15
     True
     """
-    from analysis.claims.articles import article_folder, load_article
+    from analysis.claims.articles import article_folder, load_article, read_yaml
 
     given = Path(path) if path is not None else None
     path = given if given is not None and given.is_file() else article_folder(given) / "claims.yaml"
     if not path.is_file():
         raise LedgerError(f"{path} does not exist: an article folder needs its claims.yaml")
-    try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except yaml.YAMLError as exc:
-        raise LedgerError(f"{path} is not valid YAML: {exc}") from None
+    document = read_yaml(path)
     _schema_errors(document, path)
     article = load_article(path.parent)
     try:

@@ -174,25 +174,28 @@ def indefinite(name: str) -> str:
 _ADMITS = {int: (int,), float: (int, float), str: (str,), bool: (bool,), list: (list, tuple)}
 
 
-def type_problem(value, hint, shown=None) -> str:
+def type_problem(value, hint, origin="") -> str:
     """Why ``value`` cannot be given to an argument annotated ``hint`` ('' if it can, or if the hint
-    is one this check does not read); ``shown`` is how the value is described (default its repr).
+    is one this check does not read); ``origin`` says where the value came from ("parameter $edition").
 
     >>> type_problem("2019x", int)
     "expects an int, got '2019x' (a str)"
     >>> type_problem(2019, float), type_problem({"measure": "fact.value", "args": {}}, Measurement)
     ('', '')
     """
-    shown = shown or f"{value!r} ({indefinite(type(value).__name__)})"
     if hint is Measurement:
-        return "" if is_spec(value) else f"expects a measurement ({{measure, args}}), got {shown}"
-    if hint not in _ADMITS:
+        expected = "a measurement ({measure, args})"
+        if is_spec(value):
+            return ""
+    elif hint not in _ADMITS:
         return ""
-    if is_spec(value):
-        return f"expects {indefinite(hint.__name__)}, got a measurement ({{measure, args}})"
-    if isinstance(value, _ADMITS[hint]) and (hint is bool or not isinstance(value, bool)):
-        return ""
-    return f"expects {indefinite(hint.__name__)}, got {shown}"
+    else:
+        expected = indefinite(hint.__name__)
+        if is_spec(value):
+            return f"expects {expected}, got a measurement ({{measure, args}})"
+        if isinstance(value, _ADMITS[hint]) and (hint is bool or not isinstance(value, bool)):
+            return ""
+    return f"expects {expected}, got {value!r} ({indefinite(type(value).__name__)}{', ' if origin else ''}{origin})"
 
 
 def argument_problems(spec: dict, parameters=None, field: str = "measure", args_field: str = "args") -> list:
@@ -222,15 +225,13 @@ def argument_problems(spec: dict, parameters=None, field: str = "measure", args_
         problems.append((field, f"measure {found.name!r} needs argument(s) {', '.join(missing)}"))
     hints = found.hints
     for name, value in args.items():
-        where = f"{args_field}.{name}"
-        shown = None
+        where, origin = f"{args_field}.{name}", ""
         if isinstance(value, str) and value.startswith("$"):
-            reference = value[1:]
-            if reference not in (parameters or {}):
+            origin = f"parameter {value}"
+            if value[1:] not in (parameters or {}):
                 continue  # an unknown "$name" is the ledger's to report
-            value = parameters[reference]
-            shown = f"{value!r} ({indefinite(type(value).__name__)}, parameter ${reference})"
-        why = type_problem(value, hints.get(name), shown)
+            value = parameters[value[1:]]
+        why = type_problem(value, hints.get(name), origin)
         if why:
             problems.append((where, f"measure {found.name!r} {why}"))
         elif is_spec(value):
