@@ -179,7 +179,8 @@ INTERRUPTED = 130
 
 
 def main(argv=None) -> int:
-    """Entry point: an AuditError is printed as one clear message with exit code 2; Ctrl-C
+    """Entry point: an AuditError (or an OSError: a file that cannot be read or written) is printed as
+    one clear message with exit code 2; Ctrl-C
     exits with 130 after the library has removed its temporary files (nothing partial is kept)."""
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
@@ -187,6 +188,10 @@ def main(argv=None) -> int:
         return args.func(args)
     except AuditError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file that cannot be read or written, met outside the library's own checks
+        where = " and ".join(str(f) for f in (exc.filename, exc.filename2) if f)
+        print(f"error: {where + ': ' if where else ''}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"interrupted: `{args.command}` stopped; no partial file was kept and earlier results are "

@@ -545,7 +545,7 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
     """
     ledger = ledger or load_ledger(article)
     plan = plan_run(ledger, notebooks, overrides)
-    reports_dir = Path(reports_dir or ledger.article.reports_dir())
+    reports_dir = atomic.writable_folder(reports_dir or ledger.article.reports_dir())
     folder = reports_dir / "notebooks"
     result, bodies, keys, tasks = RunResult(), {}, {}, []
     inputs = cache.Inputs.collect(article_folder=ledger.article.folder)
