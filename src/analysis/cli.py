@@ -21,9 +21,14 @@ from analysis.errors import AuditError
 
 
 def _fetch(args):
-    from analysis.data.fetch import fetch
+    from analysis.data.fetch import FetchFailed, fetch
 
-    for path in fetch(args.keys, mirror=args.mirror, raw_dir=args.raw, progress=not args.quiet):
+    try:
+        fetched = fetch(args.keys, mirror=args.mirror, raw_dir=args.raw, progress=not args.quiet)
+    except FetchFailed as exc:  # the good ones were kept: say so, then every failure
+        print("\n".join(f"verified {path}" for path in exc.fetched), end="\n" if exc.fetched else "", flush=True)
+        raise
+    for path in fetched:
         print(f"verified {path}")
     return 0
 
