@@ -85,3 +85,13 @@ def test_multiverse_into_an_unwritable_article_folder_is_one_line(tmp_path):
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
     assert f"cannot write {folder / 'multiverse.csv'}: " in done.stderr
+
+
+def test_any_other_file_that_cannot_be_read_is_one_line(tmp_path):
+    """An OSError outside the library's own checks (here: the manifest is a folder) is one line too."""
+    (tmp_path / "data" / "raw" / "manifest.csv").mkdir(parents=True)
+    env = {**os.environ, "ANALYSIS_ROOT": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "analysis", "fetch", "facts_events"], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == f"error: {tmp_path / 'data' / 'raw' / 'manifest.csv'}: Is a directory\n"
