@@ -185,8 +185,8 @@ INTERRUPTED = 130
 
 def main(argv=None) -> int:
     """Entry point: an AuditError (or an OSError: a file that cannot be read or written) is printed as
-    one clear message with exit code 2; Ctrl-C
-    exits with 130 after the library has removed its temporary files (nothing partial is kept)."""
+    one clear message with exit code 2; Ctrl-C exits with 130 after the library has removed its
+    temporary files (nothing partial is kept)."""
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     try:
