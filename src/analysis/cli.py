@@ -23,9 +23,14 @@ from analysis.errors import AuditError
 
 
 def _fetch(args):
-    from analysis.data.fetch import fetch
+    from analysis.data.fetch import FetchFailed, fetch
 
-    for path in fetch(args.keys, mirror=args.mirror, raw_dir=args.raw, progress=not args.quiet):
+    try:
+        fetched = fetch(args.keys, mirror=args.mirror, raw_dir=args.raw, progress=not args.quiet)
+    except FetchFailed as exc:  # the good ones were kept: say so, then every failure
+        print("\n".join(f"verified {path}" for path in exc.fetched), end="\n" if exc.fetched else "", flush=True)
+        raise
+    for path in fetched:
         print(f"verified {path}")
     return 0
 
@@ -204,14 +209,19 @@ INTERRUPTED = 130
 
 
 def main(argv=None) -> int:
-    """Entry point: an AuditError is printed as one clear message with exit code 2; Ctrl-C
-    exits with 130 after the library has removed its temporary files (nothing partial is kept)."""
+    """Entry point: an AuditError (or an OSError: a file that cannot be read or written) is printed as
+    one clear message with exit code 2; Ctrl-C exits with 130 after the library has removed its
+    temporary files (nothing partial is kept)."""
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     try:
         return args.func(args)
     except AuditError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file that cannot be read or written, met outside the library's own checks
+        where = " and ".join(str(f) for f in (exc.filename, exc.filename2) if f)
+        print(f"error: {where + ': ' if where else ''}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"interrupted: `{args.command}` stopped; no partial file was kept and earlier results are "

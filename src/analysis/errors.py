@@ -25,6 +25,10 @@ class ParameterError(AuditError):
     """A notebook parameter is unknown, of the wrong type, or outside its allowed values."""
 
 
+class OutputError(AuditError):
+    """A file or folder the audit writes cannot be written (no permission, read-only, a file in the way)."""
+
+
 class DataSchemaError(AuditError):
     """A raw table does not have the columns the library expects (it changed upstream?)."""
 

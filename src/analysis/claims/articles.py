@@ -22,6 +22,16 @@ import yaml
 from analysis import paths
 from analysis.errors import LedgerError
 
+#: libyaml's safe loader when PyYAML was built with it (10× faster), else the pure-Python one.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Bounds on a YAML file of an article folder (``article.yaml``, ``claims.yaml``): its size, its
+#: aliases (``*name``), how many values it holds once they are expanded, and how deep it nests.
+#: (The op-ed's ledger: 50 KB, no alias, about 5,000 values, 8 levels.)
+MAX_BYTES = 2_000_000
+MAX_ALIASES = 100
+MAX_VALUES = 1_000_000
+MAX_DEPTH = 50
+
 #: The fields ``article.yaml`` must have (null allowed where the data hold no value).
 REQUIRED = ("title", "author", "url", "read_from", "text", "sha256")
 OPTIONAL = ("author_role", "claimant", "outlet", "published", "licence", "notes")
@@ -70,6 +80,79 @@ class Article:
         return Path(root or paths.REPORTS) / self.slug
 
 
+def _yaml_problem(exc) -> str:
+    """A YAML error in one line: the problem and where it is."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    context = f" ({exc.context})" if getattr(exc, "context", None) else ""
+    return " ".join(f"{problem}{where}{context}".split())
+
+
+def _check_structure(path, events) -> None:
+    """Walk the YAML ``events`` of ``path`` and stop at the first bound crossed (see :data:`MAX_ALIASES`,
+    :data:`MAX_VALUES`, :data:`MAX_DEPTH`), before anything is built: an alias stands for every value
+    of what it names, so a few KB of nested aliases can stand for billions of values."""
+    aliases = values = 0
+    sizes, open_ = {}, []  # values each anchor stands for; (anchor, values before it) of each open collection
+    fix = "write the values out instead (aliases are bounded so that a small file cannot expand into a huge one)"
+    for event in events:
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise LedgerError(f"{path}: more than {MAX_ALIASES} YAML aliases (*name), the last at line {line}; {fix}")
+            if any(anchor == event.anchor for anchor, _ in open_):
+                raise LedgerError(f"{path}, line {line}: the YAML alias *{event.anchor} refers to a collection that "
+                                  f"holds it (an endless structure); {fix}")
+            values += sizes.get(event.anchor, 1)  # an undefined alias: the loader says so
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            open_.append((event.anchor, values))
+            values += 1
+            if len(open_) > MAX_DEPTH:
+                raise LedgerError(f"{path}, line {line}: nested more than {MAX_DEPTH} levels deep; an article's "
+                                  f"files need far fewer (is a bracket left open?)")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            anchor, before = open_.pop()
+            if anchor:
+                sizes[anchor] = values - before
+        elif isinstance(event, yaml.ScalarEvent):
+            values += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        if values > MAX_VALUES:
+            what = "its YAML aliases expand to" if aliases else "it holds"
+            raise LedgerError(f"{path}: {what} more than {MAX_VALUES:,} values (at line {line}); "
+                              + (fix if aliases else "is it the right file?"))
+
+
+def read_yaml(path):
+    """The YAML document in ``path`` (an article's ``article.yaml`` or ``claims.yaml``), read with the
+    safe loader and bounds on size, aliases, expanded values and depth, checked before anything is built;
+    any problem is a LedgerError of one line naming the file and the fix.
+
+    >>> read_yaml(paths.DEFAULT_ARTICLE / "article.yaml")["author"]
+    'Joy Tan'
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise LedgerError(f"{path} is {size:,} bytes; a ledger or article file may have at most {MAX_BYTES:,}: "
+                          f"is it the right file?")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise LedgerError(f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}, "
+                          f"line {line}); save it as UTF-8") from None
+    try:
+        _check_structure(path, yaml.parse(text, Loader=YAML_LOADER))
+        return yaml.load(text, Loader=YAML_LOADER)
+    except yaml.YAMLError as exc:
+        raise LedgerError(f"{path} is not valid YAML: {_yaml_problem(exc)}") from None
+
+
 def article_folder(where=None) -> Path:
     """The article folder meant by ``where``: a folder, a file inside it (``claims.yaml``), a slug
     under ``articles/``, or None for the default article (this project's op-ed)."""
@@ -93,10 +176,7 @@ def load_article(where=None) -> Article:
     meta_path = folder / "article.yaml"
     if not meta_path.is_file():
         raise LedgerError(f"{meta_path} is missing: an article folder needs article.yaml ({', '.join(REQUIRED)})")
-    try:
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise LedgerError(f"{meta_path} is not valid YAML: {exc}") from None
+    meta = read_yaml(meta_path) or {}
     if not isinstance(meta, dict):
         raise LedgerError(f"{meta_path}: expected a mapping of fields ({', '.join(REQUIRED)})")
     missing = [k for k in REQUIRED if not meta.get(k)]

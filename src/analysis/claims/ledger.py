@@ -26,14 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jsonschema
-import yaml
 
 from analysis import paths
 from analysis.errors import LedgerError, ParameterError
+from analysis.measures import indefinite
 
-#: libyaml's safe loader when PyYAML was built with it (10× faster), else the pure-Python one.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list}
+#: The values each parameter type admits as written in the ledger (no coercion: "2019" is a str, not
+#: an int; an int is a valid float; a bool is only a bool).
+_WRITTEN = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,), "list": (list,)}
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,23 @@ class ParameterSpec:
         allowed += " ISO date YYYY-MM-DD" if self.format == "date" else ""
         bounds = "".join(f" {k} {v}" for k, v in (("≥", self.min), ("≤", self.max)) if v is not None)
         return f"{self.name} ({self.type}, default {self.default!r}{allowed}{bounds}): {self.help}"
+
+    def type_problem(self, value, headline=None) -> str:
+        """Why ``value``, as written in the ledger, is not of this parameter's type ('' if it is);
+        ``headline``: the claim's own value, named in the message.  Unlike :meth:`coerce` (for the
+        command line, where every value is text) nothing is converted: a value of another type
+        than its parameter is a mistake in the ledger.
+
+        >>> ParameterSpec("edition", "int", 2020, "").type_problem("2020", headline=2020)
+        "parameter 'edition': '2020' is a str, not an int like its headline value 2020"
+        >>> ParameterSpec("share", "float", 0.5, "").type_problem(1)
+        ''
+        """
+        if isinstance(value, _WRITTEN[self.type]) and (self.type == "bool" or not isinstance(value, bool)):
+            return ""
+        like = f" like its headline value {headline!r}" if headline is not None else ""
+        written = indefinite(type(value).__name__)
+        return f"parameter {self.name!r}: {value!r} is {written}, not {indefinite(self.type)}{like}"
 
     def _coerce_list(self, value):
         """A list of strings: a YAML/Python list, or a comma-separated CLI string ("Huawei,Cisco").
@@ -278,6 +296,17 @@ def _where(document, error_path) -> str:
     return "field " + repr(".".join(str(p) for p in path) or "(top level)")
 
 
+def _malformed(source, problems) -> LedgerError:
+    """The error for a ledger with ``problems``: one line for one problem, else one line each.
+
+    >>> str(_malformed("claims.yaml", ["claim 'a' (entry 1), field 'offset': ..."]))
+    "claims.yaml is malformed: claim 'a' (entry 1), field 'offset': ..."
+    """
+    if len(problems) == 1:
+        return LedgerError(f"{source} is malformed: {problems[0]}")
+    return LedgerError(f"{source} is malformed:\n  " + "\n  ".join(problems))
+
+
 def _schema():
     return json.loads((paths.SCHEMAS / "claims.schema.json").read_text(encoding="utf-8"))
 
@@ -286,8 +315,7 @@ def _schema_errors(document, source):
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
     if errors:
-        lines = [f"{_where(document, e.path)}: {e.message}" for e in errors]
-        raise LedgerError(f"{source} is malformed:\n  " + "\n  ".join(lines))
+        raise _malformed(source, [f"{_where(document, e.path)}: {e.message}" for e in errors])
 
 
 def _build_notebooks(raw) -> dict:
@@ -302,6 +330,31 @@ def _build_notebooks(raw) -> dict:
         specs[name] = NotebookSpec(name=name, title=entry["title"], parameters=params,
                                    ordered=tuple(tuple(pair) for pair in entry.get("ordered", ())))
     return specs
+
+
+#: The Python types a claim's parameter value may have (YAML scalars and lists).
+_VALUE_TYPES = (bool, int, float, str, list)
+
+
+def _parameter_problems(claim, spec, where) -> list:
+    """What is wrong with a claim's own parameters under ``spec`` (its theme notebook's, or
+    :func:`inferred_spec`): a value that is no parameter value (null, a mapping), one written as
+    another type than its parameter, an unknown name, a value outside the allowed ones."""
+    problems = []
+    for name, value in claim.parameters.items():
+        param = spec.parameters.get(name)
+        if not isinstance(value, _VALUE_TYPES):
+            problems.append(f"{where}, field 'parameters.{name}': {value!r} is not a parameter value "
+                            f"(write an int, a float, a str, a bool or a list of names)")
+        elif param is not None and param.type_problem(value):
+            problems.append(f"{where}, field 'parameters.{name}': {param.type_problem(value)}; expected "
+                            f"{param.describe()}")
+    if not problems:
+        try:
+            spec.validate(claim.parameters)
+        except ParameterError as exc:
+            problems.append(f"{where}, field 'parameters': {exc}")
+    return problems
 
 
 def _choice_problems(claim, spec, where) -> list:
@@ -323,6 +376,11 @@ def _choice_problems(claim, spec, where) -> list:
         if stray:
             problems.append(f"{field_name}: {', '.join(stray)} not among the claim's parameters "
                             f"({', '.join(claim.parameters) or 'none'}), so the choice would change nothing")
+            continue
+        wrong = [spec.parameters[n].type_problem(v, claim.parameters[n]) for e in entries for n, v in e.items()
+                 if n in spec.parameters]
+        if any(wrong):
+            problems.append(f"{field_name}: {next(w for w in wrong if w)}")
             continue
         try:
             coerced = [spec.validate(e) for e in entries]
@@ -360,10 +418,11 @@ def _measure_problems(claim, where) -> list:
     from analysis.claims.judge import comparator_problem
 
     problems = []
-    for name, spec in (("measure", claim.spec()), ("ceiling", claim.ceiling)):
+    for name, args_field, spec in (("measure", "args", claim.spec()), ("ceiling", "ceiling.args", claim.ceiling)):
         if spec is None:
             continue
-        problems += [f"{where}, field {name!r}: {p}" for p in measures.argument_problems(spec)]
+        problems += [f"{where}, field {field_name!r}: {why}" for field_name, why
+                     in measures.argument_problems(spec, claim.parameters, field=name, args_field=args_field)]
     refs = _references([claim.args, claim.ceiling, claim.stated.tolerance, claim.stated.value])
     unknown = [r for r in refs if r not in claim.parameters]
     if unknown:
@@ -398,15 +457,13 @@ def _cross_check(claims, notebooks, text, source):
             elif not notebooks[c.notebook].path.is_file():
                 problems.append(f"{where}, field 'notebook': {notebooks[c.notebook].path} does not exist")
             else:
-                try:
-                    notebooks[c.notebook].validate(c.parameters)
-                except ParameterError as exc:
-                    problems.append(f"{where}, field 'parameters': {exc}")
+                problems += _parameter_problems(c, notebooks[c.notebook], where)
                 problems += _choice_problems(c, notebooks[c.notebook], where)
             if c.measure is None:
                 problems.append(f"{where}, field 'measure': a claim with a notebook needs a 'measure' "
                                 f"(see `python -m analysis measures`)")
         elif c.measure is not None:
+            problems += _parameter_problems(c, inferred_spec(c), where)
             problems += _choice_problems(c, inferred_spec(c), where)
         elif c.parameters:
             problems.append(f"{where}, field 'parameters': a claim with no measure and no notebook takes no parameters")
@@ -419,7 +476,7 @@ def _cross_check(claims, notebooks, text, source):
             problems.append(f"field 'notebooks': notebooks/{path.name} is not declared; add it "
                             f"(title and parameters) so the runner knows its parameters")
     if problems:
-        raise LedgerError(f"{source} is malformed:\n  " + "\n  ".join(problems))
+        raise _malformed(source, problems)
 
 
 def load_ledger(path=None) -> Ledger:
@@ -431,16 +488,13 @@ def load_ledger(path=None) -> Ledger:
     >>> len(load_ledger().claims) >= 15
     True
     """
-    from analysis.claims.articles import article_folder, load_article
+    from analysis.claims.articles import article_folder, load_article, read_yaml
 
     given = Path(path) if path is not None else None
     path = given if given is not None and given.is_file() else article_folder(given) / "claims.yaml"
     if not path.is_file():
         raise LedgerError(f"{path} does not exist: an article folder needs its claims.yaml")
-    try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except yaml.YAMLError as exc:
-        raise LedgerError(f"{path} is not valid YAML: {exc}") from None
+    document = read_yaml(path)
     _schema_errors(document, path)
     article = load_article(path.parent)
     try:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from analysis import atomic, paths
 from analysis.data import manifest as _manifest
-from analysis.errors import ChecksumError, DatasetError
+from analysis.errors import AuditError, ChecksumError, DatasetError
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +128,7 @@ def download(entry, raw_dir=None, progress=True, retries=RETRIES, timeout=TIMEOU
             f"dataset {entry.key!r} is mirror-only: no public URL serves these exact bytes "
             f"({entry.note}). Set ANALYSIS_DATA_MIRROR to a folder that holds {entry.file}.")
     raw_dir = Path(raw_dir or paths.RAW)
+    pooch.get_logger().setLevel(logging.WARNING)  # its "Downloading file ..." lines repeat ours (shown with -v)
     fetcher = pooch.create(path=raw_dir, base_url="", registry={entry.file: f"sha256:{entry.sha256}"},
                            urls={entry.file: entry.url}, retry_if_failed=0)
     downloader = pooch.HTTPDownloader(progressbar=progress, timeout=timeout)
@@ -170,15 +171,51 @@ def fetch_one(entry, mirror=None, raw_dir=None, progress=True) -> Path:
     return download(entry, _root(entry, raw_dir), progress=progress)
 
 
+class FetchFailed(DatasetError):
+    """Some requested datasets could not be fetched.  ``failures``: ``{key: why}``, one line each
+    (unknown keys share theirs); ``fetched``: the paths of the others, verified and kept."""
+
+    def __init__(self, failures: dict, fetched: list):
+        self.failures, self.fetched = dict(failures), list(fetched)
+        reasons = list(dict.fromkeys(self.failures.values()))
+        requested = len(self.failures) + len(self.fetched)
+        if requested == 1:
+            super().__init__(reasons[0])
+            return
+        kept = f" (the other {len(fetched)} are verified and kept)" if fetched else ""
+        super().__init__(f"{len(self.failures)} of {requested} datasets could not be fetched{kept}:\n  "
+                         + "\n  ".join(reasons))
+
+
+def _one_line(text) -> str:
+    return " ".join(str(text).split())
+
+
 def fetch(keys=None, mirror=None, raw_dir=None, progress=True) -> list:
     """Fetch and verify datasets by key (all of them if ``keys`` is empty).
+
+    Every requested dataset is tried, and each good one is kept, even if others fail; then one
+    :class:`FetchFailed` lists every failure, one line each (unknown keys together).
 
     >>> [p.parent.name for p in fetch(["facts_rd_spending", "facts_events"])]
     ['rd_spending', 'events']
     """
     entries = _manifest.load_manifest()
-    selected = [_manifest.get(k, entries) for k in keys] if keys else list(entries.values())
-    return [fetch_one(e, mirror=mirror, raw_dir=raw_dir, progress=progress) for e in selected]
+    keys = list(dict.fromkeys(keys or entries))
+    failures, fetched = {}, []
+    unknown = [k for k in keys if k not in entries]
+    why = (f"unknown dataset{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+           f"known keys: {', '.join(entries)}")
+    failures.update((key, why) for key in unknown)
+    for key in keys:
+        if key in entries:
+            try:
+                fetched.append(fetch_one(entries[key], mirror=mirror, raw_dir=raw_dir, progress=progress))
+            except (AuditError, OSError) as exc:  # noted; the other datasets are still fetched
+                failures[key] = _one_line(exc if isinstance(exc, AuditError) else f"dataset {key!r}: {exc}")
+    if failures:
+        raise FetchFailed({k: failures[k] for k in keys if k in failures}, fetched)
+    return fetched
 
 
 def missing(keys, raw_dir=None) -> list:

@@ -80,6 +80,12 @@ class MeasureSpec:
         return tuple(inspect.signature(self.function).parameters)
 
     @property
+    def hints(self) -> dict:
+        """``{argument: type hint}`` for the arguments that have one."""
+        return {n: p.annotation for n, p in inspect.signature(self.function, eval_str=True).parameters.items()
+                if p.annotation is not inspect.Parameter.empty}
+
+    @property
     def required(self) -> tuple:
         """The arguments without a default (a ledger ``args`` must give them)."""
         return tuple(n for n, p in inspect.signature(self.function).parameters.items()
@@ -154,25 +160,82 @@ def is_spec(value) -> bool:
     return isinstance(value, dict) and "measure" in value
 
 
-def argument_problems(spec: dict) -> list:
-    """What is wrong with a measurement spec's name and arguments (nested specs included), as text;
-    empty if nothing is.  Used by the ledger at load time."""
+def indefinite(name: str) -> str:
+    """A type's name with its indefinite article, for messages.
+
+    >>> indefinite("int"), indefinite("str")
+    ('an int', 'a str')
+    """
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+#: What a type hint admits as written in a ledger (no coercion: "2019" is not an int, True is not a
+#: number); hints not listed here (none, unions, ...) are not checked.
+_ADMITS = {int: (int,), float: (int, float), str: (str,), bool: (bool,), list: (list, tuple)}
+
+
+def type_problem(value, hint, origin="") -> str:
+    """Why ``value`` cannot be given to an argument annotated ``hint`` ('' if it can, or if the hint
+    is one this check does not read); ``origin`` says where the value came from ("parameter $edition").
+
+    >>> type_problem("2019x", int)
+    "expects an int, got '2019x' (a str)"
+    >>> type_problem(2019, float), type_problem({"measure": "fact.value", "args": {}}, Measurement)
+    ('', '')
+    """
+    if hint is Measurement:
+        expected = "a measurement ({measure, args})"
+        if is_spec(value):
+            return ""
+    elif hint not in _ADMITS:
+        return ""
+    else:
+        expected = indefinite(hint.__name__)
+        if is_spec(value):
+            return f"expects {expected}, got a measurement ({{measure, args}})"
+        if isinstance(value, _ADMITS[hint]) and (hint is bool or not isinstance(value, bool)):
+            return ""
+    return f"expects {expected}, got {value!r} ({indefinite(type(value).__name__)}{', ' if origin else ''}{origin})"
+
+
+def argument_problems(spec: dict, parameters=None, field: str = "measure", args_field: str = "args") -> list:
+    """What is wrong with a measurement spec's name and arguments (nested specs included), as
+    ``(field, text)`` pairs; empty if nothing is.  Used by the ledger at load time.
+
+    Each argument is checked against the measure's type hint, a ``"$name"`` through
+    ``parameters[name]`` (unchecked if it is not there).  ``field`` names the spec in the
+    messages, ``args_field`` its arguments (``args.edition``; nested: ``args.amount.args.edition``).
+
+    >>> argument_problems({"measure": "scoreboard.rank", "args": {"entity": "Huawei", "edition": "$edition"}},
+    ...                   {"edition": "2019x"})
+    [('args.edition', "measure 'scoreboard.rank' expects an int, got '2019x' (a str, parameter $edition)")]
+    """
     try:
         found = find(spec["measure"])
     except MeasureError as exc:
-        return [str(exc)]
+        return [(field, str(exc))]
     args = spec.get("args") or {}
     problems = []
     unknown = sorted(set(args) - set(found.arguments))
     if unknown:
-        problems.append(f"measure {found.name!r} takes no argument(s) {', '.join(unknown)}; "
-                        f"its arguments: {', '.join(found.arguments)}")
+        problems.append((field, f"measure {found.name!r} takes no argument(s) {', '.join(unknown)}; "
+                                f"its arguments: {', '.join(found.arguments)}"))
     missing = [n for n in found.required if n not in args]
     if missing:
-        problems.append(f"measure {found.name!r} needs argument(s) {', '.join(missing)}")
-    for value in args.values():
-        if is_spec(value):
-            problems += argument_problems(value)
+        problems.append((field, f"measure {found.name!r} needs argument(s) {', '.join(missing)}"))
+    hints = found.hints
+    for name, value in args.items():
+        where, origin = f"{args_field}.{name}", ""
+        if isinstance(value, str) and value.startswith("$"):
+            origin = f"parameter {value}"
+            if value[1:] not in (parameters or {}):
+                continue  # an unknown "$name" is the ledger's to report
+            value = parameters[value[1:]]
+        why = type_problem(value, hints.get(name), origin)
+        if why:
+            problems.append((where, f"measure {found.name!r} {why}"))
+        elif is_spec(value):
+            problems += argument_problems(value, parameters, field=where, args_field=f"{where}.args")
     return problems
 
 
@@ -217,7 +280,7 @@ def _take(spec: dict) -> Measurement:
         result = found.function(**args)
     except TypeError as exc:
         raise MeasureError(f"measure {found.name!r}: {exc}") from None
-    except LookupError as exc:
+    except (LookupError, ValueError) as exc:  # a value the data do not hold (an unknown source, edition, ...)
         raise MeasureError(f"measure {found.name!r} with {args!r}: {exc}") from None
     if found.kind != "any" and result.kind not in (found.kind, "unavailable"):
         raise MeasureError(f"measure {found.name!r} returned a {result.kind!r} value; it is registered "

@@ -17,7 +17,9 @@ Each notebook is executed into a temporary file; its results land in
 succeeded, and its HTML is replaced only then, so a failed run never overwrites
 the last good report.  A failure is recorded (notebook, cell, error), the other
 notebooks still run, and :func:`run` reports it.  On Ctrl-C every worker stops,
-kills its kernel and removes its temporary files before KeyboardInterrupt is raised.
+kills its kernel and removes its temporary files before KeyboardInterrupt is raised; a
+worker whose run is gone (killed, even with SIGKILL) does the same and exits.  One run
+at a time writes to a reports folder (:func:`reports_lock`: a lock file naming its pid).
 
 Published report or variant (:mod:`analysis.report.variants`): a run with the ledger's
 parameters writes the published report ``reports/<slug>/``; with changed parameters it writes a
@@ -44,6 +46,7 @@ import time
 import uuid
 import weakref
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -55,7 +58,7 @@ from analysis.claims import audit
 from analysis.claims.ledger import CLAIM_NOTEBOOK as CLAIM
 from analysis.claims.ledger import NotebookSpec, ParameterSpec, load_ledger
 from analysis.data import integrity
-from analysis.errors import AuditError, NotebookFailed, ParameterError, ReportRefused
+from analysis.errors import AuditError, NotebookFailed, OutputError, ParameterError, ReportRefused
 from analysis.report import cache, site, variants
 from analysis.report.scorecard import build_scorecard
 
@@ -67,6 +70,12 @@ KERNEL = "python3"
 KERNEL_START_ATTEMPTS = 3
 #: How long a worker gets to kill its kernel and clean up after Ctrl-C, in seconds.
 STOP_TIMEOUT = 60
+#: How often a pool worker checks that the run that started it is still there, in seconds.
+PARENT_POLL = 0.25
+#: How long a worker whose run is gone gets to stop its notebook cleanly before it exits regardless.
+ORPHAN_GRACE = 2.0
+#: The lock file a run holds in its reports folder (it names the run's pid): one run per folder.
+LOCK_FILE = ".run.lock"
 
 
 def _socket_dir() -> str:
@@ -367,13 +376,32 @@ def _exporter():
 _WORKER = {"busy": False, "stopping": False}
 
 
-def _worker_init() -> None:
+def _worker_init(run_pid=None) -> None:
     """Start-up of a pool worker: Ctrl-C (SIGINT) and SIGTERM stop the notebook it runs (see
-    :func:`_interruptible`), or the idle worker at once; heavy imports are done now, in parallel."""
+    :func:`_interruptible`), or the idle worker at once; the worker ends when the run ``run_pid``
+    does (:func:`_end_with_run`); heavy imports are done now, in parallel."""
     signal.signal(signal.SIGINT, _worker_signal)
     signal.signal(signal.SIGTERM, _worker_signal)
+    if run_pid is not None:
+        threading.Thread(target=_end_with_run, args=(run_pid,), name="watch-run", daemon=True).start()
     import papermill  # noqa: F401
     _exporter()
+
+
+def _end_with_run(run_pid) -> None:
+    """In a pool worker (a thread of its own): wait until the run that started it is gone, however it
+    ended (even killed with SIGKILL, when it could clean nothing up: the worker is then no longer its
+    child), then stop as on Ctrl-C (the notebook's kernel killed, its temporary files removed, for at
+    most :data:`ORPHAN_GRACE` seconds) and exit, so that no worker or kernel outlives its run."""
+    while os.getppid() == run_pid:
+        time.sleep(PARENT_POLL)
+    if _WORKER["busy"]:
+        os.kill(os.getpid(), signal.SIGTERM)  # handled in the main thread: see _worker_signal
+        deadline = time.monotonic() + ORPHAN_GRACE
+        while _WORKER["busy"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+    _kill_kernels()
+    os._exit(1)
 
 
 def _worker_signal(signum, frame) -> None:
@@ -410,7 +438,7 @@ def default_jobs() -> int:
 def process_pool(jobs=None) -> ProcessPoolExecutor:
     """A pool of ``jobs`` fresh Python processes (spawned: no state inherited from this one)."""
     return ProcessPoolExecutor(max_workers=jobs or default_jobs(), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init)
+                               initializer=_worker_init, initargs=(os.getpid(),))
 
 
 def dask_executor(address):
@@ -628,6 +656,60 @@ def _refusal(selected, missing, reports_dir) -> ReportRefused:
         f"or rerun {'them' if many else 'it'} too ({' '.join('--notebook ' + m for m in missing)})")
 
 
+def _lock_holder(fd) -> tuple:
+    """``(pid, description)`` of the run holding a lock, as its lock file says."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    words = os.read(fd, 4096).decode("utf-8", "replace").split(maxsplit=2)
+    if len(words) < 3:  # it has only just taken the lock
+        return "PID", "a run just starting"
+    return words[0], f"pid {words[0]} on {words[1]}, since {words[2].strip()}"
+
+
+def _take_lock(path):
+    """An open descriptor of ``path`` locked with ``flock`` for this process, or None on a file system
+    without locks; an OutputError names the run that holds it."""
+    import fcntl
+
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid, holder = _lock_holder(fd)
+            os.close(fd)
+            raise OutputError(f"another run ({holder}) is writing to the reports folder {path.parent}; wait for it "
+                              f"to finish, or stop it (kill {pid}), then run again") from None
+        except OSError as exc:  # no locks here (some network file systems): run unlocked rather than not at all
+            os.close(fd)
+            log.warning("%s cannot be locked (%s); make sure no other run writes to its folder", path, exc)
+            return None
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                return fd  # the file in place, not one that a run finishing meanwhile had just removed
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+
+
+@contextmanager
+def reports_lock(folder):
+    """Hold the run lock of reports ``folder`` while the block runs: a second run on the same folder is
+    refused (an OutputError naming the first run's pid).  The lock is an ``flock`` on :data:`LOCK_FILE`,
+    which holds the holder's pid: the system releases it however the holder ends, so the lock file left
+    by a killed run is simply taken over.  The file is removed on exit."""
+    path = Path(folder) / LOCK_FILE
+    fd = _take_lock(path)
+    try:
+        if fd is not None:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()} {os.uname().nodename} {time.strftime('%Y-%m-%dT%H:%M:%S')}\n".encode())
+        yield path
+    finally:
+        if fd is not None:
+            path.unlink(missing_ok=True)
+            os.close(fd)
+
+
 def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None, executor=None,
         scheduler=None, use_cache=True, progress=None, article=None) -> RunResult:
     """Execute the notebooks, then write the reviewer's site (:func:`analysis.report.site.build_site`):
@@ -644,7 +726,8 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
     address of a Dask scheduler to run them on; ``use_cache=False`` executes every asked-for
     notebook even if its result is known; ``progress``: one status line per notebook
     (default: only on a terminal, never when ``CI`` is set); ``article``: the article folder
-    (default: this project's op-ed).
+    (default: this project's op-ed).  One run at a time writes to a reports folder
+    (:func:`reports_lock`).
     """
     ledger = ledger or load_ledger(article)
     plan = plan_run(ledger, notebooks, overrides)
@@ -656,6 +739,23 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
     if variant is not None and (published / "index.html").is_file():
         variant = replace(variant, published=variants.link_to_published(reports_dir, published))
     whole = _whole_plan(ledger, overrides, plan, variant) if notebooks else plan
+    created = [p for p in (Path(reports_dir), *Path(reports_dir).parents) if not p.exists()]
+    reports_dir = atomic.writable_folder(reports_dir)
+    try:
+        with reports_lock(reports_dir):
+            return _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, scheduler,
+                             use_cache, progress)
+    except ReportRefused:
+        for folder in created:  # refused before writing anything: leave no folder behind either
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        raise
+
+
+def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, scheduler, use_cache,
+              progress) -> RunResult:
+    """:func:`run` once its plan is checked and its reports folder locked (one run at a time writes to a
+    reports folder: :func:`reports_lock`)."""
     inputs = cache.Inputs.collect(article_folder=ledger.article.folder)
     keys = {spec.name: _key(spec, parameters, inputs) for spec, parameters in whole}
     result = RunResult(variant=variant)
