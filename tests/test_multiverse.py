@@ -176,8 +176,10 @@ def test_bad_choices_are_named_with_claim_and_field(tmp_path, choices, message):
 
 def test_spec_curve_chart_draws_numbers_and_describes_the_verdicts(ledger, table):
     chart = figures.specification_curve(ledger.claim("rd-top-five-2018"), table)
-    assert chart.alt.startswith("Specification curve, rd-top-five-2018 (4 specifications): 4 of 4 "
-                                "specifications drawn, measured rank from 3 to 6, against the threshold 5")
+    # the claim is named by its words in the op-ed, not its ledger id
+    assert chart.alt.startswith("Specification curve, “Huawei was one of the top five R&D spenders globally in…” "
+                                "(4 specifications): 4 of 4 specifications drawn, measured rank from 3 to 6, "
+                                "against the threshold 5")
     assert "not supported 1" in chart.alt and chart.png()[:4] == b"\x89PNG"
     assert figures.specification_curve(ledger.claim("highest-security-ratings"), table) is None  # text values
 
