@@ -33,6 +33,14 @@ def test_number_text(number, expected):
     assert prose.number_text(number) == expected
 
 
+@pytest.mark.parametrize("n, words, expected", [
+    (1, ("case",), "1 case"), (1.0, ("case",), "1 case"), (0, ("case",), "0 cases"), (12_000, ("death",), "12,000 deaths"),
+    (3, ("country", "countries"), "3 countries"), (1, ("country", "countries"), "1 country"),
+])
+def test_plural(n, words, expected):
+    assert prose.plural(n, *words) == expected
+
+
 def test_sentences_and_bullets_say_each_item_once():
     assert prose.sentence("a limit") == "A limit."
     assert prose.sentence("Done?") == "Done?"

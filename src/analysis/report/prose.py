@@ -51,6 +51,15 @@ def number_text(x: float) -> str:
     return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
 
 
+def plural(n: float, word: str, words: str | None = None) -> str:
+    """``n`` and ``word``, in the plural (``words``, default ``word`` + "s") unless ``n`` is 1.
+
+    >>> plural(1, "case"), plural(8.0, "death"), plural(2, "country", "countries"), plural(0, "row")
+    ('1 case', '8 deaths', '2 countries', '0 rows')
+    """
+    return f"{number_text(n)} {word if n == 1 else words or word + 's'}"
+
+
 def sentence(text: str) -> str:
     """``text`` as a sentence: its first letter upper-case, a full stop at the end (unless it has one).
 
