@@ -192,3 +192,56 @@ def test_a_broken_ledger_stops_run_before_anything_runs(tmp_path):
     assert done.returncode == 2
     assert "claim 'countries-170-plus-operate' (entry 2), field 'id': duplicate id" in done.stderr
     assert "Traceback" not in done.stderr and not out.exists()
+
+
+# --- finding a notebook's claims without their ids -------------------------------------------------
+
+def small_ledger():
+    """Three claims of one notebook, two measured alike, made here (no file read)."""
+    from analysis.claims.ledger import (
+        Claim,
+        Ledger,
+        NotebookSpec,
+        ParameterSpec,
+        Stated,
+    )
+
+    def claim(claim_id, measure, entity, metric, parameters=None, **args):
+        return Claim(id=claim_id, quote=claim_id, offset=0, theme="t", type="date", entity=entity, metric=metric,
+                     period="2018", stated=Stated("2018-06", "date", "in June 2018", "equals"), notebook="nb",
+                     parameters=parameters or {}, measure=measure, args=args)
+
+    spec = NotebookSpec("nb", "A notebook", {"year": ParameterSpec("year", "int", 2018, "the year", choices=(2018, 2019)),
+                                             "as_of": ParameterSpec("as_of", "str", "2018-03-01", "the date")})
+    return Ledger(article=None, notebooks={"nb": spec}, claims=(
+        claim("cave-month", "fact.date", "Tham Luang cave rescue", "month trapped", {"year": 2018}, fact="a"),
+        claim("quake-month", "fact.date", "Japan earthquake", "month of the earthquake", {"year": 2017}, fact="b"),
+        claim("cave-role", "evidence.parts", "Huawei", "role in the Tham Luang rescue", {"as_of": "2018-07-01"})))
+
+
+def test_find_claims_by_measure_args_and_what_they_are_about():
+    ledger = small_ledger()
+    assert [c.id for c in ledger.find_claims("nb", "fact.date")] == ["cave-month", "quake-month"]
+    assert [c.id for c in ledger.find_claims("nb", "fact.date", fact="b")] == ["quake-month"]
+    assert ledger.find_claim("nb", "fact.date", about="Tham Luang").id == "cave-month"
+    assert ledger.find_claim("nb", "evidence.parts", about="Tham Luang").id == "cave-role"  # the metric mentions it
+    assert ledger.find_claim("nb", "fact.date", about="earthquake").id == "quake-month"
+
+
+def test_find_claim_errors_name_the_notebooks_claims():
+    ledger = small_ledger()
+    with pytest.raises(KeyError, match="has 2 claims, not one, measured by 'fact.date'.*cave-month \\(fact.date\\)"):
+        ledger.find_claim("nb", "fact.date")
+    with pytest.raises(KeyError, match="has no claim measured by 'fact.date' with {} about 'Ebola'"):
+        ledger.find_claims("nb", "fact.date", about="Ebola")
+
+
+def test_notebook_parameters_gives_each_claim_its_own_values_overridden_by_changed_ones():
+    from analysis.claims import audit
+
+    ledger = small_ledger()
+    assert audit.notebook_parameters("nb", {}, ledger) == {
+        "cave-month": {"year": 2018}, "quake-month": {"year": 2017}, "cave-role": {"as_of": "2018-07-01"}}
+    # a value changed from the notebook default overrides every claim that uses it, and no other
+    assert audit.notebook_parameters("nb", {"year": 2019, "as_of": "2018-03-01"}, ledger) == {
+        "cave-month": {"year": 2019}, "quake-month": {"year": 2019}, "cave-role": {"as_of": "2018-07-01"}}

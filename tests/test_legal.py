@@ -32,6 +32,7 @@ def test_law_firms_named_by_huawei():
     assert firms["firm"].tolist() == ["Clifford Chance", "Zhong Lun"]
     assert firms["disclaims"].tolist() == [True, False]
     assert firms["concludes"].tolist() == [False, True]
+    assert firms["dated"].iloc[1] == "declaration to FCC (2018-05-27); conclusion summary (2018-05)"  # metrics in words
 
 
 def test_cannot_compel_is_conflicting_by_the_for_against_rule(ledger):

@@ -57,6 +57,7 @@ def test_currency_conversion_uses_the_chosen_rate(monkeypatch):
     m = money.to_usd_billion(Measurement(14000.0, "CNY million", "number", "fixture amount.", "v",
                                          self_reported=True), "fed_g5a", 2019)
     assert (m.value, m.self_reported, m.sources[-1].ref) == (2.0, True, "fixture#L2")
+    assert m.description == "fixture amount. At 7.0 CNY per USD (Federal Reserve G.5A annual averages, 2019) that is US$2.00bn."
     with pytest.raises(LookupError, match="no CNY rate for 2018"):
         money.to_usd_billion(Measurement(1.0, "CNY million", "number", "", ""), "fed_g5a", 2018)
     with pytest.raises(LookupError, match="cannot convert unit 'GBP million'"):

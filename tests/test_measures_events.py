@@ -18,11 +18,13 @@ def _dated(date):
 @pytest.fixture
 def tiny_outbreak(monkeypatch):
     """A made-up outbreak: starts "a" (2014-05-26) and "b" (2014-03-25), a series start per series
-    ("x": 2014-05-27, "y": 2013-12-30), ends "early" (2015-11-07) and "late" (2016-03-17)."""
+    ("x": 2014-05-27, "y": 2013-12-30), ends "early" (2015-11-07) and "late" (2016-03-17); "a" and "late"
+    have names in words, the others not."""
     series_start = {"x": "2014-05-27", "y": "2013-12-30"}
     module = SimpleNamespace(
         START_DEFINITIONS=("a", "b", "series"), END_DEFINITIONS=("early", "late"),
         SERIES={"x": ("", "series x"), "y": ("", "series y")},
+        DEFINITION_NAMES={"a": "the first case", "late": "the late end"},
         outbreak_start=lambda d, s: _dated({"a": "2014-05-26", "b": "2014-03-25", "series": series_start[s]}[d]),
         outbreak_end=lambda d: _dated({"early": "2015-11-07", "late": "2016-03-17"}[d]))
     monkeypatch.setitem(event_measures.OUTBREAKS, "fixture", ("A fixture outbreak", module))
@@ -37,15 +39,18 @@ def test_outbreak_range_under_the_chosen_definitions(tiny_outbreak):
     assert [s.ref for s in m.sources] == ["fixture#2014-05-26", "fixture#2016-03-17"]
     assert m.details == {"start_dates": {"a": "2014-05-26", "b": "2014-03-25", "series": "2014-05-27"},
                          "end_dates": {"early": "2015-11-07", "late": "2016-03-17"}}
+    # definitions in words where the module names them, else as their parameter value
+    assert m.description == ("A fixture outbreak: first date 2014-05-26 (the first case), "
+                             "last date 2016-03-17 (the late end).")
     # only a definition that moves a year is a caveat (the other starts are in 2014 too)
-    assert m.caveats == ("another definition gives another year: end definition early (2015-11-07)",)
+    assert m.caveats == ("another definition gives another year: early as the end (2015-11-07)",)
 
 
 def test_outbreak_range_names_every_definition_that_moves_a_year(tiny_outbreak):
     m = event_measures.outbreak_range("fixture", "a", "early", "y")
     assert m.value == "2014-05-26/2015-11-07"
-    assert m.caveats == ("another definition gives another year: start definition series (2013-12-30), "
-                         "end definition late (2016-03-17)",)
+    assert m.caveats == ("another definition gives another year: series as the start (2013-12-30), "
+                         "the late end as the end (2016-03-17)",)
 
 
 def test_outbreak_range_errors_name_the_known_choices(tiny_outbreak):

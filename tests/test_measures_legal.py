@@ -60,6 +60,9 @@ def test_firm_count_counts_the_named_firms_under_each_rule(use_documents):
     assert (documented.value, documented.kind, documented.details) == (
         2, "number", {"documented": 2, "without_disclaimer": 1})
     assert documents.firm_count("without_disclaimer").value == 1
+    assert documented.description.startswith(  # each document's metric in words, with its date
+        "Firms named with documents in the data: Alpha LLP: opinion (2019); Beta & Co (disclaims giving a PRC-law "
+        "opinion): review (2019).")
     assert [s.ref for s in documented.sources] == ["fixture.csv#L2", "fixture.csv#L3", "fixture.csv#L9"]
 
 
@@ -102,6 +105,7 @@ def test_statement_not_found_is_unavailable_with_the_speakers_other_rows(tiny_st
     m = documents.statement(r"\(Pat Doe\)", "shut down", "a transcript of the meeting", tables=["facts_events"])
     assert (m.kind, m.value, m.missing) == ("unavailable", 0, "a transcript of the meeting")
     assert m.details == {"found": 0, "speaker_rows": 2}
+    assert m.description.startswith("No row of data/raw/events/facts.csv quotes the speaker with that wording")
     nobody = documents.statement("Nobody", "shut down", "a transcript", tables=["facts_events"])
     assert (nobody.sources, nobody.details["speaker_rows"]) == ((), 0)
     assert documents.statement("Nobody", "x", "a transcript", tables=[]).kind == "unavailable"

@@ -63,6 +63,9 @@ def test_figure_falls_back_to_the_press_and_is_unavailable_for_a_missing_year(ti
     assert len(press.caveats) == 1
     missing = owned.figure("ren_share", 2017)
     assert (missing.kind, missing.value) == ("unavailable", None) and "2017" in missing.missing
+    # the topic in words, not its code name
+    assert missing.missing.startswith("No figure of Ren Zhengfei's stake for 2017 is in the cited rows")
+    assert missing.description.startswith("Figures of Ren Zhengfei's stake for other years:")
     assert owned.figure("employee_shareholders", 2019).kind == "unavailable"
 
 
@@ -93,6 +96,7 @@ def test_holder_rank_needs_every_stake_and_a_known_holder(tiny_holdings):
     assert owned.holder_rank("Ren Zhengfei", 2019, "look_through").kind == "unavailable"
     press = owned.holder_rank("Ren Zhengfei", 2019, "institution")
     assert (press.value, press.self_reported, len(press.caveats)) == (2, False, 1)
+    assert press.caveats[0] == "the figure of Ren Zhengfei's stake for 2019 is a press report (no company figure in the data)"
     with pytest.raises(LookupError, match="no holder 'Nobody'"):
         owned.holder_rank("Nobody", 2018, "institution")
     with pytest.raises(ValueError, match="unknown union reading 'state'"):

@@ -41,6 +41,10 @@ def test_counter_examples_count_the_definition_in_the_years(tiny_timeline):
     assert [s.ref.rsplit("#", 1)[1] for s in alleged.sources] == ["L2", "L3", "L4"]
     confirmed = incidents.counter_examples("confirmed_breach", 2018, 2019)
     assert (confirmed.value, confirmed.details["disputed"]) == (1, 0)
+    # the definition in words, not its parameter value
+    assert (alleged.unit, confirmed.unit) == ("breach allegations (denied or not)", "breach allegations (acknowledged)")
+    assert confirmed.description.startswith("Definition: a breach allegation in the timeline that Huawei acknowledged")
+    assert "confirmed_breach" not in confirmed.description + confirmed.unit
 
 
 def test_the_absence_policy_on_timeline_counter_examples(tiny_timeline):
@@ -135,6 +139,8 @@ def test_government_requests_under_each_scope(request_record):
     wide = incidents.government_requests("including_lawful", 1999, 2019)
     assert (wide.value, wide.details["disputed"], verdict(wide)) == (1, 1, Verdict.CONFLICTING)
     assert wide.self_reported and [s.ref for s in wide.sources] == ["fixture#L2", "fixture#L3"]
+    assert wide.description.startswith("Reading: any government request for customer data counts, court-mandated")
+    assert "facts_incidents" not in wide.vintage and "including_lawful" not in wide.description
 
 
 def test_a_recorded_request_is_an_undisputed_counter_example(request_record):

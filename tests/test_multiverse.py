@@ -179,8 +179,10 @@ def test_bad_choices_are_named_with_claim_and_field(tmp_path, choices, message):
 
 def test_spec_curve_chart_draws_numbers_and_describes_the_verdicts(ledger, table):
     chart = figures.specification_curve(ledger.claim("rd-top-five-2018"), table)
-    assert chart.alt.startswith("Specification curve, rd-top-five-2018 (4 specifications): 4 of 4 "
-                                "specifications drawn, measured rank from 3 to 6, against the threshold 5")
+    # the claim is named by its words in the op-ed, not its ledger id
+    assert chart.alt.startswith("Specification curve, “Huawei was one of the top five R&D spenders globally in…” "
+                                "(4 specifications): 4 of 4 specifications drawn, measured rank from 3 to 6, "
+                                "against the threshold 5")
     assert "not supported 1" in chart.alt and chart.png()[:4] == b"\x89PNG"
     assert figures.specification_curve(ledger.claim("highest-security-ratings"), table) is None  # text values
 
@@ -191,6 +193,37 @@ def test_tables_for_the_notebook(summary):
     assert shares.loc["rd-top-five-2018", ["supported", "not supported", "agree"]].tolist() == [3, 1, "3/4 (75%)"]
     flips = multiverse.flips_table(frame)
     assert flips[flips["claim"] == "rd-top-five-2018"]["choice"].tolist() == ["edition=2017"]
+
+
+def test_choice_flips_are_the_declared_options_that_change_a_runs_verdict(ledger, table, summary):
+    claim = ledger.claim("rd-top-five-2018")
+    found = multiverse.choice_flips(claim, claim.parameters, ledger)
+    assert [(f.axis, f.changes, f.assessment.verdict.value) for f in found] == [("edition", {"edition": 2017},
+                                                                                "not supported")]
+    # at the headline, the live flips are the multiverse table's
+    assert [f.changes for f in found] == [{"edition": 2017}] and summary.loc[claim.id, "flips"][0]["choice"] == \
+        "edition=2017"
+    # from another run's parameters, the options are applied to those (the others kept)
+    moved = multiverse.choice_flips(claim, {**claim.parameters, "edition": 2017}, ledger)
+    assert [(f.changes, f.assessment.verdict.value) for f in moved] == [
+        ({"edition": e}, "supported") for e in (2018, 2019, 2020)]
+    # a group option names only the parameters it changes
+    share = ledger.claim("users-share-40pct")
+    assert all(f.changes and all(share.parameters.get(k) != v for k, v in f.changes.items())
+               for f in multiverse.choice_flips(share, share.parameters, ledger))
+
+
+def test_shared_choices_are_what_a_group_of_specifications_has_that_not_all_have():
+    rows = pd.DataFrame({"choices": ['{"source":"un","tolerance":0,"year":2018}',
+                                     '{"source":"un","tolerance":5,"year":2018}',
+                                     '{"source":"wb","tolerance":0,"year":2018}',
+                                     '{"source":"wb","tolerance":5,"year":2018}']})
+    assert multiverse.shared_choices(rows.iloc[:2], rows) == {"source": "un"}  # year: every row has it
+    assert multiverse.shared_choices(rows.iloc[[0]], rows) == {"source": "un", "tolerance": 0}
+    assert multiverse.shared_choices(rows.iloc[[0, 3]], rows) == {}
+    assert multiverse.shared_choices(rows.iloc[:0], rows) == {}
+    lists = pd.DataFrame({"choices": ['{"vendors":["Huawei","ZTE"]}', '{"vendors":["Huawei"]}']})
+    assert multiverse.shared_choices(lists.iloc[:1], lists) == {"vendors": ["Huawei", "ZTE"]}
 
 
 def test_cli_prints_the_robustness_of_named_claims():

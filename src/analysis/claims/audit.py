@@ -72,10 +72,22 @@ def assess_claim(claim, parameters) -> Assessment:
     return judge(resolved, measurement_of(claim, parameters), ceiling=ceiling, parameters=parameters)
 
 
+def notebook_parameters(notebook, values, ledger) -> dict:
+    """The effective parameters (:func:`effective_parameters`) of every claim of ``notebook`` under the
+    notebook's parameter ``values``, by claim id in ledger order.
+
+    >>> from analysis.claims.ledger import load_ledger
+    >>> notebook_parameters("01_rd_spending", {"edition": 2020}, load_ledger())["rd-top-five-2018"]
+    {'edition': 2020, 'entity': 'Huawei'}
+    """
+    spec = ledger.notebooks[notebook]
+    return {c.id: effective_parameters(c, spec, values) for c in ledger.claims_for(notebook)}
+
+
 def assess_notebook(notebook, values, ledger) -> list:
     """Assess every ledger claim of ``notebook`` under the notebook's parameter ``values``."""
-    spec = ledger.notebooks[notebook]
-    return [assess_claim(c, effective_parameters(c, spec, values)) for c in ledger.claims_for(notebook)]
+    parameters = notebook_parameters(notebook, values, ledger)
+    return [assess_claim(c, parameters[c.id]) for c in ledger.claims_for(notebook)]
 
 
 def headline_table(ledger) -> pd.DataFrame:

@@ -239,23 +239,45 @@ class Ledger:
         (with none) :func:`inferred_spec`."""
         return self.notebooks[claim.notebook] if claim.notebook else inferred_spec(claim)
 
-    def find_claim(self, notebook: str, measure: str, **args) -> "Claim":
+    def find_claims(self, notebook: str, measure: str, about: str | None = None, **args) -> list:
+        """The claims of ``notebook`` measured by ``measure``, in article order: those whose ledger
+        ``args`` include ``args`` and, given ``about``, whose entity or metric mentions it.  A notebook
+        section asks for its claims this way, so no claim id is written into a notebook.  An error
+        names what the ledger has if none is found.
+
+        >>> [c.id for c in load_ledger().find_claims("02_footprint_users", "derived.years_since")]
+        ['track-record-30-years', 'products-three-decades']
+        >>> [c.id for c in load_ledger().find_claims("06_events", "fact.date", about="earthquake")]
+        ['japan-quake-march-2011']
+        """
+        found = [c for c in self.claims_for(notebook) if c.measure == measure
+                 and all(c.args.get(k) == v for k, v in args.items())
+                 and (about is None or about in f"{c.entity} {c.metric}")]
+        if not found:
+            raise KeyError(self._not_found(notebook, measure, about, args, "no claim"))
+        return found
+
+    def find_claim(self, notebook: str, measure: str, about: str | None = None, **args) -> "Claim":
         """The one claim of ``notebook`` measured by ``measure`` (and, if given, whose ledger ``args``
-        include ``args``): a notebook section asks for its claim this way, so no claim id is written
-        into a notebook.  An error names what the ledger has.
+        include ``args`` and whose entity or metric mentions ``about``): see :meth:`find_claims`.
+        An error names what the ledger has.
 
         >>> load_ledger().find_claim("01_rd_spending", "scoreboard.rank").id
         'rd-top-five-2018'
         >>> load_ledger().find_claim("05_ownership_legal", "ownership.figure", topic="ren_share").id
         'ren-share-just-over-1pct'
+        >>> load_ledger().find_claim("06_events", "evidence.parts", about="Sierra Leone").id
+        'ebola-huawei-staff-remained'
         """
-        found = [c for c in self.claims_for(notebook) if c.measure == measure
-                 and all(c.args.get(k) == v for k, v in args.items())]
+        found = self.find_claims(notebook, measure, about, **args)
         if len(found) != 1:
-            have = ", ".join(f"{c.id} ({c.measure})" for c in self.claims_for(notebook)) or "none"
-            raise KeyError(f"notebook {notebook} has {len(found)} claims measured by {measure!r} with {args}, not one; "
-                           f"its claims: {have}")
+            raise KeyError(self._not_found(notebook, measure, about, args, f"{len(found)} claims, not one,"))
         return found[0]
+
+    def _not_found(self, notebook, measure, about, args, how_many) -> str:
+        have = ", ".join(f"{c.id} ({c.measure})" for c in self.claims_for(notebook)) or "none"
+        about_text = f" about {about!r}" if about is not None else ""
+        return f"notebook {notebook} has {how_many} measured by {measure!r} with {args}{about_text}; its claims: {have}"
 
     def page_of(self, claim) -> str:
         """The name of the page (notebook run) that shows ``claim``: its theme notebook, or

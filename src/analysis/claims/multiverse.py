@@ -34,7 +34,7 @@ import pandas as pd
 
 from analysis import atomic, paths
 from analysis.claims import audit
-from analysis.claims.verdicts import Verdict, measured_text, number
+from analysis.claims.verdicts import Assessment, Verdict, measured_text, number
 from analysis.data import integrity, tables
 from analysis.errors import AuditError
 
@@ -232,6 +232,60 @@ def flips(claim, table, ledger) -> list:
                 out.append({"axis": axis.name, "choice": axis.describe(option, base), "verdict": row.verdict,
                             "measured_value": row.measured_value, "spec_id": row.spec_id})
     return out
+
+
+@dataclass(frozen=True)
+class ChoiceFlip:
+    """A declared option that changes a claim's verdict: its axis, the parameters it changes (name →
+    value) and the assessment under it."""
+
+    axis: str
+    changes: dict
+    assessment: Assessment
+
+
+def choice_flips(claim, parameters, ledger) -> list:
+    """The options the ledger declares for ``claim`` that give another verdict than ``parameters``
+    do, each applied to ``parameters`` with every other value kept: the single choices that would
+    change the verdict a notebook shows.  Evaluated live (not read from the multiverse table), so
+    ``parameters`` may be any run's, not only the headline.  :class:`ChoiceFlip` s in ledger order.
+
+    >>> from analysis.claims.ledger import load_ledger
+    >>> ledger = load_ledger()
+    >>> claim = ledger.claim("rd-top-five-2018")
+    >>> [(f.changes, f.assessment.verdict.value) for f in choice_flips(claim, claim.parameters, ledger)]
+    [({'edition': 2017}, 'not supported')]
+    """
+    now = audit.assess_claim(claim, parameters).verdict
+    out = []
+    for axis in axes(claim, ledger):
+        for option in axis.options:
+            trial = {**parameters, **option}
+            if trial == parameters:
+                continue
+            assessment = audit.assess_claim(claim, trial)
+            if assessment.verdict != now:
+                changes = {k: v for k, v in option.items() if parameters.get(k) != v}
+                out.append(ChoiceFlip(axis.name, changes, assessment))
+    return out
+
+
+def shared_choices(rows, claim_rows) -> dict:
+    """The choices every specification of ``rows`` (some rows of one claim's multiverse table, e.g.
+    those not checkable) has in common, less those every one of ``claim_rows`` (all the claim's rows)
+    has: what singles the group out.  ``{name: value}`` sorted by name; ``{}`` for no rows.
+
+    >>> claim_rows = pd.DataFrame({"choices": ['{"year":2017,"tolerance":5}', '{"year":2018,"tolerance":5}']})
+    >>> shared_choices(claim_rows.iloc[:1], claim_rows)
+    {'year': 2017}
+    """
+    def items(frame):
+        return [{(k, canonical(v)) for k, v in json.loads(c).items()} for c in frame["choices"]]
+
+    if not len(rows):
+        return {}
+    common = set.intersection(*items(rows)) - set.intersection(*items(claim_rows))
+    return {k: json.loads(v) for k, v in sorted(common)}
 
 
 def robustness(table, ledger=None) -> pd.DataFrame:

@@ -59,6 +59,14 @@ END_FACTS = {
 #: Start definitions: the two cited dates, or the first report date with cases in the chosen series.
 START_DEFINITIONS = (*START_FACTS, "series_first_case")
 END_DEFINITIONS = tuple(END_FACTS)
+#: Each start and end definition (a notebook parameter value) in plain words, for sentences a reader sees.
+DEFINITION_NAMES = {
+    "who_first_confirmed": "WHO's first laboratory-confirmed case",
+    "pmc_first_diagnosis": "the first diagnosis in a J Infect Dis figure caption (unresolved; possibly a caption error)",
+    "series_first_case": "the first report with cases in the chosen series",
+    "end_of_transmission": "WHO's declared end of transmission",
+    "flare_up_end": "the declared end of the 2016 flare-up",
+}
 
 
 def _require(path, key):

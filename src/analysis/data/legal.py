@@ -126,8 +126,8 @@ def law_firms(docs: pd.DataFrame = None) -> pd.DataFrame:
     :func:`legal_documents`, read if not given).
 
     Firms = third-party authors of legal rows whose name appears in the quote of
-    Huawei's own row counting law firms.  Columns: firm, documents, dated (the
-    document rows' periods), disclaims (bool), concludes (bool: a "for" row).
+    Huawei's own row counting law firms.  Columns: firm, documents, dated (each document row's
+    metric in words, with its period), disclaims (bool), concludes (bool: a "for" row).
     """
     docs = legal_documents() if docs is None else docs
     claim_rows = docs[(docs["author_kind"] == "company") & docs["metric"].str.contains("law_firms")]
@@ -139,7 +139,7 @@ def law_firms(docs: pd.DataFrame = None) -> pd.DataFrame:
             continue
         mine = third[third["entity"] == firm]
         out.append({"firm": firm, "documents": len(mine),
-                    "dated": "; ".join(f"{m}: {p}" for m, p in zip(mine["metric"], mine["period"])),
+                    "dated": "; ".join(f"{m.replace('_', ' ')} ({p})" for m, p in zip(mine["metric"], mine["period"])),
                     "disclaims": bool((mine["stance"] == "disclaims").any()),
                     "concludes": bool((mine["stance"] == "for").any())})
     return pd.DataFrame(out, columns=["firm", "documents", "dated", "disclaims", "concludes"])

@@ -57,6 +57,21 @@ _TOPICS = (  # (topic, pattern on "entity | metric"), first match wins
 )
 
 
+#: Each topic in plain words, for sentences a reader sees.
+TOPIC_WORDS = {"employee_shareholders": "employee shareholders", "voters": "shareholding employees who voted",
+               "ren_share": "Ren Zhengfei's stake", "ownership_statement": "ownership statements",
+               "other": "other ownership figures"}
+
+
+def topic_words(topic) -> str:
+    """``topic`` in plain words (:data:`TOPIC_WORDS`; an unknown topic with its underscores as spaces).
+
+    >>> topic_words("ren_share"), topic_words("new_topic")
+    ("Ren Zhengfei's stake", 'new topic')
+    """
+    return TOPIC_WORDS.get(topic, topic.replace("_", " "))
+
+
 def topic_of(entity, metric) -> str:
     """The ownership topic of a fact row ("employee_shareholders", "ren_share", ...; "other").
 

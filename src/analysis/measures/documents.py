@@ -18,6 +18,7 @@ from functools import lru_cache
 import pandas as pd
 
 from analysis.data import facts, legal
+from analysis.data import manifest as _manifest
 from analysis.measures import Measurement, register
 
 #: The counting rules :func:`firm_count` takes (``legal.FIRM_COUNTS`` without "both", which is two counts).
@@ -128,7 +129,8 @@ def statement(speaker: str, wording: str, missing: str, tables: list = legal.STA
     other = "; ".join(f"{r['period']} ({r['source_title']}): \u201c{r['quote']}\u201d" for _, r in said.iterrows())
     return Measurement(
         0, "statements", "unavailable",
-        f"No row of {', '.join(tables)} quotes the speaker with that wording; other rows naming the speaker: "
+        f"No row of {', '.join(f'data/raw/{_manifest.get(t).file}' for t in tables)} quotes the speaker with that "
+        f"wording; other rows naming the speaker: "
         f"{other or 'none'}.",
         vintage="attributed statements (facts tables)", sources=tuple(legal.row_source(r) for _, r in said.iterrows()),
         missing=missing, details={"found": 0, "speaker_rows": len(said)})

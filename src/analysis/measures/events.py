@@ -49,7 +49,7 @@ def event_toll(series: str, as_of: str) -> Measurement:
 from analysis.data import ebola  # noqa: E402  (the outbreak definitions; kept beside the measure that uses them)
 
 #: Outbreaks: name → (what it is, its module of dating definitions: START_DEFINITIONS, END_DEFINITIONS,
-#: outbreak_start(definition, series), outbreak_end(definition), SERIES).
+#: DEFINITION_NAMES (each in words), outbreak_start(definition, series), outbreak_end(definition), SERIES).
 OUTBREAKS = {"ebola_sierra_leone": ("Ebola outbreak in Sierra Leone", ebola)}
 
 
@@ -82,13 +82,14 @@ def outbreak_range(outbreak: str, start: str, end: str, series: str = "cdc") -> 
         if chosen not in known:
             raise LookupError(f"unknown {name} definition {chosen!r}; known: {', '.join(known)}")
     (first, first_source), (last, last_source) = starts[start], ends[end]
-    other_years = [f"{name} definition {d} ({date})"
+    words = getattr(module, "DEFINITION_NAMES", {})  # a definition without a name is shown as its parameter value
+    other_years = [f"{words.get(d, d)} as the {name} ({date})"
                    for name, chosen, known, year in (("start", start, starts, first[:4]), ("end", end, ends, last[:4]))
                    for d, (date, _) in known.items() if d != chosen and date[:4] != year]
     caveats = (f"another definition gives another year: {', '.join(other_years)}",) if other_years else ()
     return Measurement(
         f"{first}/{last}", "date", "range",
-        f"{label}: first date {first} ({start}), last date {last} ({end}).",
+        f"{label}: first date {first} ({words.get(start, start)}), last date {last} ({words.get(end, end)}).",
         vintage=f"cited rows; {module.SERIES[series][1]}", sources=(first_source, last_source), caveats=caveats,
         details={"start_dates": {d: date for d, (date, _) in starts.items()},
                  "end_dates": {d: date for d, (date, _) in ends.items()}})

@@ -30,6 +30,7 @@ class TimelineRule:
     text: str
     category: str
     responses: tuple = None
+    counted: str = ""  # which of the category's events count, in a word or two (for the unit)
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,9 @@ class CveRule:
 BREACH_DEFINITIONS = {
     "confirmed_breach": TimelineRule("a breach allegation in the timeline that Huawei acknowledged (a response "
                                      "with acknowledgement words and no denial words)",
-                                     "breach allegation", ("acknowledged",)),
-    "alleged_breach": TimelineRule("any breach allegation in the timeline, denied or not", "breach allegation"),
+                                     "breach allegation", ("acknowledged",), "acknowledged"),
+    "alleged_breach": TimelineRule("any breach allegation in the timeline, denied or not", "breach allegation",
+                                   counted="denied or not"),
     "critical_vulnerability": CveRule("any CVE of the vendor at or above the severity threshold; this counts "
                                       "vulnerabilities disclosed in products, NOT breaches"),
 }
@@ -78,8 +80,8 @@ def counter_examples(definition: str, first_year: int, last_year: int, severity_
     listed = "; ".join(f"{r['event']} ({r['date']}; response: {r['response_status']})"
                        for _, r in candidates.iterrows()) or "none"
     return Measurement(
-        len(qualifying), f"{rule.category}s ({definition})", "cases",
-        f"Under '{definition}' ({rule.text}), {len(qualifying)} of the {len(candidates)} timeline event(s) of "
+        len(qualifying), f"{rule.category}s ({rule.counted})", "cases",
+        f"Definition: {rule.text}. {len(qualifying)} of the {len(candidates)} timeline event(s) of "
         f"category '{rule.category}' dated {first_year}–{last_year} qualify, {disputed} of them not acknowledged "
         f"by the claimant (denied, or no response recorded). The {rule.category}s in those years: {listed}.",
         vintage=f"{_VINTAGE}, events {first_year}–{last_year}",
@@ -117,11 +119,11 @@ def government_requests(scope: str, first_year: int, last_year: int) -> Measurem
     cited = "cited at " + ", ".join(reports) if reports else "no cited fact row is one"
     return Measurement(
         count, "government requests on record", "cases",
-        f"Under '{scope}' ({REQUEST_SCOPES[scope]}), {count} record(s) count: {len(requests)} timeline event(s) "
+        f"Reading: {REQUEST_SCOPES[scope]}. {count} record(s) count: {len(requests)} timeline event(s) "
         f"dated {first_year}–{last_year} record a government request, and the claimant's statements hold "
         f"{len(denials)} denial(s) ({said}) and {len(acks)} acknowledgement(s) of lawful requests "
         f"({acknowledged}). Government-request transparency reports: {cited}.",
-        vintage=f"facts_incidents and {_VINTAGE}",
+        vintage=f"the company's statements (incidents fact rows) and the {_VINTAGE}",
         sources=tuple(Source(label=f"{r['who']} ({r['period']})", url=r["url"], ref=r["ref"])
                       for _, r in record.iterrows()),
         self_reported=count > 0 and len(requests) == 0,

@@ -7,6 +7,8 @@ currency it holds.
 >>> m = to_usd_billion({"value": 131659.0, "unit": "CNY million"}, "fed_g5a", 2019)
 >>> round(m.value, 3)
 19.059
+>>> m.description
+'At 6.9081 CNY per USD (Federal Reserve G.5A annual averages, 2019) that is US$19.06bn.'
 """
 from analysis.data import rd
 from analysis.data.source import Source
@@ -38,7 +40,7 @@ def to_usd_billion(amount, fx_source: str, fx_year: int, digits: int = 3) -> Mea
         rate = rd.fx_rate(fx_source, int(fx_year), currency)
         per_usd = float(rate["per_usd"])
         rate_sources = (Source(label=rd.FX_SOURCES[fx_source], url=rate["url"], ref=rate["ref"]),)
-        rate_text = f"{rate['published_as']} ({fx_source}, {fx_year})"
+        rate_text = f"{rate['published_as']} ({rd.FX_SOURCES[fx_source].split(' (')[0]}, {fx_year})"  # the source's name
     usd = round(amount.value * scale / per_usd / 1e9, digits)
     return Measurement(
         usd, "USD billion", "number",

@@ -79,11 +79,11 @@ def figure(topic: str, year: int) -> Measurement:
     frame, year = _figures(), int(year)
     row = ownership.measured_figure(topic, year, frame)
     context = _other_years(frame, topic, year)
-    what = topic.replace("_", " ")
+    what = ownership.topic_words(topic)
     if row is None:
         return Measurement(None, "", "unavailable", f"Figures of {what} for other years: {context or 'none'}.",
                            vintage=f"{year} (not in the data)", missing=(
-                               f"No {what} figure for {year} is in the cited rows (data/raw/rd_spending/facts.csv); "
+                               f"No figure of {what} for {year} is in the cited rows (data/raw/rd_spending/facts.csv); "
                                f"the {year} annual-report figure would settle it."))
     same_year = frame[(frame["topic"] == topic) & (frame["year"] == year) & (frame["line"] != row["line"])]
     others = same_year[same_year["figure_kind"].isin(ownership.COMPARABLE)]
@@ -133,7 +133,7 @@ def holder_rank(holder: str, year: int, union_reading: str) -> Measurement:
     used = [ownership.ren_share(year, frame)]
     if ownership.UNION_AS[union_reading] is None:
         used.append(ownership.employee_shareholders(year, frame))
-    caveats = tuple(f"the {r['topic'].replace('_', ' ')} figure for {year} is a press report (no company figure "
+    caveats = tuple(f"the figure of {ownership.topic_words(r['topic'])} for {year} is a press report (no company figure "
                     f"in the data)" for r in used if not _is_own(r))
     if ownership.UNION_AS[union_reading] is None:
         caveats += ("per-member holdings are not published: the Union's members are compared through their "

@@ -1,32 +1,17 @@
 """What the generic claim notebook shows: one claim, its measurement with source rows, the rule.
 
 Every sentence here is computed from the ledger entry, the measurement and the verdict
-record, so a changed parameter never leaves a stale number in the page.
+record, so a changed parameter never leaves a stale number in the page.  The quote and the
+rule-and-verdict sentence are :mod:`analysis.report.prose`'s, shared with the theme notebooks.
 
 >>> from analysis.claims.ledger import load_ledger
->>> from analysis.claims import audit
->>> ledger = load_ledger()
->>> claim = ledger.claim("rd-top-five-2018")
->>> a = audit.assess_claim(claim, claim.parameters)
->>> rule_sentence(claim, a)
-'The wording “top five” means at most 5; measured: rank 5 ≤ 5, so the verdict is **supported**.'
+>>> question(load_ledger().claim("rd-top-five-2018"))
+'**Question.** R&D investment rank among companies worldwide (Huawei, 2018): is it at most 5, as “top five” says?'
 """
 import pandas as pd
 
 from analysis.claims.judge import POLICIES
-
-#: The comparator of a ledger entry in words.
-COMPARATOR_WORDS = {
-    "more_than": "more than", "at_least": "at least", "at_most": "at most", "about": "about",
-    "just_over": "just over", "equals": "exactly", "within_range": "within the range",
-    "none_exists": "no case at all", "qualitative": "a statement weighed on its evidence",
-}
-
-
-def quote_markdown(claim, article) -> str:
-    """The claim quoted, with the article it comes from."""
-    by = f", {article.author}" if article.author else ""
-    return f"> “{claim.quote}”\n>\n> — *{article.title}*{by}"
+from analysis.report.prose import COMPARATOR_WORDS
 
 
 def question(claim) -> str:
@@ -52,15 +37,6 @@ def sources_table(measurement) -> pd.DataFrame:
     """The rows the measurement read: source, the row in this repository, and the pinned URL."""
     return pd.DataFrame([{"source": s.label, "row": s.ref, "url": s.url} for s in measurement.sources],
                         columns=["source", "row", "url"])
-
-
-def rule_sentence(claim, assessment) -> str:
-    """The rule evaluated in plain sight, and the verdict it gives."""
-    comparator = claim.stated.comparator
-    means = (f"means {COMPARATOR_WORDS[comparator]} {claim.stated.value}" if claim.stated.value is not None
-             else f"is {COMPARATOR_WORDS[comparator]}")
-    return (f"The wording “{claim.stated.wording}” {means}; measured: {assessment.rule}, "
-            f"so the verdict is **{assessment.verdict.value}**.")
 
 
 def policies_markdown(assessment) -> str:

@@ -17,6 +17,8 @@ matplotlib.rcParams.update({"svg.hashsalt": "claim-audit", "figure.dpi": 100, "s
                             "axes.spines.top": False, "axes.spines.right": False})
 import matplotlib.pyplot as plt  # noqa: E402  (after the rcParams above)
 
+from analysis.report.prose import short_quote
+
 HIGHLIGHT, OTHER, LINE = "#D55E00", "#999999", "#0072B2"
 
 
@@ -445,7 +447,8 @@ def _choice_text(value):
 
 def specification_curve(claim, table):
     """The claim's specification curve (:func:`specification_curve_chart`) from its rows of the multiverse
-    ``table``, or None if no specification measured a number."""
+    ``table``, or None if no specification measured a number.  The claim is named by its words in the
+    article (:func:`analysis.report.prose.short_quote`), not its ledger id."""
     from analysis.claims.verdicts import number
 
     rows = table[table["claim_id"] == claim.id].reset_index(drop=True)
@@ -456,6 +459,6 @@ def specification_curve(claim, table):
     unit = claim.stated.unit or next((u for u in rows["unit"] if u), "")
     return specification_curve_chart(
         rows["measured_number"].tolist(), rows["verdict"].tolist(), [json.loads(c) for c in rows["choices"]],
-        None if math.isnan(stated) else stated, f"{claim.id} ({len(rows)} specifications)", unit,
+        None if math.isnan(stated) else stated, f"{short_quote(claim)} ({len(rows)} specifications)", unit,
         headline_index=int(heads[0]) if len(heads) else None,
         threshold_label=f"stated ({claim.stated.wording})")
