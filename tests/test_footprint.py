@@ -5,6 +5,7 @@ from analysis.claims import audit, judge
 from analysis.claims.ledger import load_ledger
 from analysis.claims.verdicts import Verdict
 from analysis.data import facts, footprint, population
+from analysis.measures import MeasureError
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +77,7 @@ def test_the_product_claim_reads_170_plus_as_more_than_170(ledger):
 
 
 def test_an_unknown_country_definition_is_an_error(ledger):
-    with pytest.raises(ValueError, match="unknown country definition 'g20'"):
+    with pytest.raises(MeasureError, match="measure .countries.count. with .*unknown country definition 'g20'"):
         assess(ledger, "countries-170-plus-operate", countries_definition="g20")
 
 

@@ -6,6 +6,7 @@ from analysis.claims import audit
 from analysis.claims.ledger import load_ledger
 from analysis.claims.verdicts import Verdict
 from analysis.data import facts, ownership
+from analysis.measures import MeasureError
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +136,7 @@ def test_largest_shareholder_compares_ren_with_the_average_employee_stake(ledger
                                               "data/raw/rd_spending/facts.csv#L65"]
     missing = _assess(ledger, "ren-largest-shareholder", year=2020)
     assert missing.verdict is Verdict.NOT_CHECKABLE
-    with pytest.raises(ValueError, match="unknown union reading"):
+    with pytest.raises(MeasureError, match="unknown union reading"):
         _assess(ledger, "private-100pct", union_reading="state")
 
 
