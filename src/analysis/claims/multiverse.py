@@ -41,7 +41,7 @@ from analysis.errors import AuditError
 #: The committed table of every specification (in ``data/processed``).
 MULTIVERSE_FILE = "multiverse.csv"
 COLUMNS = ("claim_id", "spec_id", "headline", "choices", "measured_value", "measured_number", "unit",
-           "verdict", "rule")
+           "verdict", "rule", "datasets")
 
 
 def canonical(choices) -> str:
@@ -156,18 +156,41 @@ def claims_in_theme(ledger, theme="all") -> list:
 def evaluate(claims=None, ledger=None) -> pd.DataFrame:
     """One row per specification of each claim (default: every claim with choices), in ledger order:
     claim, spec id, headline flag, choices (canonical JSON), measured value (text and number),
-    unit, verdict and rule.  Evaluators are called directly, with no notebook kernel."""
+    unit, verdict, rule, and the datasets its sources cite (manifest keys, space-separated).
+    Evaluators are called directly, with no notebook kernel."""
     from analysis.claims.ledger import load_ledger
 
     ledger = ledger or load_ledger()
     claims = claims_with_choices(ledger) if claims is None else list(claims)
-    rows = []
+    rows, cited = [], _DatasetIndex()
     for claim in claims:
         for s in specifications(claim, ledger):
             a = audit.assess_claim(claim, parameters(claim, s))
             rows.append((claim.id, s.id, s.headline, canonical(s.choices), measured_text(a.measured_value),
-                         number(a.measured_value), a.unit, a.verdict.value, a.rule))
+                         number(a.measured_value), a.unit, a.verdict.value, a.rule, cited.keys(a)))
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+class _DatasetIndex:
+    """The manifest keys an assessment's sources cite, with each source ref looked up once."""
+
+    def __init__(self):
+        from analysis.data import manifest
+
+        self.entries = manifest.load_manifest()
+        self.by_file = {d.file: d.key for d in self.entries.values()}
+        self.seen = {}
+
+    def keys(self, assessment) -> str:
+        from analysis.data import provenance
+
+        found = set()
+        for s in assessment.sources:
+            if s.ref and s.ref not in self.seen:
+                self.seen[s.ref] = self.by_file.get(provenance.parse_ref(s.ref)[0])
+            if s.ref and self.seen[s.ref]:
+                found.add(self.seen[s.ref])
+        return " ".join(k for k in self.entries if k in found)
 
 
 def multiverse_path(ledger=None, folder=None) -> Path:
@@ -203,7 +226,8 @@ def load_multiverse(folder=None, ledger=None) -> pd.DataFrame:
     integrity.require_fresh_multiverse(ledger.article.folder, path)
     return tables.read_processed(MULTIVERSE_FILE, folder=path.parent, keep_default_na=False,
                                  na_values={"measured_number": [""]},
-                                 dtype={"measured_value": str, "rule": str, "unit": str, "choices": str})
+                                 dtype={"measured_value": str, "rule": str, "unit": str, "choices": str,
+                                        "datasets": str})
 
 
 def _shares(verdicts) -> dict:
@@ -369,9 +393,11 @@ def find(spec, ledger=None) -> list:
     return found
 
 
-def datasets_read(claim, ledger) -> list:
+def datasets_read(claim, ledger, table=None) -> list:
     """The manifest keys of every dataset the claim's measure cites under any of its specifications
     (the headline alone for a claim without choices), in manifest order: derived, never listed by hand.
+    With the article's (verified) multiverse ``table``, a claim with choices is read from its
+    ``datasets`` column instead of being evaluated again.
 
     >>> from analysis.claims.ledger import load_ledger
     >>> ledger = load_ledger()
@@ -381,6 +407,10 @@ def datasets_read(claim, ledger) -> list:
     from analysis.data import manifest, provenance
 
     entries = manifest.load_manifest()
+    rows = table[table["claim_id"] == claim.id] if table is not None and claim.choices else None
+    if rows is not None and len(rows):
+        cited = {k for text in rows["datasets"] for k in str(text or "").split()}
+        return [key for key in entries if key in cited]
     assessments = [audit.assess_claim(claim, parameters(claim, s)) for s in specifications(claim, ledger)]
     cited = {d.key for d in provenance.datasets_cited(assessments, entries)}
     return [key for key in entries if key in cited]

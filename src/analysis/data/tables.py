@@ -174,6 +174,7 @@ def _schemas() -> dict:
             "verdict": col(str, pa.Check.isin(["supported", "supported with caveats", "conflicting",
                                                "not supported", "not checkable"])),
             "rule": col(str, text),
+            "datasets": col(str, nullable=True),
         }, strict=True, ordered=True, unique=["claim_id", "spec_id"]),
         # raw inputs, as read (all text) before parsing
         "raw:facts": pa.DataFrameSchema({

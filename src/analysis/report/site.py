@@ -190,8 +190,15 @@ def _parameter_rows(spec, values) -> list:
             for name, p in spec.parameters.items()]
 
 
-def _notebook_datasets(ledger, spec_name, assessments, manifest) -> list:
-    keys = {k for c in ledger.claims if ledger.page_of(c) == spec_name for k in multiverse.datasets_read(c, ledger)}
+def _multiverse_table(ledger):
+    """The article's multiverse table, or None if it has none (then datasets are derived by evaluating)."""
+    path = multiverse.multiverse_path(ledger)
+    return multiverse.load_multiverse(ledger=ledger) if path.is_file() else None
+
+
+def _notebook_datasets(ledger, spec_name, assessments, manifest, table=None) -> list:
+    keys = {k for c in ledger.claims if ledger.page_of(c) == spec_name
+            for k in multiverse.datasets_read(c, ledger, table)}
     keys |= {d.key for d in provenance.datasets_cited(assessments, manifest)}
     return [{"dataset": d, "anchor": provenance.dataset_anchor(d.key)} for k, d in manifest.items() if k in keys]
 
@@ -281,7 +288,7 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     for a in assessments:
         by_notebook.setdefault(ledger.page_of(ledger.claim(a.claim_id)), []).append(a)
     rows = claim_rows(table, assessments, pages=set(executed), failures=failures, manifest=manifest)
-    exporter = None
+    exporter, specifications = None, _multiverse_table(ledger)
     pages = set(executed if pages is None else pages)
     for name, path in executed.items():
         if name not in pages and (reports_dir / f"{name}.html").is_file():
@@ -290,7 +297,7 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
         mine = [r for r in rows if r["notebook"] == name]
         header = env.get_template("notebook_header.html.j2").render(
             info=info, spec=spec, parameters=_parameter_rows(spec, values), claims=mine, variant=variant,
-            datasets=_notebook_datasets(ledger, name, by_notebook.get(name, []), manifest))
+            datasets=_notebook_datasets(ledger, name, by_notebook.get(name, []), manifest, specifications))
         body = (bodies or {}).get(name)
         if body is None:
             exporter = exporter or notebook_exporter()
