@@ -140,13 +140,20 @@ def _best_row(registry: str, vendor: str, cutoff: str):
     if vendor == "any":
         table = _certificates(registry)
         rows = table[table["date"] <= cutoff].sort_values(["level", "date"], ascending=[False, True])
-    else:
-        rows = _rows(registry, vendor, cutoff)  # already highest level first, then earliest
-    rows = rows[rows["level"].notna()]
-    if not len(rows):
-        return 0, None
-    best = rows.iloc[0]
-    return int(best["level"]), best
+        rows = rows[rows["level"].notna()]
+        return (0, None) if not len(rows) else (int(rows.iloc[0]["level"]), rows.iloc[0])
+    for position, (level, date) in enumerate(_ranked(registry, vendor)):  # highest level first, then earliest
+        if date <= cutoff:
+            return int(level), _vendor_rows(registry, vendor).iloc[position]
+    return 0, None
+
+
+@lru_cache(maxsize=None)
+def _ranked(registry: str, vendor: str) -> tuple:
+    """``(level, date)`` of the vendor's certificates with a level, in :func:`_vendor_rows` order (those
+    without a level come last there, so positions agree)."""
+    rows = _vendor_rows(registry, vendor)
+    return tuple((level, date) for level, date in zip(rows["level"], rows["date"]) if not pd.isna(level))
 
 
 def _best_on(registries, vendor: str, cutoff: str):
