@@ -68,12 +68,13 @@ def driver():
 
 @pytest.fixture(scope="session")
 def report():
-    """The report, built as `make report` builds it (default parameters) into reports/."""
+    """The published report, built as `make report` builds it (default parameters) into reports/<slug>/."""
+    from analysis.claims.ledger import load_ledger
     from analysis.report.runner import run
 
-    result = run(reports_dir=paths.REPORTS)
+    result = run()
     assert result.ok, result.failures
-    return paths.REPORTS
+    return load_ledger().article.reports_dir()
 
 
 @pytest.fixture(scope="session")
