@@ -419,12 +419,21 @@ def published_year_coverage(year, coverage=None) -> str:
     'partial'
     """
     coverage = load_cve_coverage() if coverage is None else coverage
-    row = coverage[coverage["feed_year"] == year]
+    return _status(year, _feeds_by_year(coverage).get(year))
+
+
+def _feeds_by_year(coverage) -> dict:
+    """{feed year: (file, feed timestamp)} of the coverage table."""
+    return {int(y): (f, t) for y, f, t in zip(coverage["feed_year"], coverage["file"], coverage["feed_timestamp"])}
+
+
+def _status(year, feed) -> str:
+    """The coverage of CVEs published in ``year`` given the feed of that ID year (``(file, timestamp)`` or None)."""
     if year < min(FEED_YEARS):
         return "complete"  # CVE-1999 … CVE-2001 IDs are all in the 2002 feed
-    if row.empty:
+    if feed is None:
         return "missing"
-    lag = int(str(row.iloc[0]["feed_timestamp"])[:4]) - year
+    lag = int(str(feed[1])[:4]) - year
     return "complete" if lag >= 2 else "near-complete" if lag == 1 else "partial"
 
 
@@ -472,11 +481,11 @@ def count_at_or_above(vendor, threshold, first_year, last_year, counts=None) -> 
 
 def coverage_table(first_year, last_year, coverage=None) -> pd.DataFrame:
     """Coverage per published year in the range: status and the feed of that ID year (if any)."""
-    coverage = load_cve_coverage() if coverage is None else coverage
+    feeds = _feeds_by_year(load_cve_coverage() if coverage is None else coverage)
     rows = []
     for year in range(first_year, last_year + 1):
-        feed = coverage[coverage["feed_year"] == year]
-        rows.append({"published_year": year, "coverage": published_year_coverage(year, coverage),
-                     "feed_file": feed.iloc[0]["file"].rsplit("/", 1)[-1] if len(feed) else "",
-                     "feed_timestamp": feed.iloc[0]["feed_timestamp"] if len(feed) else ""})
+        feed = feeds.get(year)
+        rows.append({"published_year": year, "coverage": _status(year, feed),
+                     "feed_file": feed[0].rsplit("/", 1)[-1] if feed else "",
+                     "feed_timestamp": feed[1] if feed else ""})
     return pd.DataFrame(rows)

@@ -106,11 +106,16 @@ def _check_vendor(vendor: str, allow_any: bool = False) -> str:
 
 
 @lru_cache(maxsize=None)
+def _by_vendor(registry: str) -> dict:
+    """{vendor: its certificates in ``registry``, highest level first, then earliest}, sorted and split once."""
+    ranked = _certificates(registry).sort_values(["level", "date"], ascending=[False, True], na_position="last")
+    return {vendor: rows for vendor, rows in ranked.groupby("vendor", sort=False)}
+
+
 def _vendor_rows(registry: str, vendor: str) -> pd.DataFrame:
-    """One vendor's certificates in ``registry``, highest level first, then earliest (read once)."""
-    table = _certificates(registry)
-    mine = table[table["vendor"] == vendor]
-    return mine.sort_values(["level", "date"], ascending=[False, True], na_position="last")
+    """One vendor's certificates in ``registry``, highest level first, then earliest (none: an empty table)."""
+    found = _by_vendor(registry).get(vendor)
+    return found if found is not None else _certificates(registry).iloc[0:0]
 
 
 def _rows(registry: str, vendor: str, cutoff: str) -> pd.DataFrame:

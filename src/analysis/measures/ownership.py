@@ -28,6 +28,12 @@ def _figures() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=None)
+def _measured(topic: str, year: int):
+    """The figure measured for ``topic`` in ``year`` (:func:`analysis.data.ownership.measured_figure`), once."""
+    return ownership.measured_figure(topic, year, _figures())
+
+
+@lru_cache(maxsize=None)
 def _holders(year: int, union_reading: str) -> pd.DataFrame:
     return ownership.holders(year, union_reading, _figures())
 
@@ -77,7 +83,7 @@ def figure(topic: str, year: int) -> Measurement:
     and the description (and a caveat where they differ); bounds ("80000+") are listed, not
     compared."""
     frame, year = _figures(), int(year)
-    row = ownership.measured_figure(topic, year, frame)
+    row = _measured(topic, year)
     context = _other_years(frame, topic, year)
     what = ownership.topic_words(topic)
     if row is None:
@@ -117,7 +123,7 @@ def holder_rank(holder: str, year: int, union_reading: str) -> Measurement:
     """The rank of ``holder`` by stake among the holders of ``year`` under ``union_reading``
     (:func:`analysis.data.ownership.holders`); ties share the better rank.  Looking through the
     Union, its members enter at their average stake (per-member holdings are not published)."""
-    frame, year = _figures(), int(year)
+    year = int(year)
     table = _holders(year, union_reading)
     mine = table[table["holder"] == holder]
     if mine.empty:
@@ -130,9 +136,9 @@ def holder_rank(holder: str, year: int, union_reading: str) -> Measurement:
         return Measurement(None, "rank", "unavailable", _structure_text(), vintage=f"{year}", sources=sources,
                            missing=f"The stake of {unknown} in {year} cannot be derived from the cited rows.")
     rank = 1 + int((others["share_pct"] > stake).sum())
-    used = [ownership.ren_share(year, frame)]
+    used = [_measured("ren_share", year)]
     if ownership.UNION_AS[union_reading] is None:
-        used.append(ownership.employee_shareholders(year, frame))
+        used.append(_measured("employee_shareholders", year))
     caveats = tuple(f"the figure of {ownership.topic_words(r['topic'])} for {year} is a press report (no company figure "
                     f"in the data)" for r in used if not _is_own(r))
     if ownership.UNION_AS[union_reading] is None:
