@@ -59,7 +59,7 @@ def build_scorecard(ledger, assessments, failed=(), robustness=None, parameters=
                        sources=" ; ".join(s.url for s in a.sources), rule=a.rule, reason=a.reason,
                        vintage=a.vintage)
         rows.append(row)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=COLUMNS, dtype=object)  # a stated 16 stays 16, not 16.0
 
 
 def _unchecked(notebook, failed, not_run) -> str:
