@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 venv: $(VENV)/.installed  ## Create .venv and install the package from the lock
 
-report: venv  ## Run every notebook, render HTML, write reports/scorecard.csv and reports/index.html
+report: venv  ## Audit the op-ed: run every notebook, write reports/<article>/ (pages, scorecard, ClaimReview) and reports/index.html
 	$(PY) -m analysis run $(ARGS)
 
 # Two pytest workers, each test file (and each notebook) kept on one worker: nbval's cells of a notebook

@@ -84,3 +84,56 @@ def test_an_edited_article_text_is_refused_with_the_file_and_the_fix(tmp_path):
     (folder / "article.txt").write_text("changed", encoding="utf-8")
     with pytest.raises(LedgerError, match=r"article.txt has SHA-256 .* but .*article.yaml pins .*update field 'sha256'"):
         load_ledger(folder)
+
+
+def _copy(tmp_path, edit=None):
+    """The fixture article copied to ``tmp_path``, its ledger text changed by ``edit(text)``."""
+    folder = tmp_path / FIXTURE.name
+    shutil.copytree(FIXTURE, folder)
+    if edit:
+        ledger = folder / "claims.yaml"
+        ledger.write_text(edit(ledger.read_text(encoding="utf-8")), encoding="utf-8")
+    return folder
+
+
+def test_a_claim_that_cannot_be_measured_stops_the_run_before_any_kernel(tmp_path):
+    """A misspelled company (a claim without choices) is one line naming the ledger, claim and field."""
+    folder = _copy(tmp_path, lambda t: t.replace("args: {entity: Samsung Electronics, edition: 2019}\n",
+                                                 "args: {entity: Samsng Electronix, edition: 2019}\n"))
+    subprocess.run([sys.executable, "-m", "analysis", "multiverse", "--article", str(folder)], check=True,
+                   capture_output=True, timeout=120)  # the ledger changed: its (still valid) multiverse is redone
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "analysis", "run", "--article", str(folder), "--output", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "claim 'samsung-rd-over-14bn-eur', field 'args'" in done.stderr and "no company matches" in done.stderr
+    assert not (out / "notebooks").exists()
+
+
+def test_a_bad_parameter_value_for_a_claim_page_is_refused_before_any_kernel(tmp_path):
+    from analysis.errors import ParameterError
+    from analysis.report.runner import run
+
+    with pytest.raises(ParameterError, match=r"claim 'world-population-7-7bn-2019', field 'args' under "
+                                             r"\{'source': 'un_wpp2030'\}: .*unknown population source"):
+        run(article=_copy(tmp_path), overrides={"source": "un_wpp2030"}, reports_dir=tmp_path / "out")
+
+
+def test_a_choice_the_data_do_not_hold_names_the_claim_in_the_multiverse(tmp_path):
+    from analysis.errors import AuditError
+
+    folder = _copy(tmp_path, lambda t: t.replace("choices: {source: [world_bank, un_wpp2022]}",
+                                                 "choices: {source: [world_bank, un_wpp2030]}"))
+    with pytest.raises(AuditError, match=r"claim 'world-population-7-7bn-2019', field 'choices' \(specification "
+                                         r"\{\"source\":\"un_wpp2030\"\}\): .*unknown population source"):
+        multiverse.evaluate(ledger=load_ledger(folder))
+
+
+def test_a_missing_multiverse_is_named_when_claims_declare_choices(tmp_path):
+    from analysis.data import integrity
+
+    folder = _copy(tmp_path)
+    (folder / "multiverse.csv").unlink()
+    [mismatch] = integrity.check_multiverse(folder)
+    assert mismatch.problem.startswith("missing, though 3 claim(s) declare choices (huawei-ranked-3rd-2020")
+    assert "python -m analysis multiverse --article" in mismatch.fix

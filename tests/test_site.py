@@ -96,21 +96,19 @@ def test_build_info_names_a_commit_and_a_utc_date():
 
 # --- ClaimReview --------------------------------------------------------------------------------
 
-def test_claimreview_has_one_review_per_claim_with_its_rating(ledger):
+def test_claimreview_has_one_review_per_checked_claim_with_its_rating(ledger):
     a = _assessment("rd-top-five-2018", sources=[Source("Scoreboard", "http://sb", "")])
     table = build_scorecard(ledger, [a])
     doc = claimreview.claim_reviews(table, [a], "2026-01-02")
     reviews = doc["@graph"]
     assert doc["@context"] == "https://schema.org"
-    assert [r["identifier"] for r in reviews] == [c.id for c in ledger.claims]
+    assert [r["identifier"] for r in reviews] == ["rd-top-five-2018"]  # a claim nothing checked gets no review
     top = next(r for r in reviews if r["identifier"] == "rd-top-five-2018")
     assert top["@type"] == "ClaimReview" and top["claimReviewed"] == ledger.claim("rd-top-five-2018").quote
     assert top["reviewRating"] == {"@type": "Rating", "alternateName": "supported", "bestRating": 5,
                                    "worstRating": 1, "ratingValue": 5, "ratingExplanation": "It holds."}
     assert top["itemReviewed"]["author"] == {"@type": "Person", "name": "Joy Tan"}
     assert top["citation"] == [{"@type": "CreativeWork", "name": "Scoreboard", "url": "http://sb"}]
-    other = next(r for r in reviews if r["identifier"] != "rd-top-five-2018")
-    assert other["reviewRating"]["alternateName"] == "not yet audited" and "ratingValue" not in other["reviewRating"]
     assert json.loads(claimreview.to_jsonld(doc)) == doc
 
 
@@ -144,7 +142,7 @@ def test_text_from_data_is_escaped_everywhere(markup_site):
     # the only scripts are the page's own
     assert index.count("<script>") == 1
     jsonld = json.loads((markup_site / "claimreview.jsonld").read_text(encoding="utf-8"))
-    assert jsonld["@graph"][10]["claimReviewed"] == f"quote {MARKUP}"
+    assert any(r["claimReviewed"] == f"quote {MARKUP}" for r in jsonld["@graph"])
 
 
 def test_index_has_every_claim_its_badge_and_provenance_links(markup_site, ledger):
@@ -209,3 +207,21 @@ def test_only_http_links_are_rendered_from_data(tmp_path):
         [{"label": "evil", "url": "javascript:alert(1)", "ref": "", "anchor": ""},
          {"label": "good", "url": "https://example.org/a", "ref": "", "anchor": ""}])
     assert "javascript:" not in str(html) and 'href="https://example.org/a"' in str(html) and "evil" in str(html)
+
+
+def test_claimreview_publishes_no_review_for_a_claim_nothing_checked():
+    table = pd.DataFrame([{"claim_id": "a", "quote": "q", "verdict": "supported", "reason": "r"},
+                          {"claim_id": "b", "quote": "q", "verdict": "notebook failed", "reason": ""},
+                          {"claim_id": "c", "quote": "q", "verdict": "not yet audited", "reason": ""}])
+    graph = claimreview.claim_reviews(table, [], "2026-01-01", article=claimreview.Article("https://example.org", "t"))
+    assert [r["identifier"] for r in graph["@graph"]] == ["a"]
+
+
+def test_the_list_of_reports_names_an_article_audited_from_outside_articles(tmp_path, monkeypatch):
+    from analysis.claims.articles import load_article
+
+    fixture = paths.ROOT / "tests" / "fixtures" / "articles" / "rd-and-population-fixture"
+    (tmp_path / fixture.name).mkdir()
+    (tmp_path / fixture.name / "index.html").write_text("<html></html>", encoding="utf-8")
+    page = site.write_landing(tmp_path, also=load_article(fixture)).read_text(encoding="utf-8")
+    assert "Research money and people: a short test article" in page and f'href="{fixture.name}/index.html"' in page

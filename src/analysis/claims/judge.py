@@ -128,7 +128,7 @@ def _tolerance(claim):
 
 
 def _number_text(x) -> str:
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.4g}"
+    return f"{x:,.0f}" if float(x).is_integer() else (f"{x:,.1f}" if abs(x) >= 1000 else f"{x:,.4g}")
 
 
 def _bound_rule(claim, m: Measurement):

@@ -165,7 +165,11 @@ def evaluate(claims=None, ledger=None) -> pd.DataFrame:
     rows, cited = [], _DatasetIndex()
     for claim in claims:
         for s in specifications(claim, ledger):
-            a = audit.assess_claim(claim, parameters(claim, s))
+            try:
+                a = audit.assess_claim(claim, parameters(claim, s))
+            except (AuditError, ValueError, LookupError) as exc:
+                raise AuditError(f"{ledger.path}: claim {claim.id!r}, field 'choices' (specification "
+                                 f"{canonical(s.choices)}): {exc}") from None
             rows.append((claim.id, s.id, s.headline, canonical(s.choices), measured_text(a.measured_value),
                          number(a.measured_value), a.unit, a.verdict.value, a.rule, cited.keys(a)))
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -72,7 +72,9 @@ def rounding_unit(value) -> float:
 def _fmt(x):
     if not isinstance(x, (int, float)):
         return str(x)
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.4g}"
+    if float(x).is_integer():
+        return f"{x:,.0f}"
+    return f"{x:,.1f}" if abs(x) >= 1000 else f"{x:,.4g}"  # 14,738.9, not 1.474e+04
 
 
 def _more_than(m, s, tol):

@@ -257,14 +257,19 @@ _LEDGER_CHANGE = "changed (claims' measures, arguments, parameters, choices, sta
 
 def check_multiverse(article_folder, table_path=None, reported=()) -> list:
     """A :class:`Mismatch` per difference between the multiverse table's record and its inputs now
-    (nothing if the article has no ``multiverse.csv``).  Files in ``reported`` (already named by
+    (a missing table is a mismatch only if some claim declares choices).  Files in ``reported`` (already named by
     another check, whose fix comes first) are not named again."""
     folder = Path(article_folder)
     table = Path(table_path) if table_path else folder / "multiverse.csv"
+    fix = f"run `python -m analysis multiverse --article {shown(folder)}`"
     if not table.is_file():
+        declared = [c.get("id") for c in (_yaml(folder / "claims.yaml") or {}).get("claims") or [] if c.get("choices")]
+        if table_path is None and declared:
+            return [Mismatch(shown(table), f"missing, though {len(declared)} claim(s) declare choices "
+                             f"({', '.join(map(str, declared[:3]))}{', …' if len(declared) > 3 else ''})",
+                             "none", MISSING, shown(folder / "claims.yaml"), fix)]
         return []
     record_path = _record_path(table)
-    fix = f"run `python -m analysis multiverse --article {shown(folder)}`"
     try:
         record = json.loads(record_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

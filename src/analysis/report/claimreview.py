@@ -21,6 +21,8 @@ RATING = {
     Verdict.CONFLICTING.value: 3,
     Verdict.NOT_SUPPORTED.value: 1,
 }
+#: Scorecard rows that are no review at all: nothing was checked, so nothing is published as one.
+UNREVIEWED = ("not yet audited", "notebook failed", "not run in this variant")
 #: Who publishes the reviews (the project, not a person).
 REVIEWER = {"@type": "Organization", "name": "claim-audit"}
 
@@ -86,7 +88,7 @@ def claim_reviews(table, assessments, date, article=None, base_url="") -> dict:
     article = article or article_info()
     sources = {a.claim_id: list(dict.fromkeys((s.label, s.url) for s in a.sources if s.url)) for a in assessments}
     graph = [review(row, article, date, sources.get(row["claim_id"], ()), base_url)
-             for row in table.to_dict(orient="records")]
+             for row in table.to_dict(orient="records") if row["verdict"] not in UNREVIEWED]
     return {"@context": "https://schema.org", "@graph": graph}
 
 

@@ -656,6 +656,33 @@ def _refusal(selected, missing, reports_dir) -> ReportRefused:
         f"or rerun {'them' if many else 'it'} too ({' '.join('--notebook ' + m for m in missing)})")
 
 
+def check_measurable(ledger, plan) -> None:
+    """Measure, before any kernel starts, every claim of the planned pages that the verified multiverse
+    does not already vouch for: claims without declared choices, and any claim under changed
+    parameters.  A measurement that fails (an unknown company, an edition or source the data do not
+    hold) is a ParameterError naming the ledger, the claim and the field, one line per claim."""
+    problems = []
+    for spec, values in plan:
+        if spec.name in ledger.notebooks:
+            claims = [(c, audit.effective_parameters(c, spec, values)) for c in ledger.claims_for(spec.name)]
+        else:
+            claim = ledger.claim(values["claim_id"])
+            changed = ledger.parameter_spec(claim).validate(json.loads(values["overrides"]))
+            claims = [(claim, {**claim.parameters, **changed})]
+        for claim, parameters in claims:
+            if claim.choices and parameters == claim.parameters:
+                continue  # its headline is in the multiverse, which integrity.verify_inputs found fresh
+            try:
+                audit.measurement_of(claim, parameters)
+            except (AuditError, ValueError, LookupError) as exc:
+                changed = {k: v for k, v in parameters.items() if claim.parameters.get(k) != v}
+                under = f" under {changed}" if changed else ""
+                problems.append(f"{ledger.path}: claim {claim.id!r}, field 'args'{under}: {exc}")
+    if problems:
+        raise ParameterError("cannot measure " + ("these claims" if len(problems) > 1 else "this claim")
+                             + " (nothing was run):\n  " + "\n  ".join(problems))
+
+
 def _lock_holder(fd) -> tuple:
     """``(pid, description)`` of the run holding a lock, as its lock file says."""
     os.lseek(fd, 0, os.SEEK_SET)
@@ -732,6 +759,7 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
     ledger = ledger or load_ledger(article)
     plan = plan_run(ledger, notebooks, overrides)
     integrity.verify_inputs(ledger.article.folder)
+    check_measurable(ledger, plan)
     variant = changed_parameters(ledger, overrides, [spec.name for spec, _ in plan]) if overrides else None
     published = ledger.article.reports_dir()
     seed = published / "notebooks" if variant is not None and reports_dir is None else None
@@ -839,14 +867,14 @@ def _write_report(result, ledger, whole, reports_dir) -> None:
     applied = None if variant is None else {n: variant.applied(s.parameters) for n, s in declared_specs(ledger).items()}
     table = build_scorecard(ledger, assessments, failed=set(result.failures), not_run=set(result.not_run),
                             parameters=applied)
-    if variant is None and reports_dir.resolve().parent == paths.REPORTS.resolve():  # this project's reports
-        site.write_landing(paths.REPORTS)
     bodies = {n: folder / f"{n}.body.html" for n in shown if (folder / f"{n}.body.html").is_file()}
     # The reviewer's site: index.html, sources.html, notebook pages with headers, CSV and JSON-LD exports.
     result.scorecard, result.index = site.build_site(
         reports_dir, ledger, table, assessments, plan=whole, executed=shown, failures=result.failures,
         bodies=bodies, pages=shown if variant is not None else result.executed, variant=variant,
         not_run=result.not_run)
+    if variant is None and reports_dir.resolve().parent == paths.REPORTS.resolve():  # this project's reports
+        site.write_landing(paths.REPORTS, also=ledger.article)  # after the report it lists is written
 
 
 def strip_run_metadata(node) -> None:

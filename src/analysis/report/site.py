@@ -327,14 +327,17 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     return csv_path, index
 
 
-def write_landing(reports_root) -> Path:
+def write_landing(reports_root, also=None) -> Path:
     """``reports/index.html``: a list of the article reports built under ``reports_root``
     (each ``<slug>/index.html``), so a reader who opens the top folder finds them."""
     from analysis.claims.articles import list_articles, load_article
 
     root = Path(reports_root)
     built = []
-    for folder in list_articles():
+    articles = list_articles()
+    if also is not None and also.folder not in articles:  # an article audited from a folder outside articles/
+        articles.append(also.folder)
+    for folder in articles:
         if (root / folder.name / "index.html").is_file():
             article = load_article(folder)
             built.append({"href": f"{folder.name}/index.html", "title": article.title, "author": article.author})
