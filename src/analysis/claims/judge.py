@@ -41,7 +41,7 @@ Claim-specific caveats and limits come from the ledger (``caveats``), never from
 import math
 from dataclasses import dataclass
 
-from analysis.claims.verdicts import Assessment, Verdict, check, rounding_unit
+from analysis.claims.verdicts import Assessment, Verdict, check, rounding_unit, rule_number
 from analysis.measures import KINDS, Measurement
 
 
@@ -127,10 +127,6 @@ def _tolerance(claim):
     return None if value is None or value <= 0 or (isinstance(value, float) and math.isnan(value)) else value
 
 
-def _number_text(x) -> str:
-    return f"{x:,.0f}" if float(x).is_integer() else (f"{x:,.1f}" if abs(x) >= 1000 else f"{x:,.4g}")
-
-
 def _bound_rule(claim, m: Measurement):
     """(holds, rule) for a measured lower bound against "more than"/"at least" X: ``strict`` means
     the true figure is above the bound ("170+"), otherwise at or above it."""
@@ -141,8 +137,8 @@ def _bound_rule(claim, m: Measurement):
         holds, op = bound >= stated, "≥"
     else:
         raise ValueError(f"claim {claim.id!r}: a lower bound settles only more_than/at_least claims")
-    return holds, (f"reported {'>' if strict else '≥'} {_number_text(bound)} "
-                   f"{'implies' if holds else 'does not settle'} {op} {_number_text(stated)}")
+    return holds, (f"reported {'>' if strict else '≥'} {rule_number(bound)} "
+                   f"{'implies' if holds else 'does not settle'} {op} {rule_number(stated)}")
 
 
 def judge(claim, measurement: Measurement, ceiling: Measurement = None, parameters=None) -> Assessment:
@@ -206,14 +202,14 @@ def judge(claim, measurement: Measurement, ceiling: Measurement = None, paramete
         if any(r.holds != holds for _, r in results):
             label = m.details.get("label", "headline")
             rule = "; ".join([f"{label}: {rule}"] + [f"{alt['label']}: {r.rule}" for alt, r in results])
-            measured = " / ".join([f"{_number_text(m.value)} {label}"]
-                                  + [f"{_number_text(alt['value'])} {alt['label']}" for alt, _ in results])
+            measured = " / ".join([f"{rule_number(m.value)} {label}"]
+                                  + [f"{rule_number(alt['value'])} {alt['label']}" for alt, _ in results])
             applied.append("disagreeing")
             return _record(claim, Verdict.CONFLICTING, m, rule, reason, sources, applied, caveats, parameters,
                            measured=measured)
     if ceiling is not None:
         possible = stated.value <= ceiling.value
-        rule += f"; {_number_text(stated.value)} ≤ {_number_text(ceiling.value)} {ceiling.unit}"
+        rule += f"; {rule_number(stated.value)} ≤ {rule_number(ceiling.value)} {ceiling.unit}"
         holds = holds and possible
         unsettled = unsettled and possible  # an impossible count is refuted whatever the bound says
         applied.append("ceiling")

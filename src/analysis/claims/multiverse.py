@@ -250,16 +250,22 @@ def flips(claim, table, ledger) -> list:
     head = rows[rows["headline"].astype(str) == "True"].iloc[0]
     base = headline_choices(claim, ledger)
     out = []
+    for axis, option, choices in single_choices(claim, base, ledger):
+        row = by_choices.get(canonical(choices))
+        if row is not None and row.verdict != head["verdict"]:
+            out.append({"axis": axis.name, "choice": axis.describe(option, base), "verdict": row.verdict,
+                        "measured_value": row.measured_value, "spec_id": row.spec_id})
+    return out
+
+
+def single_choices(claim, base, ledger):
+    """``(axis, option, choices)`` for each declared option that changes ``base`` (parameter values),
+    every other value kept: the single-choice departures from ``base``, in ledger order."""
     for axis in axes(claim, ledger):
         for option in axis.options:
             choices = {**base, **option}
-            if choices == base:
-                continue
-            row = by_choices.get(canonical(choices))
-            if row is not None and row.verdict != head["verdict"]:
-                out.append({"axis": axis.name, "choice": axis.describe(option, base), "verdict": row.verdict,
-                            "measured_value": row.measured_value, "spec_id": row.spec_id})
-    return out
+            if choices != base:
+                yield axis, option, choices
 
 
 @dataclass(frozen=True)
@@ -286,15 +292,11 @@ def choice_flips(claim, parameters, ledger) -> list:
     """
     now = audit.assess_claim(claim, parameters).verdict
     out = []
-    for axis in axes(claim, ledger):
-        for option in axis.options:
-            trial = {**parameters, **option}
-            if trial == parameters:
-                continue
-            assessment = audit.assess_claim(claim, trial)
-            if assessment.verdict != now:
-                changes = {k: v for k, v in option.items() if parameters.get(k) != v}
-                out.append(ChoiceFlip(axis.name, changes, assessment))
+    for axis, option, trial in single_choices(claim, parameters, ledger):
+        assessment = audit.assess_claim(claim, trial)
+        if assessment.verdict != now:
+            changes = {k: v for k, v in option.items() if parameters.get(k) != v}
+            out.append(ChoiceFlip(axis.name, changes, assessment))
     return out
 
 

@@ -69,7 +69,13 @@ def rounding_unit(value) -> float:
     return float(Decimal(1).scaleb(exponent))
 
 
-def _fmt(x):
+def rule_number(x) -> str:
+    """A value as rules write it: whole numbers with thousands separators, large ones to one decimal,
+    small ones to four significant digits, text as is.
+
+    >>> rule_number(15895), rule_number(14738.94), rule_number(19.059), rule_number("2018-06")
+    ('15,895', '14,738.9', '19.06', '2018-06')
+    """
     if not isinstance(x, (int, float)):
         return str(x)
     if float(x).is_integer():
@@ -78,34 +84,34 @@ def _fmt(x):
 
 
 def _more_than(m, s, tol):
-    return RuleResult(m > s, f"{_fmt(m)} > {_fmt(s)}")
+    return RuleResult(m > s, f"{rule_number(m)} > {rule_number(s)}")
 
 
 def _at_least(m, s, tol):
-    return RuleResult(m >= s, f"{_fmt(m)} ≥ {_fmt(s)}")
+    return RuleResult(m >= s, f"{rule_number(m)} ≥ {rule_number(s)}")
 
 
 def _at_most(m, s, tol):
-    return RuleResult(m <= s, f"{_fmt(m)} ≤ {_fmt(s)}")
+    return RuleResult(m <= s, f"{rule_number(m)} ≤ {rule_number(s)}")
 
 
 def _about(m, s, tol):
     tol = rounding_unit(s) / 2 if tol is None else tol
     holds = abs(m - s) <= tol
-    return RuleResult(holds, f"|{_fmt(m)} − {_fmt(s)}| ≤ {_fmt(tol)}", within_rounding_only=holds and m != s)
+    return RuleResult(holds, f"|{rule_number(m)} − {rule_number(s)}| ≤ {rule_number(tol)}", within_rounding_only=holds and m != s)
 
 
 def _just_over(m, s, tol):
     tol = rounding_unit(s) / 2 if tol is None else tol
-    return RuleResult(s < m <= s + tol, f"{_fmt(s)} < {_fmt(m)} ≤ {_fmt(s + tol)}")
+    return RuleResult(s < m <= s + tol, f"{rule_number(s)} < {rule_number(m)} ≤ {rule_number(s + tol)}")
 
 
 def _equals(m, s, tol):
-    return RuleResult(m == s, f"{_fmt(m)} = {_fmt(s)}")
+    return RuleResult(m == s, f"{rule_number(m)} = {rule_number(s)}")
 
 
 def _none_exists(m, s, tol):
-    return RuleResult(m == 0, f"{_fmt(m)} qualifying cases = 0")
+    return RuleResult(m == 0, f"{rule_number(m)} qualifying cases = 0")
 
 
 def _years(value):

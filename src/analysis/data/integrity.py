@@ -27,6 +27,7 @@ import csv
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from analysis import atomic, paths
@@ -164,6 +165,13 @@ def check_processed(folder=None, manifest=None) -> list:
 # --- the article -----------------------------------------------------------------------------------
 
 def _yaml(path):
+    """A YAML file's content, parsed once per version of the file (a run checks the ledger several times)."""
+    stat = Path(path).stat()
+    return _parsed_yaml(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _parsed_yaml(path, mtime_ns, size):
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
