@@ -1,0 +1,152 @@
+"""What maintained packages find in an article's text: sentences, quantities, dates, number words.
+
+This module only wraps the packages; it judges nothing (:mod:`.hedges` and :mod:`.candidates`
+turn what it finds into claims).  Each wrapper returns spans as offsets into the text given,
+so a quote can always be cut back out of the article exactly.
+
+- sentences: ``pysbd`` (rule-based sentence boundaries, no model), within each line of the text
+  (a line of an article capture is a heading, a caption or a paragraph);
+- quantities with units: ``quantulum3`` (its unit and number grammar; the optional classifier,
+  which needs scikit-learn and a trained model, is not used);
+- dates: ``dateparser``'s search, English only, a year required (so "we" or "this year" are no date);
+- number words: ``text2num`` ("five" → 5), for rank phrases.
+
+Nothing is downloaded at run time: each package ships its rules and tables.
+
+>>> [s.text for s in sentences("Huawei ranked 3rd. It grew.\\nA heading")]
+['Huawei ranked 3rd.', 'It grew.', 'A heading']
+>>> number_word("five"), number_word("3"), number_word("blue")
+(5, 3, None)
+"""
+import re
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the text: where it starts and ends (``text[start:end] == self.text``)."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number a package found, with its unit as the package names it."""
+
+    surface: str
+    start: int
+    end: int
+    value: float
+    unit: str  # quantulum3's unit name ("percentage", "united states dollar", "decade", "dimensionless")
+    low: float  # the ends of a range ("2014-2016" → 2014, 2016); both equal ``value`` otherwise
+    high: float
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A calendar date a package found, to the precision the text gives it."""
+
+    surface: str
+    start: int
+    end: int
+    value: str  # "2018", "2018-06" or "2018-06-23"
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def sentences(text: str) -> list:
+    """The sentences of ``text`` (each line split by pysbd), stripped, with their offsets."""
+    out = []
+    for line in re.finditer(r"[^\n]+", text):
+        for piece in _segmenter().segment(line.group()):
+            stripped = piece.sent.strip()
+            if stripped:
+                start = line.start() + piece.start + (len(piece.sent) - len(piece.sent.lstrip()))
+                out.append(Span(stripped, start, start + len(stripped)))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _quantity_parser():
+    with warnings.catch_warnings():  # "classifier dependencies not installed": not used, on purpose
+        warnings.simplefilter("ignore")
+        from quantulum3 import parser
+    return parser
+
+
+def quantities(sentence: str) -> list:
+    """The quantities quantulum3 finds in ``sentence`` (offsets into it), numbers with digits or
+    number words only (it also reads a lone "&" or a letter as a unit)."""
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = _quantity_parser().parse(sentence)
+    for q in found:
+        start, end = q.span
+        if sentence[start:end] != q.surface:  # the package cleaned the text: find the surface again
+            start = sentence.find(q.surface)
+            end = start + len(q.surface)
+        if start < 0 or not (re.search(r"\d", q.surface) or number_word(q.surface.split()[0]) is not None):
+            continue
+        spread = q.uncertainty or 0
+        out.append(Quantity(q.surface, start, end, float(q.value), q.unit.name, q.value - spread, q.value + spread))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _date_tools():
+    from dateparser.date import DateDataParser
+    from dateparser.search import search_dates
+
+    settings = {"REQUIRE_PARTS": ["year"], "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": False}
+    return search_dates, DateDataParser(languages=["en"], settings=settings), settings
+
+
+def dates(sentence: str) -> list:
+    """The dates dateparser finds in ``sentence`` (a year required), at the precision written:
+    "in June 2018" → ``2018-06``, "in 2018" → ``2018``."""
+    search, parse, settings = _date_tools()
+    out, cursor = [], 0
+    for surface, _ in search(sentence, languages=["en"], settings=settings) or ():
+        start = sentence.find(surface, cursor)
+        if start < 0 or not re.search(r"\b(1[89]|20)\d\d\b", surface):
+            continue
+        cursor = start + len(surface)
+        data = parse.get_date_data(surface)
+        if data.date_obj is None:
+            continue
+        shape = {"year": "%Y", "month": "%Y-%m"}.get(data.period, "%Y-%m-%d")
+        out.append(DateMention(surface, start, start + len(surface), data.date_obj.strftime(shape)))
+    return out
+
+
+#: Ordinals text2num leaves alone when they stand alone ("first" and "second" are also other words).
+_ORDINALS = {"first": 1, "second": 2}
+
+
+def number_word(word: str):
+    """The number a word, numeral or ordinal means ("five" → 5, "3rd" → 3, "third" → 3), None if none.
+
+    >>> number_word("third"), number_word("3rd"), number_word("first"), number_word("two")
+    (3, 3, 1, 2)
+    """
+    from text_to_num import alpha2digit, text2num
+
+    word = word.lower().strip()
+    if word in _ORDINALS:
+        return _ORDINALS[word]
+    try:
+        return text2num(word, "en")
+    except ValueError:
+        pass
+    match = re.fullmatch(r"(\d+)(?:st|nd|rd|th)?", alpha2digit(word, "en") if word.isalpha() else word)
+    return int(match.group(1)) if match else None
