@@ -87,6 +87,15 @@ def _measures(args):
     return 0
 
 
+def _extract(args):
+    from analysis.claims.extract.draft import write_draft
+
+    draft = write_draft(args.text, output=args.output, verify=not args.no_trial)
+    print(f"wrote {draft.path}: {len(draft.entries)} candidate claims, {draft.measured} with a suggested measure "
+          f"(each other entry's note says why it has none); review it, then save it as claims.yaml")
+    return 0
+
+
 def _refresh(args):
     from analysis.report.runner import refresh_notebooks
 
@@ -182,6 +191,14 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("measures", help="list the measures a ledger entry can name, with their arguments")
     p.set_defaults(func=_measures)
+
+    p = sub.add_parser("extract", help="find an article's checkable claims and draft its ledger "
+                                       "(writes claims.draft.yaml beside the text, never claims.yaml)")
+    p.add_argument("text", help="the article's text, e.g. articles/<slug>/article.txt")
+    p.add_argument("--output", help="where to write the draft (default: claims.draft.yaml beside the text)")
+    p.add_argument("--no-trial", action="store_true",
+                   help="suggest measures without trying them on the data (faster; a suggestion may then fail)")
+    p.set_defaults(func=_extract)
 
     p = sub.add_parser("multiverse", help="re-check claims under every combination of their choices "
                                           "(writes articles/<article>/multiverse.csv)")

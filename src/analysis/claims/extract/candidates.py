@@ -224,7 +224,8 @@ def _entity(s, position, claimant) -> str:
     """Who the claim is about: the first name in the clause before ``position``, else the last name
     before it in the sentence, else the claimant if the sentence speaks as "we", else the first name
     after; "not stated" if none."""
-    names = [m for m in _PROPER.finditer(s) if not _is_starter(s, m) and s[m.end():m.end() + 1] != "$"]
+    names = [m for m in _PROPER.finditer(s) if not _is_starter(s, m) and s[m.end():m.end() + 1] != "$"
+             and "&" not in m.group()]
     before = [m for m in names if m.end() <= position]
     in_clause = [m for m in before if _same_clause(s, m.start(), position)]
     if in_clause or before:

@@ -8,7 +8,8 @@ so a quote can always be cut back out of the article exactly.
   (a line of an article capture is a heading, a caption or a paragraph);
 - quantities with units: ``quantulum3`` (its unit and number grammar; the optional classifier,
   which needs scikit-learn and a trained model, is not used);
-- dates: ``dateparser``'s search, English only, a year required (so "we" or "this year" are no date);
+- dates: ``datefinder`` (regular expressions and dateutil), a year required (so "this year" is no
+  date); the precision (year, month, day) is read from how the date is written;
 - number words: ``text2num`` ("five" → 5), for rank phrases.
 
 Nothing is downloaded at run time: each package ships its rules and tables.
@@ -63,15 +64,42 @@ def _segmenter():
     return pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 
-def sentences(text: str) -> list:
-    """The sentences of ``text`` (each line split by pysbd), stripped, with their offsets."""
-    out = []
+def blocks(text: str) -> list:
+    r"""The text's blocks: a heading, a caption, or a paragraph whose hard-wrapped lines are joined
+    (a line continues into the next when it does not close a sentence and the next starts in lower
+    case, or when it is as long as wrapped prose).
+
+    >>> [b.text for b in blocks("A heading\nA long line of prose that the writer wrapped at some width,\nso it goes on.")]
+    ['A heading', 'A long line of prose that the writer wrapped at some width,\nso it goes on.']
+    """
+    out, current = [], None
     for line in re.finditer(r"[^\n]+", text):
-        for piece in _segmenter().segment(line.group()):
+        if current is not None and _continues(text[current.start:current.end], line.group(), line.start() - current.end):
+            current = Span(text[current.start:line.end()], current.start, line.end())
+            continue
+        if current is not None:
+            out.append(current)
+        current = Span(line.group(), line.start(), line.end())
+    return out + ([current] if current is not None else [])
+
+
+def _continues(previous: str, line: str, gap: int) -> bool:
+    last = previous.rstrip().split("\n")[-1]
+    if gap != 1 or re.search(r"[.!?;:…]['’\"”)]*$", last):
+        return False
+    return line[:1].islower() or len(last) >= 60
+
+
+def sentences(text: str) -> list:
+    """The sentences of ``text`` (each block split by pysbd), stripped, with their offsets."""
+    out = []
+    for block in blocks(text):
+        flat = block.text.replace("\n", " ")  # pysbd ends a sentence at a line break; same length, same offsets
+        for piece in _segmenter().segment(flat):
             stripped = piece.sent.strip()
             if stripped:
-                start = line.start() + piece.start + (len(piece.sent) - len(piece.sent.lstrip()))
-                out.append(Span(stripped, start, start + len(stripped)))
+                start = block.start + piece.start + (len(piece.sent) - len(piece.sent.lstrip()))
+                out.append(Span(text[start:start + len(stripped)], start, start + len(stripped)))
     return out
 
 
@@ -102,30 +130,41 @@ def quantities(sentence: str) -> list:
     return out
 
 
-@lru_cache(maxsize=1)
-def _date_tools():
-    from dateparser.date import DateDataParser
-    from dateparser.search import search_dates
+_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b", re.I)
+_DAY = re.compile(r"\b(?:[0-2]?\d|3[01])(?:st|nd|rd|th)?\b(?!\d)")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 
-    settings = {"REQUIRE_PARTS": ["year"], "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": False}
-    return search_dates, DateDataParser(languages=["en"], settings=settings), settings
+
+def precision(surface: str) -> str:
+    """How precisely a date is written: "day", "month" or "year".
+
+    >>> precision("in June 2018"), precision("23 June 2018"), precision("in 2018")
+    ('month', 'day', 'year')
+    """
+    if not _MONTH.search(surface):
+        return "year"
+    return "day" if _DAY.search(_YEAR.sub(" ", surface)) else "month"
 
 
 def dates(sentence: str) -> list:
-    """The dates dateparser finds in ``sentence`` (a year required), at the precision written:
-    "in June 2018" → ``2018-06``, "in 2018" → ``2018``."""
-    search, parse, settings = _date_tools()
-    out, cursor = [], 0
-    for surface, _ in search(sentence, languages=["en"], settings=settings) or ():
-        start = sentence.find(surface, cursor)
-        if start < 0 or not re.search(r"\b(1[89]|20)\d\d\b", surface):
+    """The dates datefinder finds in ``sentence`` that name a year, at the precision written:
+    "in June 2018" → ``2018-06``, "in 2018" → ``2018``.
+
+    >>> [(d.surface, d.value) for d in dates("A team was trapped in a cave in June 2018, and freed.")]
+    [('in June 2018', '2018-06')]
+    """
+    if not _YEAR.search(sentence):  # a date without a year is no claim date, and the search costs time
+        return []
+    import datefinder
+
+    out = []
+    for when, surface, (start, end) in datefinder.find_dates(sentence, source=True, index=True):
+        stripped = surface.strip()
+        start += len(surface) - len(surface.lstrip())
+        if not _YEAR.search(stripped):
             continue
-        cursor = start + len(surface)
-        data = parse.get_date_data(surface)
-        if data.date_obj is None:
-            continue
-        shape = {"year": "%Y", "month": "%Y-%m"}.get(data.period, "%Y-%m-%d")
-        out.append(DateMention(surface, start, start + len(surface), data.date_obj.strftime(shape)))
+        shape = {"year": "%Y", "month": "%Y-%m"}.get(precision(stripped), "%Y-%m-%d")
+        out.append(DateMention(stripped, start, start + len(stripped), when.strftime(shape)))
     return out
 
 
