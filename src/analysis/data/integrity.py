@@ -46,6 +46,8 @@ PARAMETER_FIELDS = ("type", "choices", "min", "max", "format")
 #: The library's own folder; the multiverse is evaluated by its data, measures and claims stages.
 PACKAGE = Path(__file__).resolve().parents[1]
 EVALUATING_STAGES = ("data", "measures", "claims")
+#: Folders of those stages that evaluate nothing of the multiverse: claim extraction only drafts ledgers.
+NOT_EVALUATING = (PACKAGE / "claims" / "extract",)
 MISSING = "none (file missing)"
 
 
@@ -218,7 +220,7 @@ def multiverse_source_files() -> list:
     claims stages (the report stage, the command line and templates only show it)."""
     files = [p for p in PACKAGE.glob("*.py") if p.name not in ("cli.py", "__main__.py")]
     files += [p for stage in EVALUATING_STAGES for p in (PACKAGE / stage).rglob("*.py")]
-    return sorted(p for p in files if "__pycache__" not in p.parts)
+    return sorted(p for p in files if "__pycache__" not in p.parts and not any(f in p.parents for f in NOT_EVALUATING))
 
 
 def _processed_tables() -> list:

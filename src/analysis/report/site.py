@@ -41,6 +41,7 @@ from analysis.claims.verdicts import Verdict
 from analysis.data import manifest as _manifest
 from analysis.data import provenance
 from analysis.report import claimreview
+from analysis.report.candidates import write_candidates_page
 from analysis.report.scorecard import NOT_RUN, write_scorecard
 from analysis.report.urls import web_url
 
@@ -309,6 +310,7 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     atomic.write_text(reports_dir / "sources.html", env.get_template("sources.html.j2").render(
         info=info, variant=variant, datasets=list(manifest.values()), anchor=provenance.dataset_anchor,
         rows=provenance.cited_rows(assessments, manifest, raw_dir), present=lambda d: d.path.is_file()))
+    write_candidates_page(reports_dir, ledger, env, info, variant)
 
     counts = {}
     for r in rows:

@@ -160,8 +160,10 @@ def dates(sentence: str) -> list:
     out = []
     for when, surface, (start, end) in datefinder.find_dates(sentence, source=True, index=True):
         stripped = surface.strip()
-        start += len(surface) - len(surface.lstrip())
-        if not _YEAR.search(stripped):
+        # its index can be off by a character or two (after a non-breaking space): find the surface itself
+        found = sentence.find(stripped, max(0, start - 3))
+        start = found if found >= 0 else sentence.find(stripped)
+        if start < 0 or not _YEAR.search(stripped):
             continue
         shape = {"year": "%Y", "month": "%Y-%m"}.get(precision(stripped), "%Y-%m-%d")
         out.append(DateMention(stripped, start, start + len(stripped), when.strftime(shape)))

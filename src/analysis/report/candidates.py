@@ -1,0 +1,77 @@
+"""The candidates page (``candidates.html``): every checkable statement found in the article, and
+whether the ledger audits it.
+
+The page lists the candidate claims :mod:`analysis.claims.extract` finds in the article text, in
+article order, each with what it states and its standing in the ledger (by span overlap with the
+ledger's quotes, :func:`analysis.claims.extract.score.overlaps`):
+
+- **audited**: a ledger claim that names a measure covers it (linked to its scorecard row);
+- **skipped**: a ledger entry covers it without a measure, and its note starts with "skipped:"
+  (the reason after the colon is shown, e.g. "skipped: opinion");
+- **in the ledger, not measured**: a ledger entry without a measure covers it (its note is shown);
+- **not in the ledger**: nothing covers it, so a reviewer sees what was left out.
+
+Ledger claims that no candidate covers are listed after the table.  Suggestions shown are not tried
+on the data here (the draft ledger tries them), and carry no code names.
+
+>>> status_of([])
+('not in the ledger', '')
+"""
+from pathlib import Path
+
+from analysis import atomic
+from analysis.claims.extract.candidates import find_candidates
+from analysis.claims.extract.draft import context_of
+from analysis.claims.extract.score import overlaps
+from analysis.claims.extract.suggest import propose
+
+#: The prefix of a ledger note that marks a statement deliberately left unchecked.
+SKIPPED = "skipped:"
+
+
+def status_of(entries) -> tuple:
+    """``(status, detail)`` of a candidate covered by the ledger ``entries`` (claims)."""
+    measured = [c for c in entries if c.measure is not None]
+    if measured:
+        return "audited", ""
+    skipped = [c for c in entries if c.note.strip().lower().startswith(SKIPPED)]
+    if skipped:
+        return "skipped", skipped[0].note.strip()[len(SKIPPED):].strip()
+    if entries:
+        return "in the ledger, not measured", entries[0].note
+    return "not in the ledger", ""
+
+
+def candidate_rows(ledger, text=None) -> list:
+    """The page's rows: each candidate with its statement, suggested check and ledger standing."""
+    text = ledger.article_text() if text is None else text
+    context = context_of(ledger.article.folder, text)
+    rows = []
+    for number, c in enumerate(find_candidates(text, context.claimant), start=1):
+        covering = [claim for claim in ledger.claims if overlaps(c, claim)]
+        status, detail = status_of(covering)
+        proposal = propose(c, context)
+        rows.append({"number": number, "quote": c.quote, "type": c.type, "value": c.value, "unit": c.unit or "",
+                     "wording": c.wording, "entity": c.entity, "period": c.period, "status": status,
+                     "detail": detail, "claims": [claim.id for claim in covering if claim.measure is not None],
+                     "check": proposal.check if proposal.measure else "", "reason": proposal.reason})
+    return rows
+
+
+def uncovered_claims(ledger, text=None) -> list:
+    """The ledger claims no candidate covers (the extractor missed them, or they are not typed claims)."""
+    text = ledger.article_text() if text is None else text
+    found = find_candidates(text, ledger.article.claimant)
+    return [c for c in ledger.claims if not any(overlaps(f, c) for f in found)]
+
+
+def write_candidates_page(reports_dir, ledger, env, info, variant=None) -> Path:
+    """Write ``candidates.html`` into ``reports_dir`` with the site's Jinja environment ``env``."""
+    text = ledger.article_text()
+    rows = candidate_rows(ledger, text)
+    counts = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    return atomic.write_text(Path(reports_dir) / "candidates.html", env.get_template("candidates.html.j2").render(
+        info=info, variant=variant, rows=rows, counts=counts, missed=uncovered_claims(ledger, text),
+        title=ledger.article.title))
