@@ -123,11 +123,16 @@ def test_the_candidates_cover_the_op_eds_ledger_and_agree_with_it():
     assert s.agreeing >= 25, s.disagreeing
 
 
-def test_the_readme_prints_the_recall_and_precision_this_test_computes():
+@pytest.mark.parametrize("label, article", [("the op-ed's ledger", None),
+                                            ("the second article's ledger", "rd-and-population-fixture")])
+def test_the_readme_prints_the_recall_and_precision_this_test_computes(label, article):
+    folder = None if article is None else Path(__file__).parent / "fixtures" / "articles" / article
+    ledger = load_ledger(folder)
+    computed = score(find_candidates(ledger.article_text(), ledger.article.claimant), ledger.claims).summary()
     readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
-    line = re.search(r"^On the op-ed's ledger: (.*)$", readme, re.M)
-    assert line, "README.md: the line 'On the op-ed's ledger: ...' (section on extraction) is missing"
-    assert line.group(1).rstrip(".") == op_ed_score().summary()
+    line = re.search(rf"^On {re.escape(label)}: (.*)$", readme, re.M)
+    assert line, f"README.md: the line 'On {label}: ...' (section on claim extraction) is missing"
+    assert line.group(1).rstrip(".") == computed
 
 
 def test_the_fixtures_draft_ledger_unedited_runs_to_a_verdict_for_every_suggested_measure(tmp_path):
