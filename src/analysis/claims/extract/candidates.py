@@ -77,7 +77,7 @@ def _in_sentence(s: str, claimant: str) -> list:
     full = bool(_TERMINAL.search(s)) and not s.endswith("?") and len(s.split()) >= 4
     ranks = hedges.ranks(s)
     dates = parse.dates(s)
-    numbers = [c for c in (_rank(s, r, claimant) for r in ranks)]
+    numbers = [_rank(s, r, claimant) for r in ranks]
     ranges = []
     for q in parse.quantities(s):
         if _overlaps(q, ranks) or _overlaps(q, dates) or _is_name_part(s, q):

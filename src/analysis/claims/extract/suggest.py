@@ -205,14 +205,15 @@ def trial(found, comparator: str, options) -> tuple:
     ``comparator`` can apply to; ``(None, why)`` if there is none."""
     from analysis import measures
     from analysis.claims.judge import comparator_problem
+    from analysis.errors import AuditError
 
     problem = "the data hold no value for it"
     for params in options:
         spec = {"measure": found.measure, "args": _substitute(found.args, params)}
         try:
             taken = measures.measure(spec)
-        except Exception as exc:  # any failure of a trial is a reason not to suggest it, said in the note
-            problem = str(exc).split("\n")[0]
+        except AuditError as exc:  # the data do not hold it (an unknown company, edition, year): said in the note
+            problem = plain(str(exc))
             continue
         if taken.kind == "unavailable":
             problem = taken.missing or problem
@@ -220,6 +221,15 @@ def trial(found, comparator: str, options) -> tuple:
         why = comparator_problem(comparator, taken.kind)
         return (None, why) if why else (params, "")
     return None, problem
+
+
+def plain(message: str) -> str:
+    """A measure's error without the measure's name and arguments (the note is read by people).
+
+    >>> plain("measure 'scoreboard.rd' with {'edition': 2018}: Scoreboard 2018 edition: no company matches 'X'")
+    "Scoreboard 2018 edition: no company matches 'X'"
+    """
+    return re.sub(r"^measure '[^']+'(?: with \{.*\})?: ", "", message.split("\n")[0])
 
 
 def _substitute(value, params):
