@@ -100,6 +100,15 @@ def test_a_suggestion_that_fails_on_the_data_becomes_a_reason():
     assert untried.measure == "scoreboard.rank" and untried.args == {"entity": "Zyxwv Widgets", "edition": 2019}
 
 
+def test_a_date_is_matched_to_the_cited_row_of_that_date_that_shares_its_words():
+    [c] = find_candidates("An earthquake and tsunami struck Japan in March 2011.")
+    found = suggest(c, Context())
+    assert (found.measure, found.args) == ("fact.date", {"fact": "facts_events/Japan/earthquake_datetime/2011-03-11",
+                                                         "precision": "month"})
+    [other] = find_candidates("A parade was held in Paris in March 2011.")
+    assert suggest(other, Context()).measure is None
+
+
 def test_extract_writes_a_draft_that_loads_as_a_ledger_and_never_the_ledger(tmp_path):
     folder = tmp_path / FIXTURE.name
     shutil.copytree(FIXTURE, folder)
@@ -144,7 +153,7 @@ def test_the_fixtures_draft_ledger_unedited_runs_to_a_verdict_for_every_suggeste
     shutil.copy(folder / DRAFT_NAME, folder / "claims.yaml")  # unedited
     ledger = load_ledger(folder)
     measured = [c.id for c in ledger.claims if c.measure]
-    assert len(measured) >= 6
+    assert len(measured) >= 8
     reports = tmp_path / "reports"
     done = subprocess.run([sys.executable, "-m", "analysis", "run", "--article", str(folder), "--output",
                            str(reports), "--no-progress", "-j", "2"], capture_output=True, text=True, timeout=900)

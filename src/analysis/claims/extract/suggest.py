@@ -150,11 +150,63 @@ def _requests(c, context):
                       "government requests in the incident timeline")
 
 
+def _words(text) -> set:
+    """The content words of a text, lower case, a plural's final s dropped ("caves" → "cave")."""
+    return {re.sub(r"(?<=[a-z]{3})s$", "", w) for w in re.findall(r"[a-z]{4,}", str(text).lower())}
+
+
+def _fact_tables() -> list:
+    from analysis.data import manifest
+
+    return [key for key in manifest.load_manifest() if key.startswith("facts_")]
+
+
+def dated_rows(value: str, sentence: str) -> list:
+    """The cited fact rows dated ``value`` (at its precision) that share at least two content words
+    (of their entity and metric) with ``sentence`` (the words around the date), best match first, as
+    ``(shared words, fact id)``."""
+    from analysis.data import facts
+
+    said, found = _words(sentence), []
+    for table in _fact_tables():
+        frame = facts.load_facts(table)
+        for entity, metric, period, row_value in zip(frame["entity"], frame["metric"], frame["period"],
+                                                     frame["value"]):
+            date = re.search(r"\d{4}(-\d{2}){0,2}", f"{period} {row_value}")
+            if date is None or not date.group().startswith(value) or len(date.group()) < len(value):
+                continue
+            shared = len(_words(f"{entity} {metric.replace('_', ' ')}") & said)
+            if shared >= 2:
+                found.append((shared, "/".join((table, entity, metric, period))))
+    return sorted(found, key=lambda f: -f[0])
+
+
+#: How many characters either side of a date are read to match it with a cited row.
+WINDOW = 60
+
+
+@rule("cited date row")
+def _cited_date(c, context):
+    if c.type != "date" or c.comparator != "equals":
+        return None
+    at = max(c.sentence.find(c.quote), 0)
+    rows = dated_rows(str(c.value), c.sentence[max(0, at - WINDOW):at + len(c.quote) + WINDOW])
+    if not rows:
+        return None
+    if len(rows) > 1 and rows[0][0] == rows[1][0]:
+        return Suggestion(reason=f"Several cited rows of that date match the sentence equally well "
+                                 f"({len([r for r in rows if r[0] == rows[0][0]])}); choose one by hand.")
+    precision = {4: "year", 7: "month"}.get(len(str(c.value)), "day")
+    return Suggestion("fact.date", {"fact": rows[0][1], "precision": precision}, "events", "date of the event",
+                      "the date a cited source gives the event")
+
+
 #: Why nothing was suggested, by candidate type (plain words: the draft's notes and the report page show them).
 NO_RULE = {
     "qualitative": "A statement in words: it is checked against documents or evidence rows chosen by hand, "
                    "or skipped as opinion.",
-    "date": "A date is checked against a cited fact row, which has to be chosen by hand.",
+    "date": "A date is checked against a cited fact row; none of that date matches the sentence, so one has to "
+            "be chosen by hand.",
     "absence": "An absence is checked by counter-examples; no record in the data covers this subject.",
     "rank": "No ranking in the data covers this.",
 }
