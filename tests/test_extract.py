@@ -162,3 +162,12 @@ def test_the_fixtures_draft_ledger_unedited_runs_to_a_verdict_for_every_suggeste
     unchecked = ("not yet audited", "notebook failed")
     assert {c: card.loc[c, "verdict"] for c in measured if card.loc[c, "verdict"] in unchecked} == {}
     assert all(card.loc[c, "measured_value"] != "" or card.loc[c, "verdict"] == "not checkable" for c in measured)
+
+
+def test_extraction_code_is_no_input_of_the_multiverse():
+    """Editing the extractor changes no verdict, so it must not make the recorded multiverse stale."""
+    from analysis.data.integrity import multiverse_source_files
+
+    files = multiverse_source_files()
+    assert any(p.name == "judge.py" for p in files)
+    assert not any("extract" in p.parts for p in files)

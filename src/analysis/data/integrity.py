@@ -47,7 +47,7 @@ PARAMETER_FIELDS = ("type", "choices", "min", "max", "format")
 PACKAGE = Path(__file__).resolve().parents[1]
 EVALUATING_STAGES = ("data", "measures", "claims")
 #: Folders of those stages that evaluate nothing of the multiverse: claim extraction only drafts ledgers.
-NOT_EVALUATING = (PACKAGE / "claims" / "extract",)
+NOT_EVALUATING = ("claims/extract",)
 MISSING = "none (file missing)"
 
 
@@ -220,7 +220,8 @@ def multiverse_source_files() -> list:
     claims stages (the report stage, the command line and templates only show it)."""
     files = [p for p in PACKAGE.glob("*.py") if p.name not in ("cli.py", "__main__.py")]
     files += [p for stage in EVALUATING_STAGES for p in (PACKAGE / stage).rglob("*.py")]
-    return sorted(p for p in files if "__pycache__" not in p.parts and not any(f in p.parents for f in NOT_EVALUATING))
+    skipped = [PACKAGE / folder for folder in NOT_EVALUATING]
+    return sorted(p for p in files if "__pycache__" not in p.parts and not any(f in p.parents for f in skipped))
 
 
 def _processed_tables() -> list:
