@@ -72,13 +72,26 @@ def context_of(folder: Path, text: str) -> Context:
     return Context(claimant=str(meta.get("claimant") or ""), year=year)
 
 
+def _metric(candidate) -> str:
+    """A plain first wording of what a candidate measures (the reviewer rewrites it).
+
+    >>> from types import SimpleNamespace as C
+    >>> _metric(C(type="quantity", unit="USD billion")), _metric(C(type="count", unit="countries"))
+    ('amount in USD billion', 'number of countries')
+    """
+    if candidate.type in METRICS:
+        return METRICS[candidate.type]
+    money = " billion" in str(candidate.unit) or " million" in str(candidate.unit)
+    return f"{'amount in' if money else 'number of'} {candidate.unit}"
+
+
 def entry(candidate, suggestion, taken) -> dict:
     """One ledger entry for ``candidate`` with ``suggestion``."""
     stated = {"value": candidate.value, "unit": candidate.unit, "wording": candidate.wording,
               "comparator": candidate.comparator}
     out = {"id": entry_id(candidate.quote, taken), "quote": candidate.quote, "offset": candidate.offset,
            "theme": suggestion.theme, "type": candidate.type, "entity": candidate.entity,
-           "metric": suggestion.metric or METRICS.get(candidate.type, f"number of {candidate.unit}"),
+           "metric": suggestion.metric or _metric(candidate),
            "period": candidate.period, "stated": stated}
     if suggestion.measure:
         out.update(measure=suggestion.measure, args=suggestion.args)
