@@ -171,3 +171,18 @@ def test_extraction_code_is_no_input_of_the_multiverse():
     files = multiverse_source_files()
     assert any(p.name == "judge.py" for p in files)
     assert not any("extract" in p.parts for p in files)
+
+
+def test_a_bare_text_gets_a_draft_and_a_folders_own_ledger_is_left_alone(tmp_path):
+    bare = tmp_path / "bare" / "notes.txt"
+    bare.parent.mkdir()
+    bare.write_text("Acme sold more than 3 million cars in 2015.\n", encoding="utf-8")
+    [entry] = write_draft(bare, verify=False).entries
+    assert (entry["quote"], entry["stated"]["comparator"]) == ("more than 3 million cars", "more_than")
+    folder = tmp_path / "op-ed"
+    shutil.copytree(paths.DEFAULT_ARTICLE, folder)
+    ledger = (folder / "claims.yaml").read_bytes()
+    write_draft(folder / "article.txt", verify=False)
+    assert (folder / "claims.yaml").read_bytes() == ledger and (folder / DRAFT_NAME).is_file()
+    with pytest.raises(LedgerError, match="does not exist"):
+        write_draft(tmp_path / "missing.txt")
