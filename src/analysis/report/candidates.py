@@ -42,12 +42,14 @@ def status_of(entries) -> tuple:
     return "not in the ledger", ""
 
 
-def candidate_rows(ledger, text=None) -> list:
-    """The page's rows: each candidate with its statement, suggested check and ledger standing."""
+def candidate_rows(ledger, text=None, found=None) -> list:
+    """The page's rows: each candidate with its statement, suggested check and ledger standing
+    (``found``: the candidates of ``text``, when already found)."""
     text = ledger.article_text() if text is None else text
     context = context_of(ledger.article.folder, text)
+    found = find_candidates(text, context.claimant) if found is None else found
     rows = []
-    for number, c in enumerate(find_candidates(text, context.claimant), start=1):
+    for number, c in enumerate(found, start=1):
         covering = [claim for claim in ledger.claims if overlaps(c, claim)]
         status, detail = status_of(covering)
         proposal = propose(c, context)
@@ -58,20 +60,21 @@ def candidate_rows(ledger, text=None) -> list:
     return rows
 
 
-def uncovered_claims(ledger, text=None) -> list:
+def uncovered_claims(ledger, text=None, found=None) -> list:
     """The ledger claims no candidate covers (the extractor missed them, or they are not typed claims)."""
     text = ledger.article_text() if text is None else text
-    found = find_candidates(text, ledger.article.claimant)
+    found = find_candidates(text, ledger.article.claimant) if found is None else found
     return [c for c in ledger.claims if not any(overlaps(f, c) for f in found)]
 
 
 def write_candidates_page(reports_dir, ledger, env, info, variant=None) -> Path:
     """Write ``candidates.html`` into ``reports_dir`` with the site's Jinja environment ``env``."""
     text = ledger.article_text()
-    rows = candidate_rows(ledger, text)
+    found = find_candidates(text, context_of(ledger.article.folder, text).claimant)
+    rows = candidate_rows(ledger, text, found)
     counts = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     return atomic.write_text(Path(reports_dir) / "candidates.html", env.get_template("candidates.html.j2").render(
-        info=info, variant=variant, rows=rows, counts=counts, missed=uncovered_claims(ledger, text),
+        info=info, variant=variant, rows=rows, counts=counts, missed=uncovered_claims(ledger, text, found),
         title=ledger.article.title))
