@@ -134,3 +134,22 @@ def test_quotes_render_alike_in_jupyterlab_and_html(notebook):
 def test_a_table_of_contents_needs_sections_that_exist():
     assert page_export.sections("## A\n```\n## not a heading\n```\n## B") == ["A", "B"]
     assert pd.Series(page_export.shift_headings("###### six\n# one").split("\n")).tolist() == ["###### six", "## one"]
+
+
+@pytest.fixture(scope="module")
+def exporter():
+    return site.notebook_exporter()
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_rendered_pages_have_no_empty_or_code_headers_and_no_cut_urls(notebook, exporter):
+    body = site.render_notebook_body(notebook, title="A fixture title", exporter=exporter)
+    main = body.split("<main>", 1)[1]
+    assert "<h1" not in main  # the header above it holds the page's one <h1>
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", main, flags=re.S)
+    assert headers and all(re.sub(r"<[^>]+>", "", h).strip() for h in headers)
+    assert not [h for h in headers if "_" in h]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", main, flags=re.S)
+    assert not [c for c in cells if c.rstrip().endswith(("...", "…"))]
+    assert not [c for c in cells if re.match(r"\s*https?://", c)]  # an address is a link, not text
+    assert "data:image/png" not in main
