@@ -65,11 +65,12 @@ def heading_anchor(text: str, level: int) -> tuple:
 
 
 def contents_html(headings: list, level: int) -> str:
-    """The table of contents: a ``<nav>`` listing ``headings`` (rendered at ``level``) as links."""
+    """The table of contents: a ``<nav>`` listing ``headings`` (rendered at ``level``) as links (a list
+    without numbers: the sections number themselves)."""
     items = "".join(f'<li><a href="#{html.escape(anchor)}">{html.escape(text)}</a></li>'
                     for anchor, text in (heading_anchor(h, level) for h in headings))
     return (f'<nav class="toc" aria-labelledby="toc-title"><p id="toc-title"><strong>On this page</strong></p>'
-            f"<ol>{items}</ol></nav>")
+            f"<ul>{items}</ul></nav>")
 
 
 class ReaderPagePreprocessor(Preprocessor):
