@@ -49,6 +49,8 @@ def test_links_are_clickable_and_never_cut_short():
     assert ">file-with-a-long-name.csv?x=1&amp;y=2 (example.org)</a>" not in html  # the query is not the name
     assert ">file-with-a-long-name.csv (example.org)</a>" in html and "..." not in html
     assert "<td>not a link</td><" in html.replace("</tr><tr>", "<")
+    spaced = display.table(pd.DataFrame({"url": ["https://example.org/Annual%20Report%202018.pdf"]}))._repr_html_()
+    assert ">Annual Report 2018.pdf (example.org)</a>" in spaced
 
 
 def test_cells_say_yes_no_and_leave_missing_values_blank():

@@ -29,7 +29,7 @@ True
 """
 import html
 import math
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -76,14 +76,13 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with a meaningful index turned into columns and a plain row number dropped."""
     index = frame.index
     row_numbers = all(n is None for n in index.names) and index.dtype.kind in "iu"
-    meaningful = not row_numbers
-    return frame.reset_index() if meaningful else frame.reset_index(drop=True)
+    return frame.reset_index(drop=row_numbers)
 
 
 def _link(url: str) -> str:
     parts = urlsplit(url)
     host = parts.netloc.removeprefix("www.")
-    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    last = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
     text = f"{last} ({host})" if last and last != host else host
     href = html.escape(url)
     return f'<a href="{href}" title="{href}">{html.escape(text)}</a>'
