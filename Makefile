@@ -40,8 +40,9 @@ lab: venv  ## Install JupyterLab (extra, kept out of the test env) and start it
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,lab]'
 	$(VENV)/bin/jupyter lab
 
-lock:  ## Recompile requirements.lock from pyproject.toml (needs PyPI)
+lock:  ## Recompile requirements.lock from pyproject.toml (needs PyPI) and binder/requirements.txt from it
 	$(PY) -m piptools compile --quiet --all-extras --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+	$(PY) tools/binder_requirements.py
 
 clean:  ## Remove build outputs (reports/), keep data and .venv
 	rm -rf reports

@@ -67,11 +67,20 @@ def test_several_claims_keep_short_gaps_in_bold_and_elide_long_ones():
     countries, users, breach = (claim_at(w) for w in ("We are in 170+ countries.", "we serve 3 billion users.",
                                                       "we were never breached."))
     first = prose.quote_markdown([breach, countries, users], ARTICLE, TEXT).splitlines()[0]
-    assert first == ("> “**We are in 170+ countries.** For example, **we serve 3 billion users.** … "
-                     "**we were never breached.**”")
+    assert first == ("> “<strong>We are in 170+ countries.</strong> For example, <strong>we serve 3 billion "
+                     "users.</strong> … <strong>we were never breached.</strong>”")
     # only long gaps: nothing to tell apart, so no bold
     assert prose.quote_markdown([countries, breach], ARTICLE, TEXT).splitlines()[0] == (
         "> “We are in 170+ countries. … we were never breached.”")
+
+
+def test_a_quote_renders_alike_in_jupyterlab_and_html():
+    # a fixture text: a claim across a line break, with a dollar sign and an asterisk
+    text = "We spent US$15\nbillion* on it. Then, we were loved."
+    spent, loved = (NS(quote=q, offset=text.index(q)) for q in ("We spent US$15\nbillion* on it.", "we were loved."))
+    first = prose.quote_markdown([spent, loved], ARTICLE, text).splitlines()[0]
+    assert "\n" not in first and "**" not in first  # no emphasis spanning lines, no ** beside a quotation mark
+    assert first == "> “<strong>We spent US\\$15 billion\\* on it.</strong> Then, <strong>we were loved.</strong>”"
 
 
 def test_overlapping_claims_are_quoted_once():

@@ -30,7 +30,7 @@ def measurement_table(measurement) -> pd.DataFrame:
     if measurement.missing:
         rows.append(("what would settle it", measurement.missing))
     rows += [(f"data caveat {i}", c) for i, c in enumerate(measurement.caveats, start=1)]
-    return pd.DataFrame(rows, columns=["", "value"])
+    return pd.DataFrame(rows, columns=["what", "value"])
 
 
 def sources_table(measurement) -> pd.DataFrame:

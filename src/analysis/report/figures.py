@@ -1,33 +1,43 @@
 """Figures for the notebooks: plain matplotlib, one function per chart.
 
-Each function returns a :class:`Chart`: the figure plus a plain-language
-description.  In a notebook a Chart shows as a PNG whose ``alt`` text is that
-description (the HTML reports carry it), and as the description in plain text.
-Colours come from the colour-blind-safe Okabe–Ito palette; the entity a claim
-is about is always the highlighted (vermillion) bar or line.
+Each function returns a :class:`Chart`: the figure, a plain-language description and the data it
+draws.  In a notebook a Chart shows as an SVG image (sharp at any zoom) whose ``alt`` text is that
+description (the HTML reports carry it), followed by a link that downloads the drawn data as CSV.
+The SVG is byte-stable from run to run (a fixed ``svg.hashsalt``, no date in its metadata), so the
+committed outputs stay deterministic.  Colours come from the colour-blind-safe Okabe–Ito palette;
+the entity a claim is about is always the highlighted (vermillion) bar or line.
 """
 import base64
 import io
 import json
 import math
+import re
 
 import matplotlib
 
 matplotlib.rcParams.update({"svg.hashsalt": "claim-audit", "figure.dpi": 100, "savefig.dpi": 100,
                             "axes.spines.top": False, "axes.spines.right": False})
 import matplotlib.pyplot as plt  # noqa: E402  (after the rcParams above)
+import pandas as pd  # noqa: E402
 
-from analysis.report.prose import short_quote
+from analysis.report.prose import short_quote  # noqa: E402
 
 HIGHLIGHT, OTHER, LINE = "#D55E00", "#999999", "#0072B2"
+#: SVG metadata written into every figure: no date (it would change at every run).
+SVG_METADATA = {"Date": None}
 
 
 class Chart:
-    """A finished figure and its description (alt text); displays as PNG with that alt text."""
+    """A finished figure, its description (alt text) and the data it draws (a DataFrame).
 
-    def __init__(self, figure, alt):
+    Displayed in Jupyter it is two outputs: the SVG image with its alt text, then a link to the
+    data as CSV (a ``data:`` address, so the page needs no other file).
+    """
+
+    def __init__(self, figure, alt, data=None):
         self.figure, self.alt = figure, alt
-        plt.close(figure)  # shown once, through _repr_mimebundle_, not again by the inline backend
+        self.data = data if data is not None else pd.DataFrame()
+        plt.close(figure)  # shown once, through _ipython_display_, not again by the inline backend
 
     def png(self) -> bytes:
         """The figure as PNG bytes (no timestamp or version metadata, so reruns are identical)."""
@@ -35,9 +45,52 @@ class Chart:
         self.figure.savefig(buffer, format="png", metadata={"Software": None})
         return buffer.getvalue()
 
+    def svg(self) -> str:
+        """The figure as SVG text, identical from run to run."""
+        buffer = io.StringIO()
+        self.figure.savefig(buffer, format="svg", metadata=SVG_METADATA)
+        return buffer.getvalue()
+
+    def title(self) -> str:
+        """The figure's title (its first axes' or its suptitle), on one line."""
+        titles = [self.figure._suptitle.get_text()] if self.figure._suptitle else []
+        titles += [ax.get_title() for ax in self.figure.axes]
+        return " ".join(next((t for t in titles if t), "figure").split())
+
+    def csv(self) -> str:
+        """The drawn data as CSV text (header row, no index)."""
+        return self.data.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+
+    def csv_name(self) -> str:
+        """A file name for the CSV, from the title: lower case, words joined by hyphens."""
+        return (re.sub(r"[^a-z0-9]+", "-", self.title().lower()).strip("-")[:80] or "figure") + ".csv"
+
     def _repr_mimebundle_(self, include=None, exclude=None):
-        data = {"image/png": base64.b64encode(self.png()).decode("ascii"), "text/plain": self.alt}
-        return data, {"image/png": {"alt": self.alt}}
+        return {"image/svg+xml": self.svg(), "text/plain": self.alt}, {"image/svg+xml": {"alt": self.alt}}
+
+    def data_link(self) -> dict:
+        """The display bundle of the CSV link (HTML, and plain text for a terminal)."""
+        encoded = base64.b64encode(self.csv().encode("utf-8")).decode("ascii")
+        rows = f"{len(self.data)} row{'' if len(self.data) == 1 else 's'}"
+        return {"text/html": f'<p class="figure-data"><a download="{self.csv_name()}" '
+                             f'href="data:text/csv;charset=utf-8;base64,{encoded}">Download the data of this '
+                             f'figure (CSV, {rows})</a></p>',
+                "text/plain": f"Data of this figure: {self.csv_name()} (CSV, {rows})"}
+
+    def _ipython_display_(self):
+        from IPython.display import publish_display_data
+
+        data, metadata = self._repr_mimebundle_()
+        publish_display_data(data, metadata)
+        if len(self.data):
+            publish_display_data(self.data_link())
+
+
+def _frame(**columns) -> pd.DataFrame:
+    """A DataFrame of the given columns (names with spaces), scalars repeated on every row."""
+    length = max((len(v) for v in columns.values() if isinstance(v, (list, tuple, pd.Series))), default=1)
+    return pd.DataFrame({k: (list(v) if isinstance(v, (list, tuple, pd.Series)) else [v] * length)
+                         for k, v in columns.items()})
 
 
 def top_spenders_chart(table, highlight, top_n, edition, fiscal_year):
@@ -55,8 +108,10 @@ def top_spenders_chart(table, highlight, top_n, edition, fiscal_year):
     mine = table[table["company"] == highlight]
     where = (f"{highlight} is highlighted at rank {int(mine['rank'].iloc[0])}" if len(mine)
              else f"{highlight} is not among them")
+    data = _frame(rank=table["rank"], company=table["company"], **{"R&D, EUR billion": table["rd_eur_m"] / 1000,
+                  "highlighted": table["company"] == highlight, "edition": edition, "fiscal year": fiscal_year})
     return Chart(fig, f"Bar chart of the {len(table)} largest R&D investors in the {edition} Scoreboard "
-                      f"edition, in EUR billion, with a dashed line after rank {top_n}; {where}.")
+                      f"edition, in EUR billion, with a dashed line after rank {top_n}; {where}.", data)
 
 
 def rank_history_chart(history, top_n, entity):
@@ -74,8 +129,10 @@ def rank_history_chart(history, top_n, entity):
     ax.legend(loc="lower right", frameon=False)
     fig.tight_layout()
     ranks = ", ".join(f"{e}: {r}" for e, r in zip(history["edition"], history["rank"]))
+    data = _frame(edition=history["edition"], **{"fiscal year": history["fiscal_year"], "rank": history["rank"],
+                  "company": entity})
     return Chart(fig, f"Line chart of {entity}'s world rank by R&D in each Scoreboard edition "
-                      f"({ranks}), with the top {top_n} shaded.")
+                      f"({ranks}), with the top {top_n} shaded.", data)
 
 
 def threshold_chart(labels, values, threshold, unit, title, highlight_index=None):
@@ -91,8 +148,9 @@ def threshold_chart(labels, values, threshold, unit, title, highlight_index=None
     ax.set_title(title, pad=16)
     fig.tight_layout()
     listed = "; ".join(f"{label}: {value:,.2f}" for label, value in zip(labels, values))
+    data = _frame(what=list(labels), **{unit: list(values), "stated": threshold})
     return Chart(fig, f"Bar chart, {title}, in {unit}, against the stated {threshold:g} (dashed line): "
-                      f"{listed}.")
+                      f"{listed}.", data)
 
 
 def points_against_band_chart(table, stated, low, high, unit, title, band_label):
@@ -127,8 +185,10 @@ def points_against_band_chart(table, stated, low, high, unit, title, band_label)
     fig.tight_layout()
     listed = "; ".join(f"{int(y)} {k}: {v:g}" for y, k, v in zip(table["year"], table["source_kind"],
                                                                  table["figure"]))
+    data = _frame(year=table["year"], source=table["source_kind"], **{unit: table["figure"], "stated": stated,
+                  "band low": low, "band high": high})
     return Chart(fig, f"Dot chart, {title}, in {unit}, against the stated {stated:g} (dashed line) with the "
-                      f"band {low:g} to {high:g} shaded ({band_label}): {listed}.")
+                      f"band {low:g} to {high:g} shaded ({band_label}): {listed}.", data)
 def band_chart(labels, values, target, tolerance, unit, title, highlight_index=None):
     """Dots of measured values against a stated target and its acceptance band (target ± tolerance)."""
     fig, ax = plt.subplots(figsize=(8, 0.4 * len(values) + 1.4))
@@ -150,8 +210,10 @@ def band_chart(labels, values, target, tolerance, unit, title, highlight_index=N
     ax.legend(loc="lower right", frameon=False, fontsize=8)
     fig.tight_layout()
     listed = "; ".join(f"{label}: {value:,.2f}" for label, value in zip(labels, values))
+    data = _frame(what=list(labels), **{unit: list(values), "stated": target, "band low": target - tolerance,
+                  "band high": target + tolerance})
     return Chart(fig, f"Dot chart, {title}, in {unit}, against the stated {target:g} (dashed line) and the "
-                      f"accepted band {target - tolerance:g} to {target + tolerance:g} (shaded): {listed}.")
+                      f"accepted band {target - tolerance:g} to {target + tolerance:g} (shaded): {listed}.", data)
 #: The Okabe–Ito palette without vermillion (kept for the highlighted entity), for several series.
 OKABE_ITO_OTHERS = ("#0072B2", "#E69F00", "#009E73", "#56B4E9", "#CC79A7", "#000000", "#F0E442")
 
@@ -180,7 +242,8 @@ def yearly_counts_panels(table, highlight, title, ylabel):
     peak = "; ".join(f"{c} peaks at {int(table[c].max())} in {int(table[c].idxmax())}"
                      for c in columns if table[c].max() > 0)
     span = f"{years[0]}–{years[-1]}" if years else "no years"
-    return Chart(fig, f"Bar charts, one per vendor, of {ylabel} per year, {span}. Totals: {totals}. {peak}.")
+    data = table.rename_axis("year").reset_index()
+    return Chart(fig, f"Bar charts, one per vendor, of {ylabel} per year, {span}. Totals: {totals}. {peak}.", data)
 
 
 def levels_against_maximum_chart(labels, values, maximum, title, xlabel, highlight=None, marks=None,
@@ -210,8 +273,11 @@ def levels_against_maximum_chart(labels, values, maximum, title, xlabel, highlig
     fig.tight_layout()
     listed = "; ".join(f"{label}: {level_format.format(v) if v else 'none'}" for label, v in zip(labels, values))
     extra = (" " + "; ".join(described) + ".") if described else ""
+    data = _frame(what=labels, level=values, **{"scale maximum": maximum,
+                  "marked": [level_format.format(marks[x][0]) + f" ({marks[x][1]})" if x in (marks or {}) else ""
+                             for x in labels]})
     return Chart(fig, f"Bar chart, {title}, against the scale maximum {level_format.format(maximum)} "
-                      f"(dashed line): {listed}.{extra}")
+                      f"(dashed line): {listed}.{extra}", data)
 def _dates(values):
     import pandas as pd
 
@@ -240,8 +306,10 @@ def dated_values_chart(dates, values, threshold, unit, title, highlight_index=No
     fig.tight_layout()
     listed = "; ".join(f"{d}: {v:,.0f}" for d, v in zip(dates, values))
     extra = f"; dotted line: {reference[1]} at {reference[0]:,.0f}" if reference is not None else ""
+    data = _frame(date=[str(d) for d in dates], **{unit: values, "stated": threshold,
+                  "used for the verdict": [i == highlight_index for i in range(len(values))]})
     return Chart(fig, f"Line chart, {title}, in {unit}, against the stated {threshold:,g} (dashed line){extra}. "
-                      f"Values: {listed}.")
+                      f"Values: {listed}.", data)
 
 
 def cumulative_curve_chart(table, dropped, markers, span, title):
@@ -270,9 +338,13 @@ def cumulative_curve_chart(table, dropped, markers, span, title):
     fig.tight_layout()
     last = table.dropna(subset=["cases"]).iloc[-1]
     marks = "; ".join(f"{label} ({'used' if used else 'alternative'})" for _, label, used in markers)
+    data = pd.concat([_frame(date=table["date"].astype(str), **{"cumulative cases": table["cases"],
+                                                             "cumulative deaths": table["deaths"]}),
+                      _frame(date=dropped["date"].astype(str), **{"dropped by cleaning": dropped["value"]})
+                      if len(dropped) else None], ignore_index=True)
     return Chart(fig, f"Line chart, {title}: cumulative cases rise to {last['cases']:,.0f} and deaths to "
                       f"{last['deaths']:,.0f} by {last['date']}; {len(dropped)} values dropped by cleaning "
-                      f"are crosses; vertical lines mark {marks}; the stated {span[0]}–{span[1]} is shaded.")
+                      f"are crosses; vertical lines mark {marks}; the stated {span[0]}–{span[1]} is shaded.", data)
 
 
 def timeline_chart(events, span, title):
@@ -290,7 +362,9 @@ def timeline_chart(events, span, title):
     fig.autofmt_xdate()
     fig.tight_layout()
     listed = "; ".join(f"{e[0]}: {e[1]}" + (f" to {e[2]}" if e[2] != e[1] else "") for e in events)
-    return Chart(fig, f"Timeline, {title}, with the stated {span[0]} to {span[1]} shaded: {listed}.")
+    data = _frame(event=[e[0] for e in events], first=[str(e[1]) for e in events], last=[str(e[2]) for e in events],
+                  **{"stated from": str(span[0]), "stated to": str(span[1])})
+    return Chart(fig, f"Timeline, {title}, with the stated {span[0]} to {span[1]} shaded: {listed}.", data)
 #: The Okabe–Ito palette without black, in a fixed order for categorical series.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000", "#999999")
 
@@ -321,9 +395,10 @@ def dated_events_chart(dates, categories, labels, category_order, title, mark=No
     fig.tight_layout()
     counts = "; ".join(f"{c}: {sum(1 for x in categories if x == c)}" for c in category_order)
     first, last = min(dates), max(dates)
+    data = _frame(date=[f"{d:%Y-%m-%d}" for d in dates], category=list(categories), number=list(labels))
     return Chart(fig, f"Timeline scatter of {len(dates)} events from {first:%B %Y} to {last:%B %Y}, one row per "
                       f"category ({counts}); points are numbered as in the table of sources"
-                      + (f"; a dashed line marks {mark[1]} ({mark[0]:%d %B %Y})." if mark is not None else "."))
+                      + (f"; a dashed line marks {mark[1]} ({mark[0]:%d %B %Y})." if mark is not None else "."), data)
 
 
 def small_multiples_chart(table, title, ylabel, highlight=None, shade=None):
@@ -346,8 +421,9 @@ def small_multiples_chart(table, title, ylabel, highlight=None, shade=None):
     fig.tight_layout()
     peaks = "; ".join(f"{c}: peak {int(table[c].max()):,} in {int(table[c].idxmax())}, total {int(table[c].sum()):,}"
                       for c in columns)
+    data = table.rename_axis("year").reset_index()
     return Chart(fig, f"Small-multiple line charts, {title}, one panel "
-                      f"per series with its own scale: {peaks}.")
+                      f"per series with its own scale: {peaks}.", data)
 
 
 def stacked_share_chart(table, title, xlabel):
@@ -369,7 +445,8 @@ def stacked_share_chart(table, title, xlabel):
     fig.tight_layout()
     parts = "; ".join(f"{name}: " + ", ".join(f"{c} {shares.loc[name, c]:.0f}%" for c in table.columns)
                       for name in table.index)
-    return Chart(fig, f"100% stacked bar chart, {title}: {parts}.")
+    data = table.rename_axis("row").reset_index().assign(total=list(totals))
+    return Chart(fig, f"100% stacked bar chart, {title}: {parts}.", data)
 
 
 #: Verdict colours (Okabe–Ito, as the report's badges), for charts that colour points by verdict.
@@ -434,7 +511,10 @@ def specification_curve_chart(values, verdicts, choices, threshold, title, ylabe
         text += f". The headline specification (ringed) measures {_num(values[headline_index])}"
     if missing:
         text += f". {missing} specification(s) without a number are not drawn"
-    return Chart(fig, text + ". Beneath: which value of each choice each specification used.")
+    data = _frame(**{"measured value": list(values), "verdict": list(verdicts),
+                     "choices": [json.dumps(c, sort_keys=True, default=str) for c in choices],
+                     "headline": [i == headline_index for i in range(len(values))]})
+    return Chart(fig, text + ". Beneath: which value of each choice each specification used.", data)
 
 
 def _num(x) -> str:

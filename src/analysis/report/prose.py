@@ -17,6 +17,7 @@ parts of a qualitative claim.  Nothing here measures or judges: every function o
 >>> rule_sentence(claim, audit.assess_claim(claim, claim.parameters))
 'The wording “top five” means at most 5; measured: rank 5 ≤ 5, so the verdict is **supported**.'
 """
+import re
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
@@ -106,7 +107,10 @@ def quote_markdown(claims, article, text: str | None = None) -> str:
     ``claims``: one claim or several (each with ``quote`` and ``offset``).  Their spans are quoted in
     article order, overlapping spans merged.  The article's words between two spans are kept when
     they are short (at most :data:`SHORT_GAP` characters, on one line), and the claims' own words are
-    then in bold; a longer gap is elided (" … ").  ``text`` is the article's text (default: read from
+    then in bold; a longer gap is elided (" … ").  The bold is HTML (``<strong>``), not ``**``, and the
+    article's line breaks inside a span become spaces, so JupyterLab and the HTML report render a quote
+    alike (``**`` next to a closing quotation mark, or spanning lines, shows as asterisks in JupyterLab);
+    ``$`` and ``*`` in the article are escaped (JupyterLab would read ``$…$`` as mathematics).  ``text`` is the article's text (default: read from
     ``article``).
 
     >>> from types import SimpleNamespace as NS
@@ -118,7 +122,7 @@ def quote_markdown(claims, article, text: str | None = None) -> str:
     >
     > — *A title*, An Author
     >>> print(quote_markdown([loved, big, old], article, text).splitlines()[0])
-    > “**We are big.** For example, **we are old.** … **we are loved.**”
+    > “<strong>We are big.</strong> For example, <strong>we are old.</strong> … <strong>we are loved.</strong>”
     >>> print(quote_markdown([big, loved], article, text).splitlines()[0])
     > “We are big. … we are loved.”
     """
@@ -132,13 +136,23 @@ def quote_markdown(claims, article, text: str | None = None) -> str:
         else:
             spans.append([start, end])
     gaps = [text[a[1]:b[0]] for a, b in pairwise(spans)]
-    gaps = [g if len(g) <= SHORT_GAP and "\n" not in g else " … " for g in gaps]
-    bold = "**" if any(g != " … " for g in gaps) else ""
-    body = f"{bold}{text[spans[0][0]:spans[0][1]]}{bold}"
+    gaps = [_markdown_text(g) if len(g) <= SHORT_GAP and "\n" not in g else " … " for g in gaps]
+    bold = ("<strong>", "</strong>") if any(g != " … " for g in gaps) else ("", "")
+    body = f"{bold[0]}{_markdown_text(text[spans[0][0]:spans[0][1]])}{bold[1]}"
     for gap, (start, end) in zip(gaps, spans[1:]):
-        body += f"{gap}{bold}{text[start:end]}{bold}"
+        body += f"{gap}{bold[0]}{_markdown_text(text[start:end])}{bold[1]}"
     by = f", {article.author}" if article.author else ""
     return f"> “{body}”\n>\n> — *{article.title}*{by}"
+
+
+def _markdown_text(text: str) -> str:
+    r"""Article text for a Markdown line: runs of white space (line breaks too) as one space, ``$`` and
+    ``*`` escaped.
+
+    >>> print(_markdown_text("more than US$15\n billion *now*"))
+    more than US\$15 billion \*now\*
+    """
+    return re.sub(r"\s+", " ", text).replace("*", "\\*").replace("$", "\\$")
 
 
 def _stated_text(comparator: str, value) -> str:
