@@ -258,3 +258,43 @@ def test_screenshots_are_full_pages(driver, report):
             _screenshot(driver, page.stem)
         width, height = _png_size(shot)
         assert width >= 1000 and height >= 1000, (shot.name, width, height)
+
+
+def _rgb(colour) -> str:
+    """``#rrggbb`` as the browser reports it."""
+    return "rgb({}, {}, {})".format(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+
+
+def test_annotated_article_marks_every_claim_and_each_mark_opens_its_card(driver, report, card):
+    from selenium.webdriver.common.keys import Keys
+
+    from analysis.report.site import badge
+
+    _open(driver, report / "article.html")
+    chips = driver.execute_script("""return Array.from(document.querySelectorAll('a.chip')).map(c => [
+        c.getAttribute('data-claim'), c.querySelector('.label').textContent, getComputedStyle(c).backgroundColor,
+        c.querySelector('.icon').textContent]);""")
+    verdicts = dict(zip(card["claim_id"], card["verdict"]))
+    assert sorted(c[0] for c in chips) == sorted(verdicts)
+    for claim_id, label, colour, icon in chips:  # colour, icon and written label: the scorecard's badge
+        assert (label, colour, icon) == (verdicts[claim_id], _rgb(badge(label)["colour"]), badge(label)["icon"])
+    cards = driver.find_elements("css selector", ".cards .card")
+    assert len(cards) == len(card) and not any(c.is_displayed() for c in cards)
+    sections = dict(zip(card["claim_id"], card["notebook"]))
+    for claim_id in card["claim_id"]:  # by keyboard: each mark is a link, Enter opens its card
+        driver.find_element("id", f"chip-{claim_id}").send_keys(Keys.ENTER)
+        assert [c.get_attribute("id") for c in cards if c.is_displayed()] == [f"card-{claim_id}"]
+        assert driver.switch_to.active_element.get_attribute("id") == f"card-{claim_id}"
+        opened = driver.find_element("id", f"card-{claim_id}")
+        assert opened.find_element("css selector", ".badge .label").text == verdicts[claim_id]
+        for label in ("Stated", "Measured", "Robustness"):
+            assert label in opened.text
+        if sections[claim_id]:
+            link = opened.find_element("link text", "Notebook section")
+            assert link.get_attribute("href").endswith(f"{sections[claim_id]}.html#claim-{claim_id}")
+    first = card["claim_id"].iloc[0]
+    driver.find_element("css selector", f'mark.hl[data-claims~="{first}"]').click()  # a highlight opens it too
+    assert driver.find_element("id", f"card-{first}").is_displayed()
+    _screenshot(driver, "article-annotated")
+    assert not _console(driver)
+

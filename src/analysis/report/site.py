@@ -6,6 +6,8 @@
   stated and measured value, verdict badge and its robustness across the claim's
   multiverse, one-line reason, links to the notebook section and to each source),
   with verdict and theme filters that run in the page;
+- ``article.html``: the article's full text with every claim highlighted in its verdict's colour,
+  each opening its verdict card (:mod:`analysis.report.article_page`);
 - ``sources.html``: the provenance page, every pinned dataset (publisher, URL,
   SHA-256, retrieved date) and every cited row, each with an anchor the measured
   values link to (:mod:`analysis.data.provenance`);
@@ -40,7 +42,7 @@ from analysis.claims import multiverse
 from analysis.claims.verdicts import Verdict
 from analysis.data import manifest as _manifest
 from analysis.data import provenance
-from analysis.report import claimreview
+from analysis.report import article_page, claimreview
 from analysis.report.scorecard import NOT_RUN, write_scorecard
 from analysis.report.urls import web_url
 
@@ -49,6 +51,8 @@ SITE_TEMPLATES = paths.TEMPLATES / "site"
 NOTEBOOK_TEMPLATE = "audit"
 #: The notebook that shows each claim's multiverse (the scorecard's robustness column links to it).
 ROBUSTNESS_NOTEBOOK = "07_robustness"
+#: The pages every page's navigation lists: ``(file, label)``, in reading order.
+NAV_PAGES = (("index.html", "Scorecard"), ("article.html", "The article, annotated"), ("sources.html", "Sources"))
 #: The verdict label shown for a claim whose notebook failed in this run.
 FAILED = "notebook failed"
 
@@ -67,9 +71,25 @@ BADGES = {
 
 
 def badge(verdict) -> dict:
-    """How a verdict is drawn: ``{label, slug, colour, text, icon}`` (unknown labels get a neutral look)."""
+    """How a verdict is drawn: ``{label, slug, colour, text, icon, tint}`` (unknown labels get a neutral
+    look); ``tint`` is the colour a third strong over white, the background of a highlighted quote.
+
+    >>> badge("supported")["tint"]
+    '#aadfd0'
+    """
     look = BADGES.get(str(verdict), {"colour": "#FFFFFF", "text": "#000", "icon": "·"})
-    return {"label": str(verdict), "slug": re.sub(r"[^a-z0-9]+", "-", str(verdict).lower()).strip("-"), **look}
+    return {"label": str(verdict), "slug": re.sub(r"[^a-z0-9]+", "-", str(verdict).lower()).strip("-"), **look,
+            "tint": tint(look["colour"])}
+
+
+def tint(colour, strength=1 / 3) -> str:
+    """``colour`` (``#rrggbb``) mixed with white, ``strength`` of it kept.
+
+    >>> tint("#000000"), tint("#FFFFFF")
+    ('#aaaaaa', '#ffffff')
+    """
+    channels = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - (255 - c) * strength):02x}" for c in channels)
 
 
 def one_line(text) -> tuple:
@@ -141,7 +161,9 @@ def _environment() -> jinja2.Environment:
     env.filters["number"] = number
     env.filters["web_url"] = web_url
     env.globals.update(badge=badge, css=(SITE_TEMPLATES / "style.css").read_text(encoding="utf-8"),
-                       script=(SITE_TEMPLATES / "site.js").read_text(encoding="utf-8"))
+                       script=(SITE_TEMPLATES / "site.js").read_text(encoding="utf-8"),
+                       article_script=(SITE_TEMPLATES / "article.js").read_text(encoding="utf-8"),
+                       nav_pages=NAV_PAGES)
     return env
 
 
@@ -314,6 +336,12 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     for r in rows:
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
     verdict_order = [v for v in BADGES if v in counts] + sorted(set(counts) - set(BADGES))
+    robustness_page = f"{ROBUSTNESS_NOTEBOOK}.html" if ROBUSTNESS_NOTEBOOK in executed else ""
+    atomic.write_text(reports_dir / "article.html", env.get_template("article.html.j2").render(
+        info=info, variant=variant, article=article, meta=article_page.article_meta(ledger.article),
+        paragraphs=article_page.annotate(ledger.article.text(), article_page.spans_of(ledger)),
+        rows=rows, cards={r["claim_id"]: r for r in rows}, counts=counts, verdicts=verdict_order,
+        robustness_page=robustness_page))
     titles = {**{n: s.title for n, s in ledger.notebooks.items()}, **{n: s.title for n, (s, _) in specs.items()}}
     notebooks = [{"name": n, "title": titles[n], "built": n in executed,
                   "failure": failures.get(n, ""), "not_run": n in not_run,
@@ -322,8 +350,7 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     index = atomic.write_text(reports_dir / "index.html", env.get_template("index.html.j2").render(
         info=info, rows=rows, counts=counts, verdicts=verdict_order,
         themes=sorted({r["theme"] for r in rows}), notebooks=notebooks,
-        robustness_page=f"{ROBUSTNESS_NOTEBOOK}.html" if ROBUSTNESS_NOTEBOOK in executed else "",
-        article=article, variant=variant))
+        robustness_page=robustness_page, article=article, variant=variant))
     return csv_path, index
 
 
