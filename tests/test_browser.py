@@ -298,3 +298,37 @@ def test_annotated_article_marks_every_claim_and_each_mark_opens_its_card(driver
     _screenshot(driver, "article-annotated")
     assert not _console(driver)
 
+
+
+def test_annotated_article_at_phone_width(driver, report, card):
+    driver.set_window_size(390, 844)
+    try:
+        _open(driver, report / "article.html")
+        first = card["claim_id"].iloc[0]
+        driver.find_element("id", f"chip-{first}").click()
+        assert driver.find_element("id", f"card-{first}").is_displayed()
+        assert driver.execute_script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        _screenshot(driver, "article-annotated-390px")
+    finally:
+        driver.set_window_size(1400, 1000)
+
+
+def test_on_a_phone_no_page_scrolls_sideways_and_the_scorecard_is_one_card_per_claim(driver, report, card):
+    driver.set_window_size(390, 844)
+    try:
+        wide = []
+        for page in [*_pages(report), paths.REPORTS / "index.html"]:
+            _open(driver, page)
+            width = driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            if width[0] > width[1]:
+                wide.append(f"{page.name}: {width[0]} px wide in a {width[1]} px window")
+        assert not wide, "\n".join(wide)
+        _open(driver, report / "index.html")
+        rows = driver.execute_script("""return Array.from(document.querySelectorAll('tr.claim-row')).map(r => [
+            r.id, getComputedStyle(r).display, r.getBoundingClientRect().right <= document.documentElement.clientWidth,
+            getComputedStyle(r.querySelector('td.verdict'), '::before').content]);""")
+        assert [r[0] for r in rows] == card["claim_id"].tolist()
+        assert all(r[1] == "block" and r[2] and r[3] == '"Verdict: "' for r in rows)  # a card, its cells named
+        _screenshot(driver, "index-390px")
+    finally:
+        driver.set_window_size(1400, 1000)
