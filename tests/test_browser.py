@@ -250,14 +250,23 @@ def test_markup_in_data_is_shown_as_text(driver, tmp_path):
 
 
 def test_screenshots_are_full_pages(driver, report):
-    """Run after the page tests: every page has a screenshot at least as tall as a screen."""
+    """Run after the page tests: every page has a screenshot of the whole page (at least as tall as a
+    screen, or as the page when it is shorter)."""
     for page in _pages(report):
         shot = SCREENSHOTS / f"{page.stem}.png"
+        _open(driver, page)
         if not shot.exists():
-            _open(driver, page)
             _screenshot(driver, page.stem)
+        tall = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]["height"]
         width, height = _png_size(shot)
-        assert width >= 1000 and height >= 1000, (shot.name, width, height)
+        assert width >= 1000 and height >= min(1000, int(tall)), (shot.name, width, height)
+
+
+def _until(driver, condition, seconds=10):
+    """Wait for ``condition(driver)`` (events such as hashchange run after the action returns)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, seconds).until(condition)
 
 
 def _rgb(colour) -> str:
@@ -283,6 +292,7 @@ def test_annotated_article_marks_every_claim_and_each_mark_opens_its_card(driver
     sections = dict(zip(card["claim_id"], card["notebook"]))
     for claim_id in card["claim_id"]:  # by keyboard: each mark is a link, Enter opens its card
         driver.find_element("id", f"chip-{claim_id}").send_keys(Keys.ENTER)
+        _until(driver, lambda d: d.find_element("id", f"card-{claim_id}").is_displayed())  # hashchange is async
         assert [c.get_attribute("id") for c in cards if c.is_displayed()] == [f"card-{claim_id}"]
         assert driver.switch_to.active_element.get_attribute("id") == f"card-{claim_id}"
         opened = driver.find_element("id", f"card-{claim_id}")
@@ -294,7 +304,7 @@ def test_annotated_article_marks_every_claim_and_each_mark_opens_its_card(driver
             assert link.get_attribute("href").endswith(f"{sections[claim_id]}.html#claim-{claim_id}")
     first = card["claim_id"].iloc[0]
     driver.find_element("css selector", f'mark.hl[data-claims~="{first}"]').click()  # a highlight opens it too
-    assert driver.find_element("id", f"card-{first}").is_displayed()
+    _until(driver, lambda d: d.find_element("id", f"card-{first}").is_displayed())
     _screenshot(driver, "article-annotated")
     assert not _console(driver)
 
@@ -306,7 +316,7 @@ def test_annotated_article_at_phone_width(driver, report, card):
         _open(driver, report / "article.html")
         first = card["claim_id"].iloc[0]
         driver.find_element("id", f"chip-{first}").click()
-        assert driver.find_element("id", f"card-{first}").is_displayed()
+        _until(driver, lambda d: d.find_element("id", f"card-{first}").is_displayed())
         assert driver.execute_script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
         _screenshot(driver, "article-annotated-390px")
     finally:

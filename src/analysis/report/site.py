@@ -8,6 +8,9 @@
   with verdict and theme filters that run in the page;
 - ``article.html``: the article's full text with every claim highlighted in its verdict's colour,
   each opening its verdict card (:mod:`analysis.report.article_page`);
+- ``about.html``: what the audit found (sentences generated from the verdicts,
+  :mod:`analysis.report.summary`), the article's author, outlet and date, the method, how to cite;
+- ``changes.html``: the changes between the repository's tagged versions (:mod:`analysis.report.changelog`);
 - ``sources.html``: the provenance page, every pinned dataset (publisher, URL,
   SHA-256, retrieved date) and every cited row, each with an anchor the measured
   values link to (:mod:`analysis.data.provenance`);
@@ -42,7 +45,7 @@ from analysis.claims import multiverse
 from analysis.claims.verdicts import Verdict
 from analysis.data import manifest as _manifest
 from analysis.data import provenance
-from analysis.report import article_page, claimreview
+from analysis.report import article_page, changelog, claimreview, summary
 from analysis.report.scorecard import NOT_RUN, write_scorecard
 from analysis.report.urls import web_url
 
@@ -52,7 +55,8 @@ NOTEBOOK_TEMPLATE = "audit"
 #: The notebook that shows each claim's multiverse (the scorecard's robustness column links to it).
 ROBUSTNESS_NOTEBOOK = "07_robustness"
 #: The pages every page's navigation lists: ``(file, label)``, in reading order.
-NAV_PAGES = (("index.html", "Scorecard"), ("article.html", "The article, annotated"), ("sources.html", "Sources"))
+NAV_PAGES = (("index.html", "Scorecard"), ("article.html", "The article, annotated"), ("sources.html", "Sources"),
+             ("about.html", "Method and citation"), ("changes.html", "Changes"))
 #: The verdict label shown for a claim whose notebook failed in this run.
 FAILED = "notebook failed"
 
@@ -68,6 +72,24 @@ BADGES = {
     FAILED: {"colour": "#000000", "text": "#FFF", "icon": "!"},
     NOT_RUN: {"colour": "#DDDDDD", "text": "#000", "icon": "–"},
 }
+
+#: What each label means, for the pages' keys (a label without one is shown with its badge alone).
+MEANINGS = {
+    Verdict.SUPPORTED.value: "independent data meet the claim's own wording",
+    Verdict.SUPPORTED_WITH_CAVEATS.value: "met, but only within the wording's rounding, only by self-reported "
+                                          "figures, or with a stated doubt",
+    Verdict.CONFLICTING.value: "defensible sources or choices disagree on whether it is met",
+    Verdict.NOT_SUPPORTED.value: "the data do not meet the claim's wording",
+    Verdict.NOT_CHECKABLE.value: "no independent public data can settle it; the reason names what is missing",
+    Verdict.NOT_YET_AUDITED.value: "the ledger names no measure for this claim yet",
+    FAILED: "the notebook that checks it failed in this build",
+    NOT_RUN: "this variant did not run the notebook that checks it",
+}
+
+
+def meanings(variant=None) -> list:
+    """``[(label, meaning)]`` for the key of every label a page can show, in the scale's order."""
+    return [(v, MEANINGS.get(v, "")) for v in BADGES if v != NOT_RUN or variant is not None]
 
 
 def badge(verdict) -> dict:
@@ -337,8 +359,16 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
     verdict_order = [v for v in BADGES if v in counts] + sorted(set(counts) - set(BADGES))
     robustness_page = f"{ROBUSTNESS_NOTEBOOK}.html" if ROBUSTNESS_NOTEBOOK in executed else ""
+    meta = article_page.article_meta(ledger.article)
+    findings = _findings(rows, counts, verdict_order)
+    for page, extra in (("about", {"cite": summary.citation(article, info, claimreview.REVIEWER["name"]),
+                                   "policies": _policies(), "claims": len(rows)}),
+                        ("changes", {"versions": changelog.versions()})):
+        atomic.write_text(reports_dir / f"{page}.html", env.get_template(f"{page}.html.j2").render(
+            info=info, variant=variant, article=article, meta=meta, findings=findings,
+            meanings=meanings(variant), **extra))
     atomic.write_text(reports_dir / "article.html", env.get_template("article.html.j2").render(
-        info=info, variant=variant, article=article, meta=article_page.article_meta(ledger.article),
+        info=info, variant=variant, article=article, meta=meta,
         paragraphs=article_page.annotate(ledger.article.text(), article_page.spans_of(ledger)),
         rows=rows, cards={r["claim_id"]: r for r in rows}, counts=counts, verdicts=verdict_order,
         robustness_page=robustness_page))
@@ -350,8 +380,24 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     index = atomic.write_text(reports_dir / "index.html", env.get_template("index.html.j2").render(
         info=info, rows=rows, counts=counts, verdicts=verdict_order,
         themes=sorted({r["theme"] for r in rows}), notebooks=notebooks,
-        robustness_page=robustness_page, article=article, variant=variant))
+        robustness_page=robustness_page, article=article, variant=variant, meta=meta, findings=findings,
+        meanings=meanings(variant)))
     return csv_path, index
+
+
+def _findings(rows, counts, order) -> dict:
+    """The summary's sentences (:mod:`analysis.report.summary`): verdict counts, the claims without a
+    verdict, and the claims that fail or conflict."""
+    unchecked = {v: n for v, n in counts.items() if v in claimreview.UNREVIEWED}
+    return {"counts": summary.counts_sentence({v: n for v, n in counts.items() if v not in unchecked}, order),
+            "unchecked": summary.unchecked_sentence(unchecked), "named": summary.named(rows)}
+
+
+def _policies() -> list:
+    """The judge's declared policies as the method section lists them (names in plain words)."""
+    from analysis.claims.judge import POLICIES
+
+    return [{"name": p.name.replace("_", " "), "text": p.text} for p in POLICIES.values()]
 
 
 def write_landing(reports_root, also=None) -> Path:
