@@ -11,6 +11,7 @@ Nothing is downloaded: the browser and driver are the system's (apt packages
 the tests skip, except in CI (``CI=true``), where a missing browser fails.
 """
 import base64
+import json
 import os
 import shutil
 import struct
@@ -342,3 +343,18 @@ def test_on_a_phone_no_page_scrolls_sideways_and_the_scorecard_is_one_card_per_c
         _screenshot(driver, "index-390px")
     finally:
         driver.set_window_size(1400, 1000)
+
+
+def test_each_reviewed_claim_has_one_claimreview_block_on_its_card(driver, report, card):
+    _open(driver, report / "article.html")
+    blocks = driver.execute_script("""return Array.from(document.querySelectorAll('script[type="application/ld+json"]'))
+        .map(s => [s.closest('section.card') ? s.closest('section.card').id : null, JSON.parse(s.textContent)]);""")
+    from analysis.report.claimreview import UNREVIEWED
+
+    reviewed = card[~card["verdict"].isin(UNREVIEWED)]["claim_id"].tolist()
+    assert [b[0] for b in blocks] == [f"card-{c}" for c in reviewed]
+    for (anchor, review), claim_id in zip(blocks, reviewed):
+        assert review["@type"] == "ClaimReview" and review["identifier"] == claim_id
+        assert review["url"] == f"article.html#{anchor}"
+    exported = json.loads((report / "claimreview.jsonld").read_text(encoding="utf-8"))["@graph"]
+    assert [{k: v for k, v in b[1].items() if k != "@context"} for b in blocks] == exported

@@ -51,7 +51,7 @@ def _run(args):
 
     result = run(notebooks=args.notebook, overrides=dict(args.parameter or []), reports_dir=args.output,
                  article=args.article, jobs=args.jobs, scheduler=args.scheduler, use_cache=not args.no_cache,
-                 progress=False if args.no_progress else None)
+                 progress=False if args.no_progress else None, base_url=args.base_url)
     for name, path in result.html.items():
         print(f"report   {path}" + ("  (cached)" if name in result.cached else ""))
     print(f"scorecard {result.scorecard}\nindex     {result.index}")
@@ -173,6 +173,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true",
                    help="execute every notebook, even those whose result is known (see analysis.report.cache)")
     p.add_argument("--no-progress", action="store_true", help="no status lines (they show only on a terminal)")
+    p.add_argument("--base-url", metavar="URL", default="",
+                   help="the address the report folder is published at (e.g. https://example.org/reports/<article>/): "
+                        "its ClaimReview URLs become absolute (default: relative to the report folder)")
     p.set_defaults(func=_run)
 
     p = sub.add_parser("params", help="list each notebook's parameters with types and defaults")

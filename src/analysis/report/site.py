@@ -132,6 +132,7 @@ class BuildInfo:
     date: str
     commit: str
     dirty: bool = False
+    dated_by: str = ""  # where the date comes from: "the commit", "SOURCE_DATE_EPOCH", "the build time"
 
     @property
     def short_commit(self) -> str:
@@ -139,26 +140,28 @@ class BuildInfo:
 
 
 def build_info(root=None, environ=None) -> BuildInfo:
-    """The build date (UTC; ``SOURCE_DATE_EPOCH`` fixes it for reproducible builds) and the git
-    commit of ``root`` ("unknown" outside a git checkout).
+    """The git commit of ``root`` ("unknown" outside a git checkout) and the report's date (UTC): the
+    commit's date, so that two builds of one commit are identical byte for byte; ``SOURCE_DATE_EPOCH``
+    (seconds since 1970) overrides it, and only outside git is it the time of the build.
 
     >>> build_info(environ={"SOURCE_DATE_EPOCH": "0"}).date
     '1970-01-01T00:00:00Z'
     """
     environ = os.environ if environ is None else environ
-    epoch = environ.get("SOURCE_DATE_EPOCH")
-    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
     root = str(root or paths.ROOT)
     try:
-        head = subprocess.run(["git", "-C", root, "rev-parse", "HEAD"], capture_output=True, text=True,
+        head = subprocess.run(["git", "-C", root, "log", "-1", "--format=%H %ct"], capture_output=True, text=True,
                               timeout=20)
         status = subprocess.run(["git", "-C", root, "status", "--porcelain", "--untracked-files=no"],
                                 capture_output=True, text=True, timeout=20)
-        commit = head.stdout.strip() if head.returncode == 0 else "unknown"
+        commit, seconds = head.stdout.split() if head.returncode == 0 and head.stdout.strip() else ("unknown", "")
         dirty = commit != "unknown" and bool(status.stdout.strip())
     except (OSError, subprocess.SubprocessError):
-        commit, dirty = "unknown", False
-    return BuildInfo(date=when.strftime("%Y-%m-%dT%H:%M:%SZ"), commit=commit, dirty=dirty)
+        commit, seconds, dirty = "unknown", "", False
+    epoch = environ.get("SOURCE_DATE_EPOCH") or seconds
+    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    source = "SOURCE_DATE_EPOCH" if environ.get("SOURCE_DATE_EPOCH") else "the commit" if seconds else "the build time"
+    return BuildInfo(date=when.strftime("%Y-%m-%dT%H:%M:%SZ"), commit=commit, dirty=dirty, dated_by=source)
 
 
 def number(value) -> str:
@@ -247,6 +250,8 @@ def _notebook_datasets(ledger, spec_name, assessments, manifest, table=None) -> 
     return [{"dataset": d, "anchor": provenance.dataset_anchor(d.key)} for k, d in manifest.items() if k in keys]
 
 
+#: The tag (and, on the page, the cell id) of the parameters cell papermill injects.
+INJECTED = "injected-parameters"
 #: Where a notebook page's header goes: :func:`render_notebook_body` leaves this mark, and
 #: :func:`add_header` puts the header there (the body is cached; the header changes every build).
 HEADER_SLOT = "<!-- audit-header -->"
@@ -268,6 +273,9 @@ def render_notebook_body(executed, title=None, exporter=None) -> str:
     name, node = Path(executed).stem, nbformat.read(str(executed), as_version=4)
     if title:
         node.metadata["title"] = title
+    for cell in node.cells:  # papermill gives the cell it injects a random id, which the page would show
+        if INJECTED in cell.metadata.get("tags", ()):
+            cell["id"] = INJECTED
     body, _ = (exporter or notebook_exporter()).from_notebook_node(
         node, resources={"audit_header": HEADER_SLOT, "metadata": {"name": name}})
     return body
@@ -294,7 +302,7 @@ def render_notebook_page(executed, html_path, header_html, title=None, exporter=
 
 def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, failures=None,
                info=None, manifest=None, raw_dir=None, bodies=None, pages=None, variant=None,
-               not_run=()) -> tuple:
+               not_run=(), base_url="") -> tuple:
     """Write the whole report into ``reports_dir``; returns ``(scorecard.csv, index.html)``.
 
     ``table``: the scorecard (:func:`analysis.report.scorecard.build_scorecard`);
@@ -307,7 +315,9 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     the other pages are rendered here, all with one exporter; ``pages``: the notebook pages to
     write (default: every executed one; a page that is missing is written anyway); ``variant``: a
     :class:`analysis.report.variants.Variant` for a run with changed parameters (None: the
-    published report); ``not_run``: the notebooks a variant did not run.
+    published report); ``not_run``: the notebooks a variant did not run; ``base_url``: the address the
+    report folder is published at (:func:`analysis.report.claimreview.base_url`), which makes the
+    ClaimReview URLs and the citation absolute ('' keeps them relative).
     """
     reports_dir = Path(reports_dir)
     executed, failures = dict(executed or {}), dict(failures or {})
@@ -320,9 +330,13 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     article = claimreview.article_info(ledger.article)
     csv_path = write_scorecard(table, reports_dir)
     reviews = reports_dir / "claimreview.jsonld"
+    base_url = claimreview.base_url(base_url)
+    scripts = {}
     if variant is None:
-        atomic.write_text(reviews, claimreview.to_jsonld(
-            claimreview.claim_reviews(table, assessments, info.date, article=article)))
+        document = claimreview.claim_reviews(table, assessments, info.date, article=article, base_url=base_url)
+        atomic.write_text(reviews, claimreview.to_jsonld(document))
+        scripts = {r["identifier"]: claimreview.to_script({"@context": document["@context"], **r})
+                   for r in document["@graph"]}
     else:  # a what-if carries no rating that could pass for the fact-check's
         reviews.unlink(missing_ok=True)
         for name in not_run:  # a page left from an earlier report in this folder, not of this variant
@@ -361,7 +375,7 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     robustness_page = f"{ROBUSTNESS_NOTEBOOK}.html" if ROBUSTNESS_NOTEBOOK in executed else ""
     meta = article_page.article_meta(ledger.article)
     findings = _findings(rows, counts, verdict_order)
-    for page, extra in (("about", {"cite": summary.citation(article, info, claimreview.REVIEWER["name"]),
+    for page, extra in (("about", {"cite": summary.citation(article, info, claimreview.REVIEWER["name"], base_url),
                                    "policies": _policies(), "claims": len(rows)}),
                         ("changes", {"versions": changelog.versions()})):
         atomic.write_text(reports_dir / f"{page}.html", env.get_template(f"{page}.html.j2").render(
@@ -371,7 +385,7 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
         info=info, variant=variant, article=article, meta=meta,
         paragraphs=article_page.annotate(ledger.article.text(), article_page.spans_of(ledger)),
         rows=rows, cards={r["claim_id"]: r for r in rows}, counts=counts, verdicts=verdict_order,
-        robustness_page=robustness_page))
+        robustness_page=robustness_page, reviews=scripts))
     titles = {**{n: s.title for n, s in ledger.notebooks.items()}, **{n: s.title for n, (s, _) in specs.items()}}
     notebooks = [{"name": n, "title": titles[n], "built": n in executed,
                   "failure": failures.get(n, ""), "not_run": n in not_run,
