@@ -358,3 +358,14 @@ def test_each_reviewed_claim_has_one_claimreview_block_on_its_card(driver, repor
         assert review["url"] == f"article.html#{anchor}"
     exported = json.loads((report / "claimreview.jsonld").read_text(encoding="utf-8"))["@graph"]
     assert [{k: v for k, v in b[1].items() if k != "@context"} for b in blocks] == exported
+
+
+def test_sources_page_shows_every_cited_row_without_the_raw_files(driver, report):
+    """Every row a verdict cites is shown, from the raw file or, in a checkout without it, from the
+    committed table of cited rows (data/cited_rows.csv)."""
+    _open(driver, report / "sources.html")
+    sections = driver.execute_script("""return Array.from(document.querySelectorAll('section.cited[id]')).map(s => [
+        s.id, s.querySelector('table.row, blockquote, p strong') !== null, s.textContent.includes('The row is not shown')]);""")
+    assert sections and all(shown and not missing for _, shown, missing in sections), sections
+    ids = driver.execute_script("return Array.from(document.querySelectorAll('[id]')).map(e => e.id)")
+    assert len(ids) == len(set(ids)), "duplicate ids"

@@ -43,7 +43,21 @@ def _build(args):
         print(f"wrote {path}")
     if not written:
         print("processed data up to date (inputs and code unchanged); --force rebuilds")
+    if args.out is None:  # the committed table goes with the committed processed tables
+        print(f"wrote {_cited_rows(args)}")
     return 0
+
+
+def _cited_rows(args):
+    """The rows the headline verdicts cite, for reports built without the raw files (analysis.claims.evidence)."""
+    from pathlib import Path
+
+    from analysis.claims.articles import list_articles
+    from analysis.claims.evidence import write_cited_rows
+    from analysis.claims.ledger import load_ledger
+
+    folders = [*list_articles(), *(Path(f) for f in args.article or ())]
+    return write_cited_rows([load_ledger(f) for f in dict.fromkeys(folders)], raw_dir=args.raw)
 
 
 def _run(args):
@@ -154,6 +168,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: data/processed)")
     p.add_argument("--force", action="store_true",
                    help="rebuild every file, even those whose inputs and code are unchanged")
+    p.add_argument("--article", metavar="FOLDER", action="append",
+                   help="also keep the rows this article's verdicts cite in data/cited_rows.csv (repeatable; "
+                        "every folder under articles/ is always included)")
     p.set_defaults(func=_build)
 
     p = sub.add_parser("run", help="execute the notebooks, render HTML, write the scorecard")
