@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import struct
+import subprocess
 import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -369,3 +370,68 @@ def test_sources_page_shows_every_cited_row_without_the_raw_files(driver, report
     assert sections and all(shown and not missing for _, shown, missing in sections), sections
     ids = driver.execute_script("return Array.from(document.querySelectorAll('[id]')).map(e => e.id)")
     assert len(ids) == len(set(ids)), "duplicate ids"
+
+
+# --- standards: axe-core (WCAG 2.1 A and AA) and html-validate, from node_modules (`make node`) ---------
+
+NODE_MODULES = paths.ROOT / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+HTML_VALIDATE = NODE_MODULES / ".bin" / "html-validate"
+#: axe-core's tags for the WCAG 2.0 and 2.1 success criteria of levels A and AA.
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _node_tool(path) -> Path:
+    """A checker installed from npm (package-lock.json); skip without it, except in CI."""
+    if path.is_file():
+        return path
+    message = f"{path.relative_to(paths.ROOT)} not found: run `make node` (npm ci from package-lock.json)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _every_page(report):
+    return [*_pages(report), paths.REPORTS / "index.html"]
+
+
+def _axe(driver, source) -> list:
+    """axe-core's WCAG 2.1 A/AA violations on the loaded page: ``[(rule, nodes, first targets)]``."""
+    driver.set_script_timeout(120)
+    driver.execute_script(source)
+    return driver.execute_async_script("""var done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})
+          .then(r => done(r.violations.map(v => [v.id, v.nodes.length, v.nodes.slice(0, 3).map(n => n.target.join(' '))])))
+          .catch(e => done([['axe-error', 0, [String(e)]]]));""", WCAG)
+
+
+def test_axe_finds_no_wcag_violation_on_any_page(driver, report, tmp_path):
+    source = _node_tool(AXE).read_text(encoding="utf-8")
+    bad = tmp_path / "bad.html"  # the check can fail: a page made here with two known violations
+    bad.write_text('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>'
+                   '<img src="x.png"><input type="text"></main></body></html>', encoding="utf-8")
+    driver.get(bad.as_uri())
+    assert {"image-alt", "label"} <= {v[0] for v in _axe(driver, source)}
+    problems = []
+    for page in _every_page(report):
+        _open(driver, page)
+        problems += [f"{page.name}: {rule} on {n} element(s), e.g. {targets}" for rule, n, targets in _axe(driver, source)]
+    assert not problems, "\n".join(problems)
+
+
+def _html_validate(files) -> list:
+    tool = _node_tool(HTML_VALIDATE)
+    done = subprocess.run([str(tool), "--config", str(paths.ROOT / ".htmlvalidate.json"), "--formatter", "json",
+                           *map(str, files)], capture_output=True, text=True, cwd=paths.ROOT, timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    return [f"{Path(r['filePath']).name}:{m['line']}:{m['column']}: {m['message']} ({m['ruleId']})"
+            for r in json.loads(done.stdout or "[]") for m in r["messages"] if m["severity"] == 2]
+
+
+def test_html_validate_finds_no_error_on_any_page(report, tmp_path):
+    bad = tmp_path / "bad.html"  # the check can fail: a duplicate id is an error
+    bad.write_text('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>'
+                   '<p id="a">x</p><p id="a">y</p></main></body></html>', encoding="utf-8")
+    assert any("(no-dup-id)" in e for e in _html_validate([bad]))
+    errors = _html_validate(_every_page(report))
+    assert not errors, "\n".join(errors)

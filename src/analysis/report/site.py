@@ -45,7 +45,7 @@ from analysis.claims import multiverse
 from analysis.claims.verdicts import Verdict
 from analysis.data import manifest as _manifest
 from analysis.data import provenance
-from analysis.report import article_page, changelog, claimreview, summary
+from analysis.report import article_page, changelog, claimreview, markup, summary
 from analysis.report.scorecard import NOT_RUN, write_scorecard
 from analysis.report.urls import web_url
 
@@ -278,7 +278,7 @@ def render_notebook_body(executed, title=None, exporter=None) -> str:
             cell["id"] = INJECTED
     body, _ = (exporter or notebook_exporter()).from_notebook_node(
         node, resources={"audit_header": HEADER_SLOT, "metadata": {"name": name}})
-    return body
+    return markup.clean(body)  # valid HTML: no style sheet in the body, header cells scoped
 
 
 def add_header(body, header_html) -> str:
@@ -290,6 +290,9 @@ def add_header(body, header_html) -> str:
     """
     if HEADER_SLOT not in body:
         raise ValueError("this page body has no header slot; render it with render_notebook_body")
+    style = re.match(r"\s*(<style>.*?</style>)", header_html, flags=re.S)
+    if style and "</head>" in body:  # a style sheet belongs in the head (HTML allows none in the body)
+        body, header_html = body.replace("</head>", style.group(1) + "\n</head>", 1), header_html[style.end():]
     return body.replace(HEADER_SLOT, header_html, 1)
 
 
