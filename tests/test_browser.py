@@ -435,3 +435,42 @@ def test_html_validate_finds_no_error_on_any_page(report, tmp_path):
     assert any("(no-dup-id)" in e for e in _html_validate([bad]))
     errors = _html_validate(_every_page(report))
     assert not errors, "\n".join(errors)
+
+
+@pytest.fixture(scope="session")
+def second_report(tmp_path_factory):
+    """The test article's report (a fixture article, tests/fixtures/articles/rd-and-population-fixture),
+    built into a folder of its own."""
+    from analysis.report.runner import run
+
+    out = tmp_path_factory.mktemp("second-article") / "rd-and-population-fixture"
+    result = run(article=paths.ROOT / "tests" / "fixtures" / "articles" / "rd-and-population-fixture", reports_dir=out)
+    assert result.ok, result.failures
+    return out
+
+
+def test_another_articles_pages_work_too(driver, second_report):
+    """The annotated article and the standards hold for an article no code knows (the test article)."""
+    from selenium.webdriver.common.keys import Keys
+
+    card = pd.read_csv(second_report / "scorecard.csv", keep_default_na=False)
+    _open(driver, second_report / "article.html")
+    assert sorted(c.get_attribute("data-claim") for c in driver.find_elements("css selector", "a.chip")) == sorted(
+        card["claim_id"])
+    for claim_id in card["claim_id"]:
+        driver.find_element("id", f"chip-{claim_id}").send_keys(Keys.ENTER)
+        _until(driver, lambda d: d.find_element("id", f"card-{claim_id}").is_displayed())
+    source = _node_tool(AXE).read_text(encoding="utf-8")
+    problems = []
+    driver.set_window_size(390, 844)
+    try:
+        for page in _pages(second_report):
+            _open(driver, page)
+            width = driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            if width[0] > width[1]:
+                problems.append(f"{page.name}: {width[0]} px wide in a {width[1]} px window")
+            problems += [f"{page.name}: {rule} on {n} element(s), e.g. {t}" for rule, n, t in _axe(driver, source)]
+    finally:
+        driver.set_window_size(1400, 1000)
+    problems += _html_validate(_pages(second_report))
+    assert not problems, "\n".join(problems)
