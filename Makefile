@@ -8,7 +8,7 @@ KERNEL := claim-audit
 # Extra options for the runner, e.g. `make report ARGS="-p edition 2020"`.
 ARGS   ?=
 
-.PHONY: help venv report test data notebooks lab lock clean
+.PHONY: help venv node report test data notebooks lab lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -21,12 +21,20 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 venv: $(VENV)/.installed  ## Create .venv and install the package from the lock
 
+# The browser tests' checkers (axe-core, html-validate) from npm, exactly as package-lock.json pins them;
+# once installed they run offline.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+node: node_modules/.installed  ## Install the HTML and accessibility checkers the browser tests use (npm ci)
+
 report: venv  ## Audit the op-ed: run every notebook, write reports/<article>/ (pages, scorecard, ClaimReview) and reports/index.html
 	$(PY) -m analysis run $(ARGS)
 
 # Two pytest workers, each test file (and each notebook) kept on one worker: nbval's cells of a notebook
 # must run in order in one kernel, and only tests/test_browser.py writes reports/ (measured: 160 s -> 88 s).
-test: venv  ## Run the whole test suite (pytest + nbval)
+test: venv node  ## Run the whole test suite (pytest + nbval)
 	$(PY) -m pytest -n 2 --dist loadfile
 
 data: venv  ## Fetch and verify raw data (pinned URLs or $$ANALYSIS_DATA_MIRROR), rebuild data/processed

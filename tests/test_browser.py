@@ -11,9 +11,11 @@ Nothing is downloaded: the browser and driver are the system's (apt packages
 the tests skip, except in CI (``CI=true``), where a missing browser fails.
 """
 import base64
+import json
 import os
 import shutil
 import struct
+import subprocess
 import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -250,11 +252,225 @@ def test_markup_in_data_is_shown_as_text(driver, tmp_path):
 
 
 def test_screenshots_are_full_pages(driver, report):
-    """Run after the page tests: every page has a screenshot at least as tall as a screen."""
+    """Run after the page tests: every page has a screenshot of the whole page (at least as tall as a
+    screen, or as the page when it is shorter)."""
     for page in _pages(report):
         shot = SCREENSHOTS / f"{page.stem}.png"
+        _open(driver, page)
         if not shot.exists():
-            _open(driver, page)
             _screenshot(driver, page.stem)
+        tall = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]["height"]
         width, height = _png_size(shot)
-        assert width >= 1000 and height >= 1000, (shot.name, width, height)
+        assert width >= 1000 and height >= min(1000, int(tall)), (shot.name, width, height)
+
+
+def _until(driver, condition, seconds=10):
+    """Wait for ``condition(driver)`` (events such as hashchange run after the action returns)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, seconds).until(condition)
+
+
+def _rgb(colour) -> str:
+    """``#rrggbb`` as the browser reports it."""
+    return "rgb({}, {}, {})".format(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+
+
+def test_annotated_article_marks_every_claim_and_each_mark_opens_its_card(driver, report, card):
+    from selenium.webdriver.common.keys import Keys
+
+    from analysis.report.site import badge
+
+    _open(driver, report / "article.html")
+    chips = driver.execute_script("""return Array.from(document.querySelectorAll('a.chip')).map(c => [
+        c.getAttribute('data-claim'), c.querySelector('.label').textContent, getComputedStyle(c).backgroundColor,
+        c.querySelector('.icon').textContent]);""")
+    verdicts = dict(zip(card["claim_id"], card["verdict"]))
+    assert sorted(c[0] for c in chips) == sorted(verdicts)
+    for claim_id, label, colour, icon in chips:  # colour, icon and written label: the scorecard's badge
+        assert (label, colour, icon) == (verdicts[claim_id], _rgb(badge(label)["colour"]), badge(label)["icon"])
+    cards = driver.find_elements("css selector", ".cards .card")
+    assert len(cards) == len(card) and not any(c.is_displayed() for c in cards)
+    sections = dict(zip(card["claim_id"], card["notebook"]))
+    for claim_id in card["claim_id"]:  # by keyboard: each mark is a link, Enter opens its card
+        driver.find_element("id", f"chip-{claim_id}").send_keys(Keys.ENTER)
+        _until(driver, lambda d: d.find_element("id", f"card-{claim_id}").is_displayed())  # hashchange is async
+        assert [c.get_attribute("id") for c in cards if c.is_displayed()] == [f"card-{claim_id}"]
+        assert driver.switch_to.active_element.get_attribute("id") == f"card-{claim_id}"
+        opened = driver.find_element("id", f"card-{claim_id}")
+        assert opened.find_element("css selector", ".badge .label").text == verdicts[claim_id]
+        for label in ("Stated", "Measured", "Robustness"):
+            assert label in opened.text
+        if sections[claim_id]:
+            link = opened.find_element("link text", "Notebook section")
+            assert link.get_attribute("href").endswith(f"{sections[claim_id]}.html#claim-{claim_id}")
+    first = card["claim_id"].iloc[0]
+    driver.find_element("css selector", f'mark.hl[data-claims~="{first}"]').click()  # a highlight opens it too
+    _until(driver, lambda d: d.find_element("id", f"card-{first}").is_displayed())
+    _screenshot(driver, "article-annotated")
+    assert not _console(driver)
+
+
+
+def test_annotated_article_at_phone_width(driver, report, card):
+    driver.set_window_size(390, 844)
+    try:
+        _open(driver, report / "article.html")
+        first = card["claim_id"].iloc[0]
+        driver.find_element("id", f"chip-{first}").click()
+        _until(driver, lambda d: d.find_element("id", f"card-{first}").is_displayed())
+        assert driver.execute_script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        _screenshot(driver, "article-annotated-390px")
+    finally:
+        driver.set_window_size(1400, 1000)
+
+
+def test_on_a_phone_no_page_scrolls_sideways_and_the_scorecard_is_one_card_per_claim(driver, report, card):
+    driver.set_window_size(390, 844)
+    try:
+        wide = []
+        for page in [*_pages(report), paths.REPORTS / "index.html"]:
+            _open(driver, page)
+            width = driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            if width[0] > width[1]:
+                wide.append(f"{page.name}: {width[0]} px wide in a {width[1]} px window")
+        assert not wide, "\n".join(wide)
+        _open(driver, report / "index.html")
+        rows = driver.execute_script("""return Array.from(document.querySelectorAll('tr.claim-row')).map(r => [
+            r.id, getComputedStyle(r).display, r.getBoundingClientRect().right <= document.documentElement.clientWidth,
+            getComputedStyle(r.querySelector('td.verdict'), '::before').content]);""")
+        assert [r[0] for r in rows] == card["claim_id"].tolist()
+        assert all(r[1] == "block" and r[2] and r[3] == '"Verdict: "' for r in rows)  # a card, its cells named
+        _screenshot(driver, "index-390px")
+    finally:
+        driver.set_window_size(1400, 1000)
+
+
+def test_each_reviewed_claim_has_one_claimreview_block_on_its_card(driver, report, card):
+    _open(driver, report / "article.html")
+    blocks = driver.execute_script("""return Array.from(document.querySelectorAll('script[type="application/ld+json"]'))
+        .map(s => [s.closest('section.card') ? s.closest('section.card').id : null, JSON.parse(s.textContent)]);""")
+    from analysis.report.claimreview import UNREVIEWED
+
+    reviewed = card[~card["verdict"].isin(UNREVIEWED)]["claim_id"].tolist()
+    assert [b[0] for b in blocks] == [f"card-{c}" for c in reviewed]
+    for (anchor, review), claim_id in zip(blocks, reviewed):
+        assert review["@type"] == "ClaimReview" and review["identifier"] == claim_id
+        assert review["url"] == f"article.html#{anchor}"
+    exported = json.loads((report / "claimreview.jsonld").read_text(encoding="utf-8"))["@graph"]
+    assert [{k: v for k, v in b[1].items() if k != "@context"} for b in blocks] == exported
+
+
+def test_sources_page_shows_every_cited_row_without_the_raw_files(driver, report):
+    """Every row a verdict cites is shown, from the raw file or, in a checkout without it, from the
+    committed table of cited rows (data/cited_rows.csv)."""
+    _open(driver, report / "sources.html")
+    sections = driver.execute_script("""return Array.from(document.querySelectorAll('section.cited[id]')).map(s => [
+        s.id, s.querySelector('table.row, blockquote, p strong') !== null, s.textContent.includes('The row is not shown')]);""")
+    assert sections and all(shown and not missing for _, shown, missing in sections), sections
+    ids = driver.execute_script("return Array.from(document.querySelectorAll('[id]')).map(e => e.id)")
+    assert len(ids) == len(set(ids)), "duplicate ids"
+
+
+# --- standards: axe-core (WCAG 2.1 A and AA) and html-validate, from node_modules (`make node`) ---------
+
+NODE_MODULES = paths.ROOT / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+HTML_VALIDATE = NODE_MODULES / ".bin" / "html-validate"
+#: axe-core's tags for the WCAG 2.0 and 2.1 success criteria of levels A and AA.
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _node_tool(path) -> Path:
+    """A checker installed from npm (package-lock.json); skip without it, except in CI."""
+    if path.is_file():
+        return path
+    message = f"{path.relative_to(paths.ROOT)} not found: run `make node` (npm ci from package-lock.json)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _every_page(report):
+    return [*_pages(report), paths.REPORTS / "index.html"]
+
+
+def _axe(driver, source) -> list:
+    """axe-core's WCAG 2.1 A/AA violations on the loaded page: ``[(rule, nodes, first targets)]``."""
+    driver.set_script_timeout(120)
+    driver.execute_script(source)
+    return driver.execute_async_script("""var done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})
+          .then(r => done(r.violations.map(v => [v.id, v.nodes.length, v.nodes.slice(0, 3).map(n => n.target.join(' '))])))
+          .catch(e => done([['axe-error', 0, [String(e)]]]));""", WCAG)
+
+
+def test_axe_finds_no_wcag_violation_on_any_page(driver, report, tmp_path):
+    source = _node_tool(AXE).read_text(encoding="utf-8")
+    bad = tmp_path / "bad.html"  # the check can fail: a page made here with two known violations
+    bad.write_text('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>'
+                   '<img src="x.png"><input type="text"></main></body></html>', encoding="utf-8")
+    driver.get(bad.as_uri())
+    assert {"image-alt", "label"} <= {v[0] for v in _axe(driver, source)}
+    problems = []
+    for page in _every_page(report):
+        _open(driver, page)
+        problems += [f"{page.name}: {rule} on {n} element(s), e.g. {targets}" for rule, n, targets in _axe(driver, source)]
+    assert not problems, "\n".join(problems)
+
+
+def _html_validate(files) -> list:
+    tool = _node_tool(HTML_VALIDATE)
+    done = subprocess.run([str(tool), "--config", str(paths.ROOT / ".htmlvalidate.json"), "--formatter", "json",
+                           *map(str, files)], capture_output=True, text=True, cwd=paths.ROOT, timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    return [f"{Path(r['filePath']).name}:{m['line']}:{m['column']}: {m['message']} ({m['ruleId']})"
+            for r in json.loads(done.stdout or "[]") for m in r["messages"] if m["severity"] == 2]
+
+
+def test_html_validate_finds_no_error_on_any_page(report, tmp_path):
+    bad = tmp_path / "bad.html"  # the check can fail: a duplicate id is an error
+    bad.write_text('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>'
+                   '<p id="a">x</p><p id="a">y</p></main></body></html>', encoding="utf-8")
+    assert any("(no-dup-id)" in e for e in _html_validate([bad]))
+    errors = _html_validate(_every_page(report))
+    assert not errors, "\n".join(errors)
+
+
+@pytest.fixture(scope="session")
+def second_report(tmp_path_factory):
+    """The test article's report (a fixture article, tests/fixtures/articles/rd-and-population-fixture),
+    built into a folder of its own."""
+    from analysis.report.runner import run
+
+    out = tmp_path_factory.mktemp("second-article") / "rd-and-population-fixture"
+    result = run(article=paths.ROOT / "tests" / "fixtures" / "articles" / "rd-and-population-fixture", reports_dir=out)
+    assert result.ok, result.failures
+    return out
+
+
+def test_another_articles_pages_work_too(driver, second_report):
+    """The annotated article and the standards hold for an article no code knows (the test article)."""
+    from selenium.webdriver.common.keys import Keys
+
+    card = pd.read_csv(second_report / "scorecard.csv", keep_default_na=False)
+    _open(driver, second_report / "article.html")
+    assert sorted(c.get_attribute("data-claim") for c in driver.find_elements("css selector", "a.chip")) == sorted(
+        card["claim_id"])
+    for claim_id in card["claim_id"]:
+        driver.find_element("id", f"chip-{claim_id}").send_keys(Keys.ENTER)
+        _until(driver, lambda d: d.find_element("id", f"card-{claim_id}").is_displayed())
+    source = _node_tool(AXE).read_text(encoding="utf-8")
+    problems = []
+    driver.set_window_size(390, 844)
+    try:
+        for page in _pages(second_report):
+            _open(driver, page)
+            width = driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            if width[0] > width[1]:
+                problems.append(f"{page.name}: {width[0]} px wide in a {width[1]} px window")
+            problems += [f"{page.name}: {rule} on {n} element(s), e.g. {t}" for rule, n, t in _axe(driver, source)]
+    finally:
+        driver.set_window_size(1400, 1000)
+    problems += _html_validate(_pages(second_report))
+    assert not problems, "\n".join(problems)

@@ -59,7 +59,7 @@ def test_cited_rows_are_distinct_ordered_and_say_who_cites_them(tmp_path):
     absent = Source("board", "http://board", "data/raw/rd_spending/SB2019_World2500.csv#L6")
     one = _assessment("c1", sources=[fact2, absent])
     two = _assessment("c2", sources=[fact2, Source("fact one", "http://a", "data/raw/rd_spending/facts.csv#L2")])
-    rows = provenance.cited_rows([one, two], raw_dir=tmp_path)
+    rows = provenance.cited_rows([one, two], raw_dir=tmp_path, table={})  # no committed copy of the board's row
     # manifest order: the Scoreboard editions come before the fact tables
     assert [r.anchor for r in rows] == ["scoreboard_2019-L6", "facts_rd_spending-L2", "facts_rd_spending-L3"]
     board, first, second = rows
@@ -94,6 +94,20 @@ def test_build_info_names_a_commit_and_a_utc_date():
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", info.date)
 
 
+def test_build_date_is_the_commit_date_unless_source_date_epoch_is_set(tmp_path):
+    import subprocess
+
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_COMMITTER_DATE": "2025-03-04T05:06:07Z", "PATH": "/usr/bin:/bin"}
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, env=env)
+    subprocess.run(["git", "-C", str(tmp_path), "commit", "-q", "--allow-empty", "-m", "x"], check=True, env=env)
+    info = site.build_info(tmp_path, environ={})
+    assert (info.date, info.dated_by, info.dirty) == ("2025-03-04T05:06:07Z", "the commit", False)
+    assert site.build_info(tmp_path, environ={"SOURCE_DATE_EPOCH": "86400"}).date == "1970-01-02T00:00:00Z"
+    assert site.build_info(tmp_path, environ={}) == info  # the same at every build
+    assert site.build_info(tmp_path / "nowhere", environ={}).dated_by == "the build time"
+
+
 # --- ClaimReview --------------------------------------------------------------------------------
 
 def test_claimreview_has_one_review_per_checked_claim_with_its_rating(ledger):
@@ -105,11 +119,61 @@ def test_claimreview_has_one_review_per_checked_claim_with_its_rating(ledger):
     assert [r["identifier"] for r in reviews] == ["rd-top-five-2018"]  # a claim nothing checked gets no review
     top = next(r for r in reviews if r["identifier"] == "rd-top-five-2018")
     assert top["@type"] == "ClaimReview" and top["claimReviewed"] == ledger.claim("rd-top-five-2018").quote
-    assert top["reviewRating"] == {"@type": "Rating", "alternateName": "supported", "bestRating": 5,
-                                   "worstRating": 1, "ratingValue": 5, "ratingExplanation": "It holds."}
+    best = sum(1 for v in Verdict if v.value not in claimreview.UNRATED)  # the scale, read from Verdict
+    assert top["reviewRating"] == {"@type": "Rating", "alternateName": "supported", "bestRating": best,
+                                   "worstRating": 1, "ratingValue": best, "ratingExplanation": "It holds."}
     assert top["itemReviewed"]["author"] == {"@type": "Person", "name": "Joy Tan"}
+    assert top["itemReviewed"]["firstAppearance"]["url"] == ledger.article.url
+    assert "datePublished" not in top["itemReviewed"]  # the op-ed's date is not known: none is invented
+    assert top["url"] == "article.html#card-rd-top-five-2018"  # relative without a base URL
     assert top["citation"] == [{"@type": "CreativeWork", "name": "Scoreboard", "url": "http://sb"}]
     assert json.loads(claimreview.to_jsonld(doc)) == doc
+
+
+def test_every_verdict_has_a_rating_value_or_no_best_and_worst():
+    values = claimreview.ratings()
+    assert sorted(values.values()) == list(range(1, len(values) + 1))  # one step per verdict, none shared
+    ordered = [v.value for v in Verdict if v.value in values]
+    assert [values[v] for v in ordered] == sorted(values.values(), reverse=True)  # strongest support highest
+    for verdict in Verdict:
+        rating = claimreview.review({"claim_id": "x", "quote": "q", "verdict": verdict.value}, claimreview.Article(
+            "https://example.org/a", "t", published="2019-03-01"), "2026-01-01")["reviewRating"]
+        assert ("ratingValue" in rating) == ("bestRating" in rating) == ("worstRating" in rating), verdict
+        assert ("ratingValue" in rating) == (verdict.value not in claimreview.UNRATED), verdict
+
+
+def test_base_url_makes_review_urls_absolute_and_a_bad_one_is_refused():
+    from analysis.errors import ParameterError
+
+    article = claimreview.Article("https://example.org/a", "t", published="2019-03-01")
+    one = claimreview.review({"claim_id": "x", "quote": "q", "verdict": "supported"}, article, "2026-01-01",
+                             base_url=claimreview.base_url("https://example.org/r"))
+    assert one["url"] == "https://example.org/r/article.html#card-x"
+    assert one["itemReviewed"]["datePublished"] == "2019-03-01"
+    assert one["itemReviewed"]["firstAppearance"] == {"@type": "OpinionNewsArticle", "url": "https://example.org/a",
+                                                      "headline": "t", "datePublished": "2019-03-01"}
+    for bad in ("example.org/r", "ftp://example.org/r", "https://example.org/r?x=1", "javascript:alert(1)"):
+        with pytest.raises(ParameterError, match="--base-url .* is not an absolute http"):
+            claimreview.base_url(bad)
+
+
+def test_each_review_is_embedded_once_in_its_claim_card(tmp_path, ledger):
+    a = _assessment("rd-top-five-2018", reason=f"Reason {MARKUP}")
+    table = build_scorecard(ledger, [a])
+    site.build_site(tmp_path, ledger, table, [a], info=INFO, base_url="https://example.org/r/")
+    page = (tmp_path / "article.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<section class="card" id="card-([^"]+)".*?</section>', page, flags=re.S)
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, flags=re.S)
+    assert len(scripts) == 1 and "</" not in scripts[0] and "<script" not in scripts[0]
+    embedded = json.loads(scripts[0])
+    assert embedded["@context"] == "https://schema.org" and embedded["identifier"] == "rd-top-five-2018"
+    assert embedded["url"] == "https://example.org/r/article.html#card-rd-top-five-2018"
+    assert embedded["reviewRating"]["ratingExplanation"] == f"Reason {MARKUP}"
+    assert blocks and 'id="card-rd-top-five-2018"' in page
+    card = re.search(r'<section class="card" id="card-rd-top-five-2018".*?</section>', page, flags=re.S).group(0)
+    assert "application/ld+json" in card  # on its own anchor
+    exported = json.loads((tmp_path / "claimreview.jsonld").read_text(encoding="utf-8"))["@graph"]
+    assert [{"@context": "https://schema.org", **r} for r in exported] == [embedded]
 
 
 # --- the built site, with markup in every kind of field -----------------------------------------
@@ -226,3 +290,15 @@ def test_the_list_of_reports_names_an_article_audited_from_outside_articles(tmp_
     (tmp_path / fixture.name / "index.html").write_text("<html></html>", encoding="utf-8")
     page = site.write_landing(tmp_path, also=load_article(fixture)).read_text(encoding="utf-8")
     assert "Research money and people: a short test article" in page and f'href="{fixture.name}/index.html"' in page
+
+
+def test_run_refuses_a_bad_base_url_before_anything_runs(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "analysis", "run", "--base-url", "example.org/r", "--output",
+                           str(tmp_path / "out")], capture_output=True, text=True, timeout=120, env=os.environ)
+    assert done.returncode == 2
+    assert "--base-url 'example.org/r' is not an absolute http(s) address" in done.stderr
+    assert not (tmp_path / "out").exists()

@@ -136,7 +136,8 @@ def test_a_variant_leaves_the_published_files_byte_identical_and_is_marked(proje
     assert card["parameters"].tolist() == ['{"x": 2}', "{}"]  # what each claim was checked under
     assert not (variant / "claimreview.jsonld").exists()  # a variant is not the fact-check
     pages = sorted(p.name for p in variant.glob("*.html"))
-    assert pages == ["01_a.html", "02_b.html", "candidates.html", "index.html", "sources.html"]
+    assert pages == ["01_a.html", "02_b.html", "about.html", "article.html", "candidates.html", "changes.html",
+                     "index.html", "sources.html"]
     for page in pages:
         text = (variant / page).read_text(encoding="utf-8")
         assert 'class="variant-banner"' in text and "variant of the published fact-check" in text, page

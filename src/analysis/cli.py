@@ -43,7 +43,21 @@ def _build(args):
         print(f"wrote {path}")
     if not written:
         print("processed data up to date (inputs and code unchanged); --force rebuilds")
+    if args.out is None:  # the committed table goes with the committed processed tables
+        print(f"wrote {_cited_rows(args)}")
     return 0
+
+
+def _cited_rows(args):
+    """The rows the headline verdicts cite, for reports built without the raw files (analysis.claims.evidence)."""
+    from pathlib import Path
+
+    from analysis.claims.articles import list_articles
+    from analysis.claims.evidence import write_cited_rows
+    from analysis.claims.ledger import load_ledger
+
+    folders = [*list_articles(), *(Path(f) for f in args.article or ())]
+    return write_cited_rows([load_ledger(f) for f in dict.fromkeys(folders)], raw_dir=args.raw)
 
 
 def _run(args):
@@ -51,7 +65,7 @@ def _run(args):
 
     result = run(notebooks=args.notebook, overrides=dict(args.parameter or []), reports_dir=args.output,
                  article=args.article, jobs=args.jobs, scheduler=args.scheduler, use_cache=not args.no_cache,
-                 progress=False if args.no_progress else None)
+                 progress=False if args.no_progress else None, base_url=args.base_url)
     for name, path in result.html.items():
         print(f"report   {path}" + ("  (cached)" if name in result.cached else ""))
     print(f"scorecard {result.scorecard}\nindex     {result.index}")
@@ -163,6 +177,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: data/processed)")
     p.add_argument("--force", action="store_true",
                    help="rebuild every file, even those whose inputs and code are unchanged")
+    p.add_argument("--article", metavar="FOLDER", action="append",
+                   help="also keep the rows this article's verdicts cite in data/cited_rows.csv (repeatable; "
+                        "every folder under articles/ is always included)")
     p.set_defaults(func=_build)
 
     p = sub.add_parser("run", help="execute the notebooks, render HTML, write the scorecard")
@@ -182,6 +199,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true",
                    help="execute every notebook, even those whose result is known (see analysis.report.cache)")
     p.add_argument("--no-progress", action="store_true", help="no status lines (they show only on a terminal)")
+    p.add_argument("--base-url", metavar="URL", default="",
+                   help="the address the report folder is published at (e.g. https://example.org/reports/<article>/): "
+                        "its ClaimReview URLs become absolute (default: relative to the report folder)")
     p.set_defaults(func=_run)
 
     p = sub.add_parser("params", help="list each notebook's parameters with types and defaults")

@@ -15,6 +15,8 @@ ROOT = Path(os.environ.get("ANALYSIS_ROOT", Path(__file__).resolve().parents[2])
 DATA = ROOT / "data"
 RAW = DATA / "raw"
 PROCESSED = DATA / "processed"
+#: The rows the verdicts cite from raw files that are not committed, as read (analysis.claims.evidence).
+CITED_ROWS = DATA / "cited_rows.csv"
 MANIFEST = RAW / "manifest.csv"
 ARTICLES = ROOT / "articles"
 #: The article `make report` audits by default: this project's op-ed.

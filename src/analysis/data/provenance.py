@@ -101,6 +101,23 @@ def read_row(path, line):
     return None
 
 
+#: Columns of the committed table of cited rows (:data:`analysis.paths.CITED_ROWS`, written by
+#: :mod:`analysis.claims.evidence`): the ref, the SHA-256 of the file read, the header and the cells (JSON).
+CITED_ROW_COLUMNS = ("ref", "sha256", "header", "cells")
+
+
+def load_cited_rows(path=None) -> dict:
+    """The committed table of cited rows as ``{ref: {ref, sha256, header, cells}}`` (empty if none)."""
+    import json
+
+    path = Path(path or paths.CITED_ROWS)
+    if not path.is_file():
+        return {}
+    with open(path, newline="", encoding="utf-8") as fh:
+        return {r["ref"]: {**r, "header": json.loads(r["header"]), "cells": json.loads(r["cells"])}
+                for r in csv.DictReader(fh)}
+
+
 @dataclass
 class CitedRow:
     """One cited place: a row of a dataset (or a whole file), with what cites it."""
@@ -114,6 +131,7 @@ class CitedRow:
     cells: object = None             # the row's values, when it could be read
     cited_by: list = field(default_factory=list)   # claim ids
     labels: list = field(default_factory=list)     # (label, url) pairs the citing sources give
+    from_table: bool = False         # read from the committed table of cited rows, not the raw file
 
     @property
     def available(self) -> bool:
@@ -131,11 +149,14 @@ class CitedRow:
         return {"quote", "source_url"} <= set(self.fields)
 
 
-def cited_rows(assessments, manifest=None, raw_dir=None) -> list:
+def cited_rows(assessments, manifest=None, raw_dir=None, table=None) -> list:
     """Every distinct source ref the assessments cite, as :class:`CitedRow` (rows read from
-    ``raw_dir`` when present), ordered by manifest order, then line."""
+    ``raw_dir`` when present, else from the committed table of cited rows, ``table`` or
+    :func:`load_cited_rows`, when it was read from the file the manifest pins), ordered by manifest
+    order, then line."""
     manifest = manifest or _manifest.load_manifest()
     raw_dir = Path(raw_dir or paths.RAW)
+    table = load_cited_rows() if table is None else table
     found = {}
     for a in assessments:
         for s in a.sources:
@@ -148,6 +169,9 @@ def cited_rows(assessments, manifest=None, raw_dir=None) -> list:
                 row = CitedRow(ref=s.ref, anchor=anchor(s.ref, manifest), file=file, line=line, dataset=entry)
                 if line:
                     read = read_row(raw_dir / file, line)
+                    kept = table.get(s.ref)
+                    if read is None and kept and entry is not None and kept["sha256"] == entry.sha256:
+                        read, row.from_table = (kept["header"], kept["cells"]), True
                     if read is not None:
                         row.header, row.cells = read
                 found[s.ref] = row

@@ -59,7 +59,7 @@ from analysis.claims.ledger import CLAIM_NOTEBOOK as CLAIM
 from analysis.claims.ledger import NotebookSpec, ParameterSpec, load_ledger
 from analysis.data import integrity
 from analysis.errors import AuditError, NotebookFailed, OutputError, ParameterError, ReportRefused
-from analysis.report import cache, site, variants
+from analysis.report import cache, claimreview, site, variants
 from analysis.report.scorecard import build_scorecard
 
 log = logging.getLogger(__name__)
@@ -738,7 +738,7 @@ def reports_lock(folder):
 
 
 def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None, executor=None,
-        scheduler=None, use_cache=True, progress=None, article=None) -> RunResult:
+        scheduler=None, use_cache=True, progress=None, article=None, base_url="") -> RunResult:
     """Execute the notebooks, then write the reviewer's site (:func:`analysis.report.site.build_site`):
     the notebook pages, the scorecard, the provenance page and the exports.
 
@@ -753,9 +753,11 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
     address of a Dask scheduler to run them on; ``use_cache=False`` executes every asked-for
     notebook even if its result is known; ``progress``: one status line per notebook
     (default: only on a terminal, never when ``CI`` is set); ``article``: the article folder
-    (default: this project's op-ed).  One run at a time writes to a reports folder
-    (:func:`reports_lock`).
+    (default: this project's op-ed); ``base_url``: where the report folder is published, which makes
+    its ClaimReview URLs absolute (:func:`analysis.report.claimreview.base_url`).  One run at a time
+    writes to a reports folder (:func:`reports_lock`).
     """
+    base_url = claimreview.base_url(base_url)  # a bad address is refused before anything runs
     ledger = ledger or load_ledger(article)
     plan = plan_run(ledger, notebooks, overrides)
     integrity.verify_inputs(ledger.article.folder)
@@ -772,7 +774,7 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
     try:
         with reports_lock(reports_dir):
             return _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, scheduler,
-                             use_cache, progress)
+                             use_cache, progress, base_url)
     except ReportRefused:
         for folder in created:  # refused before writing anything: leave no folder behind either
             if folder.is_dir() and not any(folder.iterdir()):
@@ -781,7 +783,7 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
 
 
 def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, scheduler, use_cache,
-              progress) -> RunResult:
+              progress, base_url="") -> RunResult:
     """:func:`run` once its plan is checked and its reports folder locked (one run at a time writes to a
     reports folder: :func:`reports_lock`)."""
     inputs = cache.Inputs.collect(article_folder=ledger.article.folder)
@@ -790,7 +792,7 @@ def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, s
     _include_others(result, ledger, plan, keys, reports_dir, seed)
     _execute_plan(result, plan, keys, reports_dir / "notebooks", seed, use_cache=use_cache, jobs=jobs,
                   executor=executor, scheduler=scheduler, progress=progress)
-    _write_report(result, ledger, whole, reports_dir)
+    _write_report(result, ledger, whole, reports_dir, base_url)
     return result
 
 
@@ -855,7 +857,7 @@ def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, e
     result.failures = {n: result.failures[n] for n in order if n in result.failures}
 
 
-def _write_report(result, ledger, whole, reports_dir) -> None:
+def _write_report(result, ledger, whole, reports_dir, base_url="") -> None:
     """The scorecard and the site from every result the report includes: those of this run and
     the current ones kept (:func:`_include_others`).  Only this run's notebook pages are rewritten,
     except in a variant, whose every page carries its banner."""
@@ -872,7 +874,7 @@ def _write_report(result, ledger, whole, reports_dir) -> None:
     result.scorecard, result.index = site.build_site(
         reports_dir, ledger, table, assessments, plan=whole, executed=shown, failures=result.failures,
         bodies=bodies, pages=shown if variant is not None else result.executed, variant=variant,
-        not_run=result.not_run)
+        not_run=result.not_run, base_url=base_url)
     if variant is None and reports_dir.resolve().parent == paths.REPORTS.resolve():  # this project's reports
         site.write_landing(paths.REPORTS, also=ledger.article)  # after the report it lists is written
 

@@ -6,6 +6,11 @@
   stated and measured value, verdict badge and its robustness across the claim's
   multiverse, one-line reason, links to the notebook section and to each source),
   with verdict and theme filters that run in the page;
+- ``article.html``: the article's full text with every claim highlighted in its verdict's colour,
+  each opening its verdict card (:mod:`analysis.report.article_page`);
+- ``about.html``: what the audit found (sentences generated from the verdicts,
+  :mod:`analysis.report.summary`), the article's author, outlet and date, the method, how to cite;
+- ``changes.html``: the changes between the repository's tagged versions (:mod:`analysis.report.changelog`);
 - ``sources.html``: the provenance page, every pinned dataset (publisher, URL,
   SHA-256, retrieved date) and every cited row, each with an anchor the measured
   values link to (:mod:`analysis.data.provenance`);
@@ -40,7 +45,7 @@ from analysis.claims import multiverse
 from analysis.claims.verdicts import Verdict
 from analysis.data import manifest as _manifest
 from analysis.data import provenance
-from analysis.report import claimreview
+from analysis.report import article_page, changelog, claimreview, markup, summary
 from analysis.report.candidates import write_candidates_page
 from analysis.report.scorecard import NOT_RUN, write_scorecard
 from analysis.report.urls import web_url
@@ -50,6 +55,9 @@ SITE_TEMPLATES = paths.TEMPLATES / "site"
 NOTEBOOK_TEMPLATE = "audit"
 #: The notebook that shows each claim's multiverse (the scorecard's robustness column links to it).
 ROBUSTNESS_NOTEBOOK = "07_robustness"
+#: The pages every page's navigation lists: ``(file, label)``, in reading order.
+NAV_PAGES = (("index.html", "Scorecard"), ("article.html", "The article, annotated"), ("sources.html", "Sources"),
+             ("candidates.html", "Claims found in the text"), ("about.html", "Method and citation"), ("changes.html", "Changes"))
 #: The verdict label shown for a claim whose notebook failed in this run.
 FAILED = "notebook failed"
 
@@ -66,11 +74,45 @@ BADGES = {
     NOT_RUN: {"colour": "#DDDDDD", "text": "#000", "icon": "–"},
 }
 
+#: What each label means, for the pages' keys (a label without one is shown with its badge alone).
+MEANINGS = {
+    Verdict.SUPPORTED.value: "independent data meet the claim's own wording",
+    Verdict.SUPPORTED_WITH_CAVEATS.value: "met, but only within the wording's rounding, only by self-reported "
+                                          "figures, or with a stated doubt",
+    Verdict.CONFLICTING.value: "defensible sources or choices disagree on whether it is met",
+    Verdict.NOT_SUPPORTED.value: "the data do not meet the claim's wording",
+    Verdict.NOT_CHECKABLE.value: "no independent public data can settle it; the reason names what is missing",
+    Verdict.NOT_YET_AUDITED.value: "the ledger names no measure for this claim yet",
+    FAILED: "the notebook that checks it failed in this build",
+    NOT_RUN: "this variant did not run the notebook that checks it",
+}
+
+
+def meanings(variant=None) -> list:
+    """``[(label, meaning)]`` for the key of every label a page can show, in the scale's order."""
+    return [(v, MEANINGS.get(v, "")) for v in BADGES if v != NOT_RUN or variant is not None]
+
 
 def badge(verdict) -> dict:
-    """How a verdict is drawn: ``{label, slug, colour, text, icon}`` (unknown labels get a neutral look)."""
+    """How a verdict is drawn: ``{label, slug, colour, text, icon, tint}`` (unknown labels get a neutral
+    look); ``tint`` is the colour a third strong over white, the background of a highlighted quote.
+
+    >>> badge("supported")["tint"]
+    '#aadfd0'
+    """
     look = BADGES.get(str(verdict), {"colour": "#FFFFFF", "text": "#000", "icon": "·"})
-    return {"label": str(verdict), "slug": re.sub(r"[^a-z0-9]+", "-", str(verdict).lower()).strip("-"), **look}
+    return {"label": str(verdict), "slug": re.sub(r"[^a-z0-9]+", "-", str(verdict).lower()).strip("-"), **look,
+            "tint": tint(look["colour"])}
+
+
+def tint(colour, strength=1 / 3) -> str:
+    """``colour`` (``#rrggbb``) mixed with white, ``strength`` of it kept.
+
+    >>> tint("#000000"), tint("#FFFFFF")
+    ('#aaaaaa', '#ffffff')
+    """
+    channels = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - (255 - c) * strength):02x}" for c in channels)
 
 
 def one_line(text) -> tuple:
@@ -91,6 +133,7 @@ class BuildInfo:
     date: str
     commit: str
     dirty: bool = False
+    dated_by: str = ""  # where the date comes from: "the commit", "SOURCE_DATE_EPOCH", "the build time"
 
     @property
     def short_commit(self) -> str:
@@ -98,26 +141,28 @@ class BuildInfo:
 
 
 def build_info(root=None, environ=None) -> BuildInfo:
-    """The build date (UTC; ``SOURCE_DATE_EPOCH`` fixes it for reproducible builds) and the git
-    commit of ``root`` ("unknown" outside a git checkout).
+    """The git commit of ``root`` ("unknown" outside a git checkout) and the report's date (UTC): the
+    commit's date, so that two builds of one commit are identical byte for byte; ``SOURCE_DATE_EPOCH``
+    (seconds since 1970) overrides it, and only outside git is it the time of the build.
 
     >>> build_info(environ={"SOURCE_DATE_EPOCH": "0"}).date
     '1970-01-01T00:00:00Z'
     """
     environ = os.environ if environ is None else environ
-    epoch = environ.get("SOURCE_DATE_EPOCH")
-    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
     root = str(root or paths.ROOT)
     try:
-        head = subprocess.run(["git", "-C", root, "rev-parse", "HEAD"], capture_output=True, text=True,
+        head = subprocess.run(["git", "-C", root, "log", "-1", "--format=%H %ct"], capture_output=True, text=True,
                               timeout=20)
         status = subprocess.run(["git", "-C", root, "status", "--porcelain", "--untracked-files=no"],
                                 capture_output=True, text=True, timeout=20)
-        commit = head.stdout.strip() if head.returncode == 0 else "unknown"
+        commit, seconds = head.stdout.split() if head.returncode == 0 and head.stdout.strip() else ("unknown", "")
         dirty = commit != "unknown" and bool(status.stdout.strip())
     except (OSError, subprocess.SubprocessError):
-        commit, dirty = "unknown", False
-    return BuildInfo(date=when.strftime("%Y-%m-%dT%H:%M:%SZ"), commit=commit, dirty=dirty)
+        commit, seconds, dirty = "unknown", "", False
+    epoch = environ.get("SOURCE_DATE_EPOCH") or seconds
+    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    source = "SOURCE_DATE_EPOCH" if environ.get("SOURCE_DATE_EPOCH") else "the commit" if seconds else "the build time"
+    return BuildInfo(date=when.strftime("%Y-%m-%dT%H:%M:%SZ"), commit=commit, dirty=dirty, dated_by=source)
 
 
 def number(value) -> str:
@@ -142,7 +187,9 @@ def _environment() -> jinja2.Environment:
     env.filters["number"] = number
     env.filters["web_url"] = web_url
     env.globals.update(badge=badge, css=(SITE_TEMPLATES / "style.css").read_text(encoding="utf-8"),
-                       script=(SITE_TEMPLATES / "site.js").read_text(encoding="utf-8"))
+                       script=(SITE_TEMPLATES / "site.js").read_text(encoding="utf-8"),
+                       article_script=(SITE_TEMPLATES / "article.js").read_text(encoding="utf-8"),
+                       nav_pages=NAV_PAGES)
     return env
 
 
@@ -204,6 +251,8 @@ def _notebook_datasets(ledger, spec_name, assessments, manifest, table=None) -> 
     return [{"dataset": d, "anchor": provenance.dataset_anchor(d.key)} for k, d in manifest.items() if k in keys]
 
 
+#: The tag (and, on the page, the cell id) of the parameters cell papermill injects.
+INJECTED = "injected-parameters"
 #: Where a notebook page's header goes: :func:`render_notebook_body` leaves this mark, and
 #: :func:`add_header` puts the header there (the body is cached; the header changes every build).
 HEADER_SLOT = "<!-- audit-header -->"
@@ -225,9 +274,12 @@ def render_notebook_body(executed, title=None, exporter=None) -> str:
     name, node = Path(executed).stem, nbformat.read(str(executed), as_version=4)
     if title:
         node.metadata["title"] = title
+    for cell in node.cells:  # papermill gives the cell it injects a random id, which the page would show
+        if INJECTED in cell.metadata.get("tags", ()):
+            cell["id"] = INJECTED
     body, _ = (exporter or notebook_exporter()).from_notebook_node(
         node, resources={"audit_header": HEADER_SLOT, "metadata": {"name": name}})
-    return body
+    return markup.clean(body)  # valid HTML: no style sheet in the body, header cells scoped
 
 
 def add_header(body, header_html) -> str:
@@ -239,6 +291,9 @@ def add_header(body, header_html) -> str:
     """
     if HEADER_SLOT not in body:
         raise ValueError("this page body has no header slot; render it with render_notebook_body")
+    style = re.match(r"\s*(<style>.*?</style>)", header_html, flags=re.S)
+    if style and "</head>" in body:  # a style sheet belongs in the head (HTML allows none in the body)
+        body, header_html = body.replace("</head>", style.group(1) + "\n</head>", 1), header_html[style.end():]
     return body.replace(HEADER_SLOT, header_html, 1)
 
 
@@ -251,7 +306,7 @@ def render_notebook_page(executed, html_path, header_html, title=None, exporter=
 
 def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, failures=None,
                info=None, manifest=None, raw_dir=None, bodies=None, pages=None, variant=None,
-               not_run=()) -> tuple:
+               not_run=(), base_url="") -> tuple:
     """Write the whole report into ``reports_dir``; returns ``(scorecard.csv, index.html)``.
 
     ``table``: the scorecard (:func:`analysis.report.scorecard.build_scorecard`);
@@ -264,7 +319,9 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     the other pages are rendered here, all with one exporter; ``pages``: the notebook pages to
     write (default: every executed one; a page that is missing is written anyway); ``variant``: a
     :class:`analysis.report.variants.Variant` for a run with changed parameters (None: the
-    published report); ``not_run``: the notebooks a variant did not run.
+    published report); ``not_run``: the notebooks a variant did not run; ``base_url``: the address the
+    report folder is published at (:func:`analysis.report.claimreview.base_url`), which makes the
+    ClaimReview URLs and the citation absolute ('' keeps them relative).
     """
     reports_dir = Path(reports_dir)
     executed, failures = dict(executed or {}), dict(failures or {})
@@ -277,9 +334,13 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     article = claimreview.article_info(ledger.article)
     csv_path = write_scorecard(table, reports_dir)
     reviews = reports_dir / "claimreview.jsonld"
+    base_url = claimreview.base_url(base_url)
+    scripts = {}
     if variant is None:
-        atomic.write_text(reviews, claimreview.to_jsonld(
-            claimreview.claim_reviews(table, assessments, info.date, article=article)))
+        document = claimreview.claim_reviews(table, assessments, info.date, article=article, base_url=base_url)
+        atomic.write_text(reviews, claimreview.to_jsonld(document))
+        scripts = {r["identifier"]: claimreview.to_script({"@context": document["@context"], **r})
+                   for r in document["@graph"]}
     else:  # a what-if carries no rating that could pass for the fact-check's
         reviews.unlink(missing_ok=True)
         for name in not_run:  # a page left from an earlier report in this folder, not of this variant
@@ -316,6 +377,20 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     for r in rows:
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
     verdict_order = [v for v in BADGES if v in counts] + sorted(set(counts) - set(BADGES))
+    robustness_page = f"{ROBUSTNESS_NOTEBOOK}.html" if ROBUSTNESS_NOTEBOOK in executed else ""
+    meta = article_page.article_meta(ledger.article)
+    findings = _findings(rows, counts, verdict_order)
+    for page, extra in (("about", {"cite": summary.citation(article, info, claimreview.REVIEWER["name"], base_url),
+                                   "policies": _policies(), "claims": len(rows)}),
+                        ("changes", {"versions": changelog.versions()})):
+        atomic.write_text(reports_dir / f"{page}.html", env.get_template(f"{page}.html.j2").render(
+            info=info, variant=variant, article=article, meta=meta, findings=findings,
+            meanings=meanings(variant), **extra))
+    atomic.write_text(reports_dir / "article.html", env.get_template("article.html.j2").render(
+        info=info, variant=variant, article=article, meta=meta,
+        paragraphs=article_page.annotate(ledger.article.text(), article_page.spans_of(ledger)),
+        rows=rows, cards={r["claim_id"]: r for r in rows}, counts=counts, verdicts=verdict_order,
+        robustness_page=robustness_page, reviews=scripts))
     titles = {**{n: s.title for n, s in ledger.notebooks.items()}, **{n: s.title for n, (s, _) in specs.items()}}
     notebooks = [{"name": n, "title": titles[n], "built": n in executed,
                   "failure": failures.get(n, ""), "not_run": n in not_run,
@@ -324,9 +399,24 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     index = atomic.write_text(reports_dir / "index.html", env.get_template("index.html.j2").render(
         info=info, rows=rows, counts=counts, verdicts=verdict_order,
         themes=sorted({r["theme"] for r in rows}), notebooks=notebooks,
-        robustness_page=f"{ROBUSTNESS_NOTEBOOK}.html" if ROBUSTNESS_NOTEBOOK in executed else "",
-        article=article, variant=variant))
+        robustness_page=robustness_page, article=article, variant=variant, meta=meta, findings=findings,
+        meanings=meanings(variant)))
     return csv_path, index
+
+
+def _findings(rows, counts, order) -> dict:
+    """The summary's sentences (:mod:`analysis.report.summary`): verdict counts, the claims without a
+    verdict, and the claims that fail or conflict."""
+    unchecked = {v: n for v, n in counts.items() if v in claimreview.UNREVIEWED}
+    return {"counts": summary.counts_sentence({v: n for v, n in counts.items() if v not in unchecked}, order),
+            "unchecked": summary.unchecked_sentence(unchecked), "named": summary.named(rows)}
+
+
+def _policies() -> list:
+    """The judge's declared policies as the method section lists them (names in plain words)."""
+    from analysis.claims.judge import POLICIES
+
+    return [{"name": p.name.replace("_", " "), "text": p.text} for p in POLICIES.values()]
 
 
 def write_landing(reports_root, also=None) -> Path:

@@ -1,0 +1,22 @@
+"""Notebook page markup made valid (analysis.report.markup), on small pages made in the test."""
+from analysis.report import markup
+
+PAGE = ('<html><head><title>t</title></head><body><div><style scoped="">.a{}</style><table><thead><tr><th></th>'
+        '<th scope="col">b</th></tr></thead><tbody><tr><th valign="top">x</th><td>1</td></tr></tbody></table>'
+        '<style scoped="">.a{}</style></div></body></html>')
+
+
+def test_styles_move_to_the_head_once_and_header_cells_get_a_scope():
+    page = markup.clean(PAGE)
+    head, body = page.split("<body>")
+    assert head.count("<style>.a{}</style>") == 1 and "<style" not in body
+    assert '<thead><tr><th scope="col"></th><th scope="col">b</th></tr></thead>' in body  # an existing scope is kept
+    assert '<tbody><tr><th scope="row">x</th>' in body and "valign" not in body
+
+
+def test_cleaning_is_idempotent_and_leaves_valid_markup_alone():
+    once = markup.clean(PAGE)
+    assert markup.clean(once) == once
+    valid = '<html><head></head><body><table><thead><tr><th scope="col">a</th></tr></thead></table></body></html>'
+    assert markup.clean(valid) == valid
+    assert markup.clean("<p>no head or body</p>") == "<p>no head or body</p>"
