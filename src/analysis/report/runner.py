@@ -59,7 +59,7 @@ from analysis.claims.ledger import CLAIM_NOTEBOOK as CLAIM
 from analysis.claims.ledger import NotebookSpec, ParameterSpec, load_ledger
 from analysis.data import integrity
 from analysis.errors import AuditError, NotebookFailed, OutputError, ParameterError, ReportRefused
-from analysis.report import cache, site, variants
+from analysis.report import cache, kernels, site, variants
 from analysis.report.scorecard import build_scorecard
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,14 @@ class LocalKernelManager(AsyncKernelManager):
         kwargs.setdefault("ip", str(Path(_socket_dir()) / f"kernel-{uuid.uuid4().hex[:12]}"))
         super().__init__(**kwargs)
         _KERNELS.add(self)
+
+    async def _async_pre_start_kernel(self, **kw):
+        """A kernel forked from a warm template where it can be (:mod:`analysis.report.kernels`)."""
+        if self.provisioner is None and kernels.enabled():
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = kernels.WarmProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
+                                                       parent=self)
+        return await super()._async_pre_start_kernel(**kw)
 
 
 #: Kernel managers of this process, so that Ctrl-C can stop their kernels.
@@ -376,14 +384,17 @@ def _exporter():
 _WORKER = {"busy": False, "stopping": False}
 
 
-def _worker_init(run_pid=None) -> None:
+def _worker_init(run_pid=None, warm=()) -> None:
     """Start-up of a pool worker: Ctrl-C (SIGINT) and SIGTERM stop the notebook it runs (see
     :func:`_interruptible`), or the idle worker at once; the worker ends when the run ``run_pid``
-    does (:func:`_end_with_run`); heavy imports are done now, in parallel."""
+    does (:func:`_end_with_run`); heavy imports are done now, in parallel, while the kernel
+    templates of the working folders ``warm`` warm up (:mod:`analysis.report.kernels`)."""
     signal.signal(signal.SIGINT, _worker_signal)
     signal.signal(signal.SIGTERM, _worker_signal)
     if run_pid is not None:
         threading.Thread(target=_end_with_run, args=(run_pid,), name="watch-run", daemon=True).start()
+    for cwd in warm:
+        kernels.warm(cwd)
     import papermill  # noqa: F401
     _exporter()
 
@@ -435,10 +446,11 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def process_pool(jobs=None) -> ProcessPoolExecutor:
-    """A pool of ``jobs`` fresh Python processes (spawned: no state inherited from this one)."""
+def process_pool(jobs=None, warm=()) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` fresh Python processes (spawned: no state inherited from this one), each
+    warming a kernel template for each working folder in ``warm``."""
     return ProcessPoolExecutor(max_workers=jobs or default_jobs(), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(os.getpid(),))
+                               initializer=_worker_init, initargs=(os.getpid(), tuple(warm)))
 
 
 def dask_executor(address):
@@ -502,12 +514,15 @@ def _run_tasks(tasks, on_done, jobs=None, executor=None, scheduler=None, display
         executor, client = dask_executor(scheduler)
     elif executor is None:
         jobs = min(jobs or default_jobs(), len(tasks))
+        folders = list(dict.fromkeys(task.cwd for task in tasks if task.kernel_manager is None))
         if jobs == 1:
+            for cwd in folders:
+                kernels.warm(cwd)
             for task in tasks:  # here, in this process: Ctrl-C is handled by _interruptible
                 display.status(task.name, "running")
                 on_done(task, execute_task(task))
             return
-        executor = own = process_pool(jobs)
+        executor = own = process_pool(jobs, warm=folders)
     futures = {}
     try:
         futures = {executor.submit(_pool_task if own else execute_task, t): t for t in tasks}
