@@ -148,7 +148,7 @@ def serve(folder, replies_fd) -> None:
     noise = _warm_up(notebook_imports(folder))
     replies = os.fdopen(replies_fd, "w", encoding="utf-8")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle; EOF ends us
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system
+    signal.signal(signal.SIGCHLD, _reap)  # kernels are reaped here: their CPU time counts as the run's
     _reply(replies, {"ready": not noise, "noise": noise[:500], "pid": os.getpid()})
     if noise:
         return
@@ -159,6 +159,16 @@ def serve(folder, replies_fd) -> None:
             _become_kernel(request, replies_fd)
         _await_own_group(pid)
         _reply(replies, {"pid": pid})
+    _reap()
+
+
+def _reap(signum=None, frame=None) -> None:
+    """Collect every kernel of this template that has ended."""
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+    except ChildProcessError:
+        pass
 
 
 def _reply(stream, message) -> None:
@@ -259,11 +269,16 @@ class Template:
                 return None
 
     def close(self) -> None:
+        """End the template (its kernels are ended by their managers first) and collect it."""
         try:
             self.process.stdin.close()
         except OSError:
             pass
         self.replies.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
 
 
 def _launcher() -> str:
@@ -280,6 +295,10 @@ def template(cwd) -> Template:
     """This process's template for kernels working in ``cwd``, started on first use."""
     key = str(Path(cwd).resolve())
     with _TEMPLATES_LOCK:
+        if not _TEMPLATES:  # multiprocessing's workers skip atexit, not its finalizers
+            from multiprocessing import util
+
+            util.Finalize(None, _close_templates, exitpriority=10)
         found = _TEMPLATES.get(key)
         if found is None or found.process.poll() is not None:
             found = _TEMPLATES[key] = Template(key)
@@ -294,8 +313,8 @@ def warm(cwd) -> None:
 
 @atexit.register
 def _close_templates() -> None:
-    for found in list(_TEMPLATES.values()):
-        found.close()
+    while _TEMPLATES:
+        _TEMPLATES.popitem()[1].close()
 
 
 class ForkedKernel:
