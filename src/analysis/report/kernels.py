@@ -25,10 +25,11 @@ nothing one notebook does reaches another.  What could differ from a fresh inter
   folder differs from the template's, or whose command is not ``python -m ipykernel_launcher``, is
   started the ordinary way too.
 
-Lifetime: the template reads requests on its stdin and exits at end of file, that is when the
-process that started it ends, however it ends; each kernel watches the template (ipykernel's parent
-poller) and exits within a second of it.  Kernels are signalled through a pidfd (no pid reuse race).
-Set ``ANALYSIS_WARM_KERNELS=0`` to start every kernel the ordinary way (for comparison).
+Lifetime: the template reads requests on its stdin and exits at end of file or as soon as the process
+that started it is gone (checked every quarter second, also while it warms up), however that process
+ended; each kernel watches the template (ipykernel's parent poller) and exits within a second of it.
+Kernels are signalled through a pidfd (no pid reuse race), and the template collects them, so that
+their CPU time counts as the run's.
 
 >>> sorted(imported_modules("import pandas as pd\\nfrom analysis.claims import audit, judge"))
 ['analysis.claims', 'analysis.claims.audit', 'analysis.claims.judge', 'pandas']
@@ -98,9 +99,10 @@ def notebook_imports(folder) -> list:
 
 # --- the template process ------------------------------------------------------------------------
 
-def _warm_up(modules) -> str:
+def _warm_up(modules, parent=None) -> str:
     """Import ``modules`` (those that are modules; a name that is not, or fails, is left to the
-    notebook); returns what the imports printed or warned ("" if nothing)."""
+    notebook); returns what the imports printed or warned ("" if nothing).  Exits at once if the
+    process ``parent`` is no longer this one's parent."""
     import importlib
     import io
     import warnings
@@ -109,6 +111,7 @@ def _warm_up(modules) -> str:
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out), \
             contextlib.redirect_stderr(out), _as_in_a_kernel():
         for name in (*KERNEL_MODULES, *modules):
+            _exit_if_orphaned(parent)
             try:
                 importlib.import_module(name)
             except Exception:  # not a module (a name imported from one), or broken: the notebook will say
@@ -138,21 +141,47 @@ def _as_in_a_kernel():
         del builtins.get_ipython, builtins.__IPYTHON__
 
 
+def _exit_if_orphaned(parent) -> None:
+    if parent is not None and os.getppid() != parent:
+        os._exit(0)
+
+
+def _requests(parent):
+    """The request lines on stdin, until its end or until the process ``parent`` is gone (checked
+    every :data:`PARENT_POLL` seconds: a parent killed with SIGKILL may leave stdin open in others)."""
+    buffered = b""
+    while True:
+        _exit_if_orphaned(parent)
+        if not select.select([0], [], [], PARENT_POLL)[0]:
+            continue
+        chunk = os.read(0, 65536)
+        if not chunk:
+            return
+        buffered += chunk
+        *lines, buffered = buffered.split(b"\n")
+        yield from lines
+
+
+#: How often the template checks that the process that started it is still there, in seconds.
+PARENT_POLL = 0.25
+
+
 def serve(folder, replies_fd) -> None:
     """The template's main loop: warm up for the notebooks of ``folder``, then fork one kernel per
     request line on stdin (``{"argv", "env", "cwd"}``), answering ``{"pid"}`` on ``replies_fd``;
-    end at end of input."""
+    end at end of input, or when the process that started it is gone."""
+    parent = os.getppid()
     if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher does
         del sys.path[0]
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
-    noise = _warm_up(notebook_imports(folder))
+    noise = _warm_up(notebook_imports(folder), parent)
     replies = os.fdopen(replies_fd, "w", encoding="utf-8")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle; EOF ends us
     signal.signal(signal.SIGCHLD, _reap)  # kernels are reaped here: their CPU time counts as the run's
     _reply(replies, {"ready": not noise, "noise": noise[:500], "pid": os.getpid()})
     if noise:
         return
-    for line in sys.stdin:
+    for line in _requests(parent):
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
