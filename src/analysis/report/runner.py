@@ -60,7 +60,7 @@ from analysis.claims.ledger import CLAIM_NOTEBOOK as CLAIM
 from analysis.claims.ledger import NotebookSpec, ParameterSpec, load_ledger
 from analysis.data import integrity
 from analysis.errors import AuditError, NotebookFailed, OutputError, ParameterError, ReportRefused
-from analysis.report import cache, kernels, site, variants
+from analysis.report import cache, fresh, kernels, site, variants
 from analysis.report.scorecard import build_scorecard
 
 log = logging.getLogger(__name__)
@@ -828,7 +828,7 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
     try:
         with reports_lock(reports_dir):
             return _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, scheduler,
-                             use_cache, progress)
+                             use_cache, progress, complete=not notebooks)
     except ReportRefused:
         for folder in created:  # refused before writing anything: leave no folder behind either
             if folder.is_dir() and not any(folder.iterdir()):
@@ -837,9 +837,11 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
 
 
 def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, scheduler, use_cache,
-              progress) -> RunResult:
+              progress, complete=False) -> RunResult:
     """:func:`run` once its plan is checked and its reports folder locked (one run at a time writes to a
-    reports folder: :func:`reports_lock`)."""
+    reports folder: :func:`reports_lock`).  A ``complete`` successful run of the published report is
+    recorded for the next run with nothing changed (:mod:`analysis.report.fresh`)."""
+    fresh.forget(reports_dir)
     inputs = cache.Inputs.collect(article_folder=ledger.article.folder)
     keys = {spec.name: _key(spec, parameters, inputs) for spec, parameters in whole}
     result = RunResult(variant=variant)
@@ -847,6 +849,8 @@ def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, s
     _execute_plan(result, plan, keys, reports_dir / "notebooks", seed, use_cache=use_cache, jobs=jobs,
                   executor=executor, scheduler=scheduler, progress=progress)
     _write_report(result, ledger, whole, reports_dir)
+    if complete and variant is None and result.ok:
+        fresh.write_record(reports_dir, ledger.article.folder, result.html, result.scorecard, result.index)
     return result
 
 
