@@ -85,9 +85,9 @@ def test_a_template_whose_imports_warn_or_print_declines(tmp_path, monkeypatch):
 
 
 def test_a_launch_unlike_the_template_is_started_the_ordinary_way(folder):
-    template = kernels.template(folder)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "x.json"]
-    assert template.serves(argv, dict(os.environ), str(folder.resolve()))
-    assert not template.serves(argv, {**os.environ, "SOMETHING_ELSE": "1"}, str(folder.resolve()))
-    assert not template.serves(argv, dict(os.environ), "/")
-    assert not template.serves(["/usr/bin/other", "-m", "ipykernel_launcher"], dict(os.environ), str(folder.resolve()))
+    template, here = kernels.template(folder), str(folder.resolve())
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", str(folder / "never-used.json")]
+    assert template.fork(argv, {**os.environ, "SOMETHING_ELSE": "1"}, here) is None  # another environment
+    assert template.fork(argv, dict(os.environ), "/") is None  # another working folder
+    assert template.fork(["/usr/bin/other", *argv[1:]], dict(os.environ), here) is None  # not this python
+    assert template.hello["ready"]  # it could have: it declined

@@ -4,7 +4,7 @@ what the notebooks import, instead of starting a fresh interpreter and importing
 A kernel started by jupyter_client is a new ``python -m ipykernel_launcher -f CONNECTION`` process:
 about a second to import IPython, ipykernel, pandas, matplotlib and the library, before the
 notebook's first cell does any work.  Here a **template** (``python -m analysis.report.kernels
-FOLDER``, one per worker process and notebooks folder) imports, once, ipykernel and every module the
+FOLDER SOCKET``, one per run and notebooks folder) imports, once, ipykernel and every module the
 notebooks of ``FOLDER`` import at the top of a code cell (read from their source, not run), then waits.
 For each kernel the runner asks for, :class:`WarmProvisioner` (a jupyter_client kernel provisioner)
 has the template ``fork()``; the child takes the launch's working folder, environment and arguments
@@ -25,11 +25,14 @@ nothing one notebook does reaches another.  What could differ from a fresh inter
   folder differs from the template's, or whose command is not ``python -m ipykernel_launcher``, is
   started the ordinary way too.
 
-Lifetime: the template reads requests on its stdin and exits at end of file or as soon as the process
-that started it is gone (checked every quarter second, also while it warms up), however that process
-ended; each kernel watches the template (ipykernel's parent poller) and exits within a second of it.
-Kernels are signalled through a pidfd (no pid reuse race), and the template collects them, so that
-their CPU time counts as the run's.
+One template serves a whole run: the run starts it (for the notebooks' working folder) and its pool
+workers fork their kernels from it over a Unix socket, so the warm-up is paid once per run.
+
+Lifetime: the template exits as soon as the process that started it is gone (checked every quarter
+second, also while it warms up), however that process ended, and is ended and collected when that
+process exits; each kernel watches the template (ipykernel's parent poller) and exits within a second
+of it.  Kernels are signalled through a pidfd (no pid reuse race), and the template collects them, so
+that their CPU time counts as the run's.
 
 >>> sorted(imported_modules("import pandas as pd\\nfrom analysis.claims import audit, judge"))
 ['analysis.claims', 'analysis.claims.audit', 'analysis.claims.judge', 'pandas']
@@ -54,9 +57,10 @@ SWITCH = "ANALYSIS_WARM_KERNELS"
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 #: Imported by every template: the kernel itself, and what it imports when it starts.
 KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "matplotlib_inline.backend_inline")
-#: Variables jupyter_client (or the kernel) sets for a kernel: they may differ from the template's.
+#: Variables that may differ between the template's environment and a launch's: those jupyter_client
+#: (or the kernel) sets for a kernel, and the terminal size hints some callers set and unset (pytest).
 KERNEL_VARIABLES = {"JPY_PARENT_PID", "JPY_SESSION_NAME", "JPY_INTERRUPT_EVENT", "IPY_INTERRUPT_EVENT",
-                    "PYDEVD_IPYTHON_COMPATIBLE_DEBUGGING", "MPLBACKEND"}
+                    "PYDEVD_IPYTHON_COMPATIBLE_DEBUGGING", "MPLBACKEND", "COLUMNS", "LINES"}
 
 
 def enabled() -> bool:
@@ -146,49 +150,57 @@ def _exit_if_orphaned(parent) -> None:
         os._exit(0)
 
 
-def _requests(parent):
-    """The request lines on stdin, until its end or until the process ``parent`` is gone (checked
-    every :data:`PARENT_POLL` seconds: a parent killed with SIGKILL may leave stdin open in others)."""
-    buffered = b""
-    while True:
-        _exit_if_orphaned(parent)
-        if not select.select([0], [], [], PARENT_POLL)[0]:
-            continue
-        chunk = os.read(0, 65536)
-        if not chunk:
-            return
-        buffered += chunk
-        *lines, buffered = buffered.split(b"\n")
-        yield from lines
-
-
 #: How often the template checks that the process that started it is still there, in seconds.
 PARENT_POLL = 0.25
 
 
-def serve(folder, replies_fd) -> None:
-    """The template's main loop: warm up for the notebooks of ``folder``, then fork one kernel per
-    request line on stdin (``{"argv", "env", "cwd"}``), answering ``{"pid"}`` on ``replies_fd``;
-    end at end of input, or when the process that started it is gone."""
+def serve(folder, address) -> None:
+    """The template's main loop: listen on the Unix socket ``address``, warm up for the notebooks of
+    ``folder``, then greet each client with ``{"ready", "env", "pid"}`` and fork one kernel per request
+    line (``{"argv", "env", "cwd", "launcher"}``), answering ``{"pid"}``; end when the process that
+    started it is gone (or at SIGTERM)."""
+    import selectors
+    import socket
+
     parent = os.getppid()
+    environment = dict(os.environ)
     if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher does
         del sys.path[0]
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(address)
+    listener.listen(64)
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     noise = _warm_up(notebook_imports(folder), parent)
-    replies = os.fdopen(replies_fd, "w", encoding="utf-8")
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle; EOF ends us
-    signal.signal(signal.SIGCHLD, _reap)  # kernels are reaped here: their CPU time counts as the run's
-    _reply(replies, {"ready": not noise, "noise": noise[:500], "pid": os.getpid()})
-    if noise:
-        return
-    for line in _requests(parent):
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            _become_kernel(request, replies_fd)
-        _await_own_group(pid)
-        _reply(replies, {"pid": pid})
-    _reap()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle
+    signal.signal(signal.SIGCHLD, _reap)  # kernels are collected here: their CPU time counts as the run's
+    hello = (json.dumps({"ready": not noise, "noise": noise[:500], "env": environment, "pid": os.getpid()})
+             + "\n").encode()
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ)
+    pending = {}
+    while True:
+        _exit_if_orphaned(parent)
+        for key, _ in selector.select(PARENT_POLL):
+            if key.fileobj is listener:
+                client, _ = listener.accept()
+                client.sendall(hello)
+                selector.register(client, selectors.EVENT_READ)
+                pending[client] = b""
+                continue
+            client = key.fileobj
+            chunk = client.recv(65536)
+            if not chunk or noise:
+                selector.unregister(client)
+                pending.pop(client, None)
+                client.close()
+                continue
+            *lines, pending[client] = (pending[client] + chunk).split(b"\n")
+            for line in lines:
+                pid = os.fork()
+                if pid == 0:
+                    _become_kernel(json.loads(line), [listener, *pending])
+                _await_own_group(pid)
+                client.sendall((json.dumps({"pid": pid}) + "\n").encode())
 
 
 def _reap(signum=None, frame=None) -> None:
@@ -198,11 +210,6 @@ def _reap(signum=None, frame=None) -> None:
             pass
     except ChildProcessError:
         pass
-
-
-def _reply(stream, message) -> None:
-    stream.write(json.dumps(message) + "\n")
-    stream.flush()
 
 
 def _await_own_group(pid, tries=20000) -> None:
@@ -217,12 +224,13 @@ def _await_own_group(pid, tries=20000) -> None:
         os.sched_yield()
 
 
-def _become_kernel(request, replies_fd) -> None:
+def _become_kernel(request, sockets) -> None:
     """In the forked child: become the kernel ``request`` describes; never returns."""
     code = 1
     try:
         os.setsid()  # its own session and process group, as jupyter_client starts kernels
-        os.close(replies_fd)
+        for sock in sockets:
+            sock.close()
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.close(devnull)
@@ -258,56 +266,86 @@ def _become_kernel(request, replies_fd) -> None:
 # --- the runner's side ---------------------------------------------------------------------------
 
 class Template:
-    """A template process for kernels of one working folder, started at once (it warms up while the
-    caller goes on); :meth:`fork` blocks until it is ready."""
+    """A template for kernels working in ``cwd``, reached at the Unix socket ``address``: started here
+    (:meth:`start`: it warms up while the caller goes on), or started by another process of the run
+    (the pool's workers share the run's template).  :meth:`fork` waits until it is ready."""
 
-    def __init__(self, cwd):
-        self.cwd = str(cwd)
-        self.env = dict(os.environ)
+    def __init__(self, cwd, address, process=None):
+        self.cwd, self.address, self.process = str(cwd), str(address), process
         self.lock = threading.Lock()
-        self.ready = None  # None: not heard from yet
-        read, write = os.pipe()
-        self.process = subprocess.Popen([sys.executable, "-m", __name__, self.cwd, str(write)], cwd=self.cwd,
-                                        stdin=subprocess.PIPE, pass_fds=(write,), text=True)
-        os.close(write)
-        self.replies = os.fdopen(read, "r", encoding="utf-8")
+        self.sock = self.reader = self.hello = None
+        self.failed = False
 
-    def serves(self, argv, env, cwd) -> bool:
-        """Whether a kernel launched with ``argv``, ``env`` in ``cwd`` can be forked from this template."""
-        def own(variables):
-            return {k: v for k, v in variables.items() if k not in KERNEL_VARIABLES}
+    @classmethod
+    def start(cls, cwd) -> "Template":
+        import tempfile
 
-        return (str(cwd) == self.cwd and own(env) == own(self.env) and argv[:3] == [sys.executable, "-m",
-                                                                                  "ipykernel_launcher"])
+        folder = tempfile.mkdtemp(prefix="claim-audit-template-")
+        address = os.path.join(folder, "socket")
+        process = subprocess.Popen([sys.executable, "-m", __name__, str(cwd), address], cwd=str(cwd),
+                                   stdin=subprocess.DEVNULL)
+        return cls(cwd, address, process)
+
+    @property
+    def alive(self) -> bool:
+        return not self.failed and (self.process is None or self.process.poll() is None)
+
+    def _connect(self, timeout=60.0) -> None:
+        import socket
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(self.address)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                sock.close()
+                if time.monotonic() > deadline or (self.process is not None and self.process.poll() is not None):
+                    raise OSError(f"the kernel template at {self.address} did not start") from None
+                time.sleep(0.02)
+        self.sock, self.reader = sock, sock.makefile("r", encoding="utf-8")
+        self.hello = json.loads(self.reader.readline() or "{}")
 
     def fork(self, argv, env, cwd):
-        """The pid of a kernel forked for this launch, or None if the template cannot serve."""
+        """The pid of a kernel forked for this launch, or None if the template cannot serve it (a
+        launch unlike the template's own, or a template that is not ready: see the module docstring)."""
+        if not (str(cwd) == self.cwd and argv[:3] == [sys.executable, "-m", "ipykernel_launcher"]):
+            return None
         with self.lock:
             try:
-                if self.ready is None:
-                    hello = json.loads(self.replies.readline() or "{}")
-                    self.ready = bool(hello.get("ready"))
-                if not self.ready:
+                if self.sock is None:
+                    self._connect()
+                if not (self.hello.get("ready") and _own(env) == _own(self.hello.get("env", {}))):
                     return None
-                self.process.stdin.write(json.dumps({"argv": argv[3:], "env": env, "cwd": str(cwd),
-                                                     "launcher": _launcher()}) + "\n")
-                self.process.stdin.flush()
-                return json.loads(self.replies.readline())["pid"]
-            except (OSError, ValueError, KeyError):  # the template died
-                self.ready = False
+                self.sock.sendall((json.dumps({"argv": argv[3:], "env": env, "cwd": str(cwd),
+                                               "launcher": _launcher()}) + "\n").encode())
+                return json.loads(self.reader.readline())["pid"]
+            except (OSError, ValueError, KeyError):  # the template died or never came up
+                self.failed = True
                 return None
 
     def close(self) -> None:
-        """End the template (its kernels are ended by their managers first) and collect it."""
-        try:
-            self.process.stdin.close()
-        except OSError:
-            pass
-        self.replies.close()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        """Disconnect; a template started here is ended (its kernels are ended by their managers
+        first) and collected."""
+        if self.sock is not None:
+            self.reader.close()
+            self.sock.close()
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            import shutil
+
+            shutil.rmtree(os.path.dirname(self.address), ignore_errors=True)
+
+
+def _own(variables) -> dict:
+    """The environment variables a launch and the template must share (not those set for a kernel)."""
+    return {k: v for k, v in variables.items() if k not in KERNEL_VARIABLES}
 
 
 def _launcher() -> str:
@@ -320,24 +358,50 @@ _TEMPLATES = {}
 _TEMPLATES_LOCK = threading.Lock()
 
 
+def _key(cwd) -> str:
+    return str(Path(cwd).resolve())
+
+
 def template(cwd) -> Template:
-    """This process's template for kernels working in ``cwd``, started on first use."""
-    key = str(Path(cwd).resolve())
+    """This process's template for kernels working in ``cwd``: the one it was told to use
+    (:func:`use`), else one it starts on first use."""
+    key = _key(cwd)
     with _TEMPLATES_LOCK:
         if not _TEMPLATES:  # multiprocessing's workers skip atexit, not its finalizers
             from multiprocessing import util
 
             util.Finalize(None, _close_templates, exitpriority=10)
-        found = _TEMPLATES.get(key)
-        if found is None or found.process.poll() is not None:
-            found = _TEMPLATES[key] = Template(key)
+        found = _TEMPLATES.pop(key, None)
+        if found is None or not found.alive:
+            found = Template.start(key)
+        _TEMPLATES[key] = found  # the most recently used last
+        while len(_TEMPLATES) > MAX_TEMPLATES:  # a long-lived process (a Dask worker, a test session)
+            _TEMPLATES.pop(next(iter(_TEMPLATES))).close()
     return found
 
 
-def warm(cwd) -> None:
-    """Start the template for ``cwd`` now (if kernels may be forked here), so that it is ready later."""
-    if enabled():
-        template(cwd)
+#: Templates one process keeps at most (the least recently used beyond it is ended).
+MAX_TEMPLATES = 2
+
+
+def release(cwd) -> None:
+    """End (or disconnect from) this process's template for ``cwd``, if it has one."""
+    with _TEMPLATES_LOCK:
+        found = _TEMPLATES.pop(_key(cwd), None)
+    if found is not None:
+        found.close()
+
+
+def warm(cwd):
+    """Start the template for ``cwd`` now, if kernels may be forked here (so that it is ready later);
+    returns its address (for :func:`use` in other processes of the run), or None."""
+    return template(cwd).address if enabled() else None
+
+
+def use(cwd, address) -> None:
+    """Fork this process's kernels for ``cwd`` from the template another process started at ``address``."""
+    with _TEMPLATES_LOCK:
+        _TEMPLATES[_key(cwd)] = Template(_key(cwd), address)
 
 
 @atexit.register
@@ -404,8 +468,7 @@ class WarmProvisioner(LocalProvisioner):
         cwd = kwargs.get("cwd") or os.getcwd()
         env = dict(kwargs.get("env") or os.environ)
         if enabled():
-            found = template(cwd)
-            pid = found.fork(cmd, env, cwd) if found.serves(cmd, env, cwd) else None
+            pid = template(cwd).fork(cmd, env, _key(cwd))
             if pid is not None:
                 self.process = ForkedKernel(pid)
                 self.pid = self.pgid = pid
@@ -415,4 +478,4 @@ class WarmProvisioner(LocalProvisioner):
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], int(sys.argv[2]))
+    serve(sys.argv[1], sys.argv[2])

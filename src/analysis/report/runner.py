@@ -425,17 +425,18 @@ def _exporter():
 _WORKER = {"busy": False, "stopping": False}
 
 
-def _worker_init(run_pid=None, warm=()) -> None:
+def _worker_init(run_pid=None, templates=()) -> None:
     """Start-up of a pool worker: Ctrl-C (SIGINT) and SIGTERM stop the notebook it runs (see
     :func:`_interruptible`), or the idle worker at once; the worker ends when the run ``run_pid``
-    does (:func:`_end_with_run`); heavy imports are done now, in parallel, while the kernel
-    templates of the working folders ``warm`` warm up (:mod:`analysis.report.kernels`)."""
+    does (:func:`_end_with_run`); its kernels are forked from the run's ``templates``
+    (``(working folder, address)`` pairs: :mod:`analysis.report.kernels`); heavy imports are done
+    now, in parallel."""
     signal.signal(signal.SIGINT, _worker_signal)
     signal.signal(signal.SIGTERM, _worker_signal)
     if run_pid is not None:
         threading.Thread(target=_end_with_run, args=(run_pid,), name="watch-run", daemon=True).start()
-    for cwd in warm:
-        kernels.warm(cwd)
+    for cwd, address in templates:
+        kernels.use(cwd, address)
     import papermill  # noqa: F401
     _exporter()
 
@@ -487,11 +488,11 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def process_pool(jobs=None, warm=()) -> ProcessPoolExecutor:
-    """A pool of ``jobs`` fresh Python processes (spawned: no state inherited from this one), each
-    warming a kernel template for each working folder in ``warm``."""
+def process_pool(jobs=None, templates=()) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` fresh Python processes (spawned: no state inherited from this one), whose
+    kernels are forked from ``templates`` (``(working folder, address)`` pairs of this run's)."""
     return ProcessPoolExecutor(max_workers=jobs or default_jobs(), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(os.getpid(), tuple(warm)))
+                               initializer=_worker_init, initargs=(os.getpid(), tuple(templates)))
 
 
 def dask_executor(address):
@@ -550,20 +551,37 @@ def _run_tasks(tasks, on_done, jobs=None, executor=None, scheduler=None, display
     """
     if not tasks:
         return
-    own = client = None
-    if executor is None and scheduler:
-        executor, client = dask_executor(scheduler)
-    elif executor is None:
-        jobs = min(jobs or default_jobs(), len(tasks))
+    if executor is None and not scheduler:
         folders = list(dict.fromkeys(task.cwd for task in tasks if task.kernel_manager is None))
-        if jobs == 1:
+        try:  # the run's kernel templates, warming up while the workers start; ended with the run
+            templates = [(cwd, kernels.warm(cwd)) for cwd in folders]
+            _run_here_or_in_a_pool(tasks, on_done, jobs, [(c, a) for c, a in templates if a], display)
+        finally:
             for cwd in folders:
-                kernels.warm(cwd)
-            for task in tasks:  # here, in this process: Ctrl-C is handled by _interruptible
-                display.status(task.name, "running")
-                on_done(task, execute_task(task))
-            return
-        executor = own = process_pool(jobs, warm=folders)
+                kernels.release(cwd)
+        return
+    _run_on(executor, tasks, on_done, scheduler, display)
+
+
+def _run_here_or_in_a_pool(tasks, on_done, jobs, templates, display) -> None:
+    """One task at a time here (no worker to start), or several in a process pool of ``jobs``
+    workers (default: one per core) forking their kernels from ``templates``."""
+    jobs = min(jobs or default_jobs(), len(tasks))
+    if jobs == 1:
+        for task in tasks:  # here, in this process: Ctrl-C is handled by _interruptible
+            display.status(task.name, "running")
+            on_done(task, execute_task(task))
+        return
+    _run_on(None, tasks, on_done, None, display, own=process_pool(jobs, templates=templates))
+
+
+def _run_on(executor, tasks, on_done, scheduler, display, own=None) -> None:
+    """The tasks on ``executor``, the Dask ``scheduler``'s, or the pool ``own`` (shut down after)."""
+    client = None
+    if own is not None:
+        executor = own
+    elif executor is None:
+        executor, client = dask_executor(scheduler)
     futures = {}
     try:
         futures = {executor.submit(_pool_task if own else execute_task, t): t for t in tasks}
