@@ -188,15 +188,18 @@ def print_scaling(found, note="") -> None:
         print(f"    {row['claims']:>6,} generated claims, measure + judge: {row['seconds']:.2f} s "
               f"({row['cpu_seconds']:.2f} CPU-s), peak {row['peak_rss_mb']:.0f} MB")
     points = [(r["claims"], r["seconds"]) for r in found["claims"]]
+    cpu = [(r["claims"], r["cpu_seconds"]) for r in found["claims"]]
     if len(points) > 1:
-        print(f"    slope: {slope(points) * 1000:.2f} ms per claim")
+        print(f"    slope: {slope(points) * 1000:.2f} ms wall, {slope(cpu) * 1000:.2f} ms CPU per claim")
     for row in found["specifications"]:
         print(f"    {row['specifications']:>7,} specifications: {row['seconds']:.2f} s ({row['cpu_seconds']:.2f} CPU-s), "
               f"peak {row['peak_rss_mb']:.0f} MB")
     points = [(r["specifications"], r["seconds"]) for r in found["specifications"]]
+    cpu = [(r["specifications"], r["cpu_seconds"]) for r in found["specifications"]]
     memory = [(r["specifications"], r["peak_rss_mb"]) for r in found["specifications"]]
     if len(points) > 1:
-        print(f"    slope: {slope(points) * 1e6:.0f} µs and {slope(memory) * 1000:.1f} MB per 1,000 specifications")
+        print(f"    slope: {slope(points) * 1e6:.0f} µs wall, {slope(cpu) * 1e6:.0f} µs CPU and "
+              f"{slope(memory) * 1000:.1f} MB per 1,000 specifications")
 
 
 def chart(found, path=CHART) -> None:
