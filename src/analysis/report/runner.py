@@ -859,11 +859,11 @@ def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, s
     """:func:`run` once its plan is checked and its reports folder locked (one run at a time writes to a
     reports folder: :func:`reports_lock`).  A ``complete`` successful run of the published report is
     recorded for the next run with nothing changed (:mod:`analysis.report.fresh`)."""
-    fresh.forget(reports_dir)
     inputs = cache.Inputs.collect(article_folder=ledger.article.folder)
     keys = {spec.name: _key(spec, parameters, inputs) for spec, parameters in whole}
     result = RunResult(variant=variant)
-    _include_others(result, ledger, plan, keys, reports_dir, seed)
+    _include_others(result, ledger, plan, keys, reports_dir, seed)  # may refuse the run: nothing written yet
+    fresh.forget(reports_dir)
     _execute_plan(result, plan, keys, reports_dir / "notebooks", seed, use_cache=use_cache, jobs=jobs,
                   executor=executor, scheduler=scheduler, progress=progress)
     _write_report(result, ledger, whole, reports_dir)
