@@ -70,3 +70,8 @@ def test_the_no_op_path_imports_no_notebook_machinery(tmp_path):
             "if m in sys.modules)\nprint(heavy)")
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_another_value_of_an_option_that_shapes_the_report_is_not_unchanged(built):
+    built, _ = built
+    assert fresh.unchanged(reports_dir=built, options={"base_url": "https://example.org/r/"}) is None

@@ -55,13 +55,15 @@ def git_state(root=None) -> list:
     return [commit, commit != "unknown" and bool(status.stdout.strip())]
 
 
-def run_key(article_folder, reports_dir) -> str:
-    """The SHA-256 of everything a complete run of the published report is built from."""
+def run_key(article_folder, reports_dir, options=None) -> str:
+    """The SHA-256 of everything a complete run of the published report is built from; ``options``:
+    the run's other arguments that shape what it writes (``{name: value}``)."""
     folder, reports = Path(article_folder).resolve(), Path(reports_dir).resolve()
     notebooks = {p.name: cache.notebook_digest(p) for p in sorted(Path(paths.NOTEBOOKS).glob("*.ipynb"))}
     return cache.digest_json({"version": VERSION, "article": str(folder), "reports": str(reports),
                               "inputs": asdict(cache.Inputs.collect(article_folder=folder)), "notebooks": notebooks,
-                              "git": git_state(), "epoch": os.environ.get("SOURCE_DATE_EPOCH")})
+                              "git": git_state(), "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+                              "options": options or {}})
 
 
 def _outputs(reports_dir) -> dict:
@@ -72,9 +74,9 @@ def _outputs(reports_dir) -> dict:
     return {str(p.resolve()): cache.sha256_file(p) for p in sorted(set(files))}
 
 
-def write_record(reports_dir, article_folder, html, scorecard, index) -> Path:
+def write_record(reports_dir, article_folder, html, scorecard, index, options=None) -> Path:
     """Record a complete, successful run of the published report (see the module docstring)."""
-    record = {"key": run_key(article_folder, reports_dir), "outputs": _outputs(reports_dir),
+    record = {"key": run_key(article_folder, reports_dir, options), "outputs": _outputs(reports_dir),
               "html": {name: str(path) for name, path in html.items()}, "scorecard": str(scorecard),
               "index": str(index)}
     return atomic.write_text(Path(reports_dir) / RECORD, json.dumps(record, indent=1, sort_keys=True) + "\n")
@@ -85,8 +87,9 @@ def forget(reports_dir) -> None:
     (Path(reports_dir) / RECORD).unlink(missing_ok=True)
 
 
-def unchanged(article=None, reports_dir=None, notebooks=None, overrides=None, use_cache=True):
-    """An :class:`Unchanged` if a run with these arguments would change nothing, else None."""
+def unchanged(article=None, reports_dir=None, notebooks=None, overrides=None, use_cache=True, options=None):
+    """An :class:`Unchanged` if a run with these arguments would change nothing, else None (``options``
+    as for :func:`run_key`: the same as the recorded run's, or it goes the whole way)."""
     if not use_cache or notebooks or overrides:
         return None
     from analysis.claims.articles import article_folder
@@ -98,7 +101,7 @@ def unchanged(article=None, reports_dir=None, notebooks=None, overrides=None, us
     reports = Path(reports_dir) if reports_dir else Path(paths.REPORTS) / folder.name
     try:
         record = json.loads((reports / RECORD).read_text(encoding="utf-8"))
-        if record["key"] != run_key(folder, reports):
+        if record["key"] != run_key(folder, reports, options):
             return None
         if any(cache.sha256_file(path) != digest for path, digest in record["outputs"].items()):
             return None
