@@ -8,7 +8,7 @@ KERNEL := claim-audit
 # Extra options for the runner, e.g. `make report ARGS="-p edition 2020"`.
 ARGS   ?=
 
-.PHONY: help venv node report test data notebooks lab lock clean
+.PHONY: help venv node report test data notebooks lab lock bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -47,6 +47,11 @@ notebooks: venv  ## Re-execute the committed notebooks in place (their outputs a
 lab: venv  ## Install JupyterLab (extra, kept out of the test env) and start it
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,lab]'
 	$(VENV)/bin/jupyter lab
+
+bench: venv  ## Print the benchmarks (benchmarks/run.py; ARGS="--quick"); Jupyter Book, compared with, goes into .venv-bench
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock '.[bench]'
+	$(PY) benchmarks/run.py --jupyter-book .venv-bench/bin/jupyter-book $(ARGS)
 
 lock:  ## Recompile requirements.lock from pyproject.toml (needs PyPI) and binder/requirements.txt from it
 	$(PY) -m piptools compile --quiet --all-extras --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml

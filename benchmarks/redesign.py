@@ -8,7 +8,8 @@ What is compared, each measured ``--rounds`` times alternating between the two c
 busy or throttled machine hurts both alike), medians printed:
 
 - **cold build**: ``python -m analysis run --no-cache -j 2`` into a temporary folder (every notebook
-  executed and rendered, the site written);
+  executed and rendered, the site written): wall time, and CPU time of the command and every process
+  it waited for (kernels included);
 - **multiverse**: each checkout's own ``benchmarks/multiverse.py`` (every specification evaluated
   with the memo caches emptied first: "cold"; then again: "warm"), three times per round, as it is
   cheap and varies by ±15 % from run to run.
@@ -21,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,16 +43,22 @@ def _env(checkout: Path) -> dict:
     return {**os.environ, "PYTHONPATH": str(checkout / "src"), "CI": "true"}
 
 
-def cold_build(checkout: Path) -> float:
-    """Seconds for a full build with no cache, in ``checkout``, into a temporary reports folder."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cold_build(checkout: Path) -> dict:
+    """Wall and CPU seconds (the command's and every process it waited for) of a full build with no
+    cache, in ``checkout``, into a temporary reports folder."""
     with tempfile.TemporaryDirectory() as out:
-        begin = time.perf_counter()
+        before, begin = _children_cpu(), time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "analysis", "run", "--no-cache", "-j", "2", "--output", out],
                               cwd=checkout, env=_env(checkout), capture_output=True, text=True)
-        seconds = time.perf_counter() - begin
+        seconds, cpu = time.perf_counter() - begin, _children_cpu() - before
     if done.returncode != 0:
         raise SystemExit(f"build failed in {checkout}:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    return seconds
+    return {"build_s": seconds, "build_cpu_s": cpu}
 
 
 def multiverse(checkout: Path) -> dict:
@@ -81,13 +89,14 @@ def main(argv=None) -> dict:
             rates = {"current": [], "baseline": []}
             for _ in range(args.rounds):
                 for name, checkout in (("current", ROOT), ("baseline", base)):
-                    runs[name].append({"build_s": cold_build(checkout)})
+                    runs[name].append(cold_build(checkout))
                 for _ in range(MULTIVERSE_PER_ROUND):  # cheap and noisy: more samples
                     for name, checkout in (("current", ROOT), ("baseline", base)):
                         rates[name].append(multiverse(checkout))
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=False)
     result = {name: {"cold_build_s": round(_median(rows, "build_s"), 2),
+                     "cold_build_cpu_s": round(_median(rows, "build_cpu_s"), 2),
                      "multiverse_cold_s": _median(rates[name], "seconds"),
                      "multiverse_cold_specs_per_s": round(_median(rates[name], "rate")),
                      "multiverse_warm_specs_per_s": round(_median(rates[name], "warm_rate"))}
@@ -96,6 +105,7 @@ def main(argv=None) -> dict:
     now, then = result["current"], result["baseline"]
     print(f"{'':34}{'current':>12}{'baseline ' + args.baseline:>20}")
     print(f"{'cold build, 7+ notebooks (s)':34}{now['cold_build_s']:>12.2f}{then['cold_build_s']:>20.2f}")
+    print(f"{'cold build, CPU (s)':34}{now['cold_build_cpu_s']:>12.2f}{then['cold_build_cpu_s']:>20.2f}")
     print(f"{'multiverse, memo cold (specs/s)':34}{now['multiverse_cold_specs_per_s']:>12,}"
           f"{then['multiverse_cold_specs_per_s']:>20,}")
     print(f"{'multiverse, memo warm (specs/s)':34}{now['multiverse_warm_specs_per_s']:>12,}"

@@ -61,11 +61,17 @@ def _cited_rows(args):
 
 
 def _run(args):
-    from analysis.report.runner import run
+    from analysis.report import fresh  # a rebuild with nothing changed stops there, importing little
 
-    result = run(notebooks=args.notebook, overrides=dict(args.parameter or []), reports_dir=args.output,
-                 article=args.article, jobs=args.jobs, scheduler=args.scheduler, use_cache=not args.no_cache,
-                 progress=False if args.no_progress else None, base_url=args.base_url)
+    result = fresh.unchanged(article=args.article, reports_dir=args.output, notebooks=args.notebook,
+                             overrides=args.parameter, use_cache=not args.no_cache,
+                             options={"base_url": (args.base_url or "").strip().rstrip("/")})
+    if result is None:
+        from analysis.report.runner import run
+
+        result = run(notebooks=args.notebook, overrides=dict(args.parameter or []), reports_dir=args.output,
+                     article=args.article, jobs=args.jobs, scheduler=args.scheduler, use_cache=not args.no_cache,
+                     progress=False if args.no_progress else None, base_url=args.base_url)
     for name, path in result.html.items():
         print(f"report   {path}" + ("  (cached)" if name in result.cached else ""))
     print(f"scorecard {result.scorecard}\nindex     {result.index}")

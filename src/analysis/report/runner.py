@@ -33,6 +33,7 @@ is missing or out of date (the report would mix results of different inputs, or 
 2020
 """
 import atexit
+import functools
 import json
 import logging
 import multiprocessing
@@ -59,7 +60,7 @@ from analysis.claims.ledger import CLAIM_NOTEBOOK as CLAIM
 from analysis.claims.ledger import NotebookSpec, ParameterSpec, load_ledger
 from analysis.data import integrity
 from analysis.errors import AuditError, NotebookFailed, OutputError, ParameterError, ReportRefused
-from analysis.report import cache, claimreview, site, variants
+from analysis.report import cache, claimreview, fresh, kernels, site, variants
 from analysis.report.scorecard import build_scorecard
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,14 @@ class LocalKernelManager(AsyncKernelManager):
         kwargs.setdefault("ip", str(Path(_socket_dir()) / f"kernel-{uuid.uuid4().hex[:12]}"))
         super().__init__(**kwargs)
         _KERNELS.add(self)
+
+    async def _async_pre_start_kernel(self, **kw):
+        """A kernel forked from a warm template where it can be (:mod:`analysis.report.kernels`)."""
+        if self.provisioner is None and kernels.enabled():
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = kernels.WarmProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
+                                                       parent=self)
+        return await super()._async_pre_start_kernel(**kw)
 
 
 #: Kernel managers of this process, so that Ctrl-C can stop their kernels.
@@ -249,6 +258,46 @@ def execute(spec, parameters, output, inject=True, kernel_manager_class=None) ->
     return output
 
 
+#: The papermill engine the runner registers (:func:`_engine`).
+ENGINE = "claim-audit"
+
+
+@functools.cache
+def _engine() -> str:
+    """Register, once, papermill's nbclient engine that writes the output notebook when it ends
+    rather than before and after every cell (two writes per cell: a tenth of a notebook's CPU time
+    here; a partial copy is only read after a failure, and the final write happens however it ends)."""
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    class SaveAtEnd(NotebookExecutionManager):
+        ended = False
+
+        def save(self, **kwargs):
+            if self.ended:
+                super().save(**kwargs)
+
+        def notebook_complete(self, **kwargs):
+            self.ended = True
+            super().notebook_complete(**kwargs)
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
+                             autosave_cell_every=30, **kwargs):
+            manager = SaveAtEnd(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
+                                autosave_cell_every=autosave_cell_every)
+            manager.notebook_start()
+            try:
+                cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                manager.cleanup_pbar()
+                manager.notebook_complete()
+            return manager.nb
+
+    papermill_engines.register(ENGINE, Engine)
+    return ENGINE
+
+
 def _execute(name, notebook, parameters, scratch, cwd, kernel_manager_class, cancelled) -> int:
     """papermill into ``scratch``; a kernel that never started is started again.  Returns how
     many kernel starts it took."""
@@ -256,7 +305,7 @@ def _execute(name, notebook, parameters, scratch, cwd, kernel_manager_class, can
 
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
-            papermill.execute_notebook(str(notebook), str(scratch), parameters=parameters,
+            papermill.execute_notebook(str(notebook), str(scratch), parameters=parameters, engine_name=_engine(),
                                        kernel_name=KERNEL, cwd=cwd, progress_bar=False, log_output=False,
                                        kernel_manager_class=kernel_manager_class or LocalKernelManager,
                                        shutdown_kernel="immediate")
@@ -376,14 +425,18 @@ def _exporter():
 _WORKER = {"busy": False, "stopping": False}
 
 
-def _worker_init(run_pid=None) -> None:
+def _worker_init(run_pid=None, templates=()) -> None:
     """Start-up of a pool worker: Ctrl-C (SIGINT) and SIGTERM stop the notebook it runs (see
     :func:`_interruptible`), or the idle worker at once; the worker ends when the run ``run_pid``
-    does (:func:`_end_with_run`); heavy imports are done now, in parallel."""
+    does (:func:`_end_with_run`); its kernels are forked from the run's ``templates``
+    (``(working folder, address)`` pairs: :mod:`analysis.report.kernels`); heavy imports are done
+    now, in parallel."""
     signal.signal(signal.SIGINT, _worker_signal)
     signal.signal(signal.SIGTERM, _worker_signal)
     if run_pid is not None:
         threading.Thread(target=_end_with_run, args=(run_pid,), name="watch-run", daemon=True).start()
+    for cwd, address in templates:
+        kernels.use(cwd, address)
     import papermill  # noqa: F401
     _exporter()
 
@@ -435,10 +488,11 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def process_pool(jobs=None) -> ProcessPoolExecutor:
-    """A pool of ``jobs`` fresh Python processes (spawned: no state inherited from this one)."""
+def process_pool(jobs=None, templates=()) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` fresh Python processes (spawned: no state inherited from this one), whose
+    kernels are forked from ``templates`` (``(working folder, address)`` pairs of this run's)."""
     return ProcessPoolExecutor(max_workers=jobs or default_jobs(), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(os.getpid(),))
+                               initializer=_worker_init, initargs=(os.getpid(), tuple(templates)))
 
 
 def dask_executor(address):
@@ -497,17 +551,37 @@ def _run_tasks(tasks, on_done, jobs=None, executor=None, scheduler=None, display
     """
     if not tasks:
         return
-    own = client = None
-    if executor is None and scheduler:
-        executor, client = dask_executor(scheduler)
+    if executor is None and not scheduler:
+        folders = list(dict.fromkeys(task.cwd for task in tasks if task.kernel_manager is None))
+        try:  # the run's kernel templates, warming up while the workers start; ended with the run
+            templates = [(cwd, kernels.warm(cwd)) for cwd in folders]
+            _run_here_or_in_a_pool(tasks, on_done, jobs, [(c, a) for c, a in templates if a], display)
+        finally:
+            for cwd in folders:
+                kernels.release(cwd)
+        return
+    _run_on(executor, tasks, on_done, scheduler, display)
+
+
+def _run_here_or_in_a_pool(tasks, on_done, jobs, templates, display) -> None:
+    """One task at a time here (no worker to start), or several in a process pool of ``jobs``
+    workers (default: one per core) forking their kernels from ``templates``."""
+    jobs = min(jobs or default_jobs(), len(tasks))
+    if jobs == 1:
+        for task in tasks:  # here, in this process: Ctrl-C is handled by _interruptible
+            display.status(task.name, "running")
+            on_done(task, execute_task(task))
+        return
+    _run_on(None, tasks, on_done, None, display, own=process_pool(jobs, templates=templates))
+
+
+def _run_on(executor, tasks, on_done, scheduler, display, own=None) -> None:
+    """The tasks on ``executor``, the Dask ``scheduler``'s, or the pool ``own`` (shut down after)."""
+    client = None
+    if own is not None:
+        executor = own
     elif executor is None:
-        jobs = min(jobs or default_jobs(), len(tasks))
-        if jobs == 1:
-            for task in tasks:  # here, in this process: Ctrl-C is handled by _interruptible
-                display.status(task.name, "running")
-                on_done(task, execute_task(task))
-            return
-        executor = own = process_pool(jobs)
+        executor, client = dask_executor(scheduler)
     futures = {}
     try:
         futures = {executor.submit(_pool_task if own else execute_task, t): t for t in tasks}
@@ -774,7 +848,7 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
     try:
         with reports_lock(reports_dir):
             return _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, scheduler,
-                             use_cache, progress, base_url)
+                             use_cache, progress, base_url, complete=not notebooks)
     except ReportRefused:
         for folder in created:  # refused before writing anything: leave no folder behind either
             if folder.is_dir() and not any(folder.iterdir()):
@@ -783,16 +857,21 @@ def run(notebooks=None, overrides=None, reports_dir=None, ledger=None, jobs=None
 
 
 def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, scheduler, use_cache,
-              progress, base_url="") -> RunResult:
+              progress, base_url="", complete=False) -> RunResult:
     """:func:`run` once its plan is checked and its reports folder locked (one run at a time writes to a
-    reports folder: :func:`reports_lock`)."""
+    reports folder: :func:`reports_lock`).  A ``complete`` successful run of the published report is
+    recorded for the next run with nothing changed (:mod:`analysis.report.fresh`)."""
     inputs = cache.Inputs.collect(article_folder=ledger.article.folder)
     keys = {spec.name: _key(spec, parameters, inputs) for spec, parameters in whole}
     result = RunResult(variant=variant)
-    _include_others(result, ledger, plan, keys, reports_dir, seed)
+    _include_others(result, ledger, plan, keys, reports_dir, seed)  # may refuse the run: nothing written yet
+    fresh.forget(reports_dir)
     _execute_plan(result, plan, keys, reports_dir / "notebooks", seed, use_cache=use_cache, jobs=jobs,
                   executor=executor, scheduler=scheduler, progress=progress)
     _write_report(result, ledger, whole, reports_dir, base_url)
+    if complete and variant is None and result.ok:
+        fresh.write_record(reports_dir, ledger.article.folder, result.html, result.scorecard, result.index,
+                           options={"base_url": base_url.rstrip("/")})  # as the command line gives it
     return result
 
 

@@ -1,0 +1,481 @@
+"""Warm kernels: each notebook's kernel is forked from a template process that has already imported
+what the notebooks import, instead of starting a fresh interpreter and importing it all again.
+
+A kernel started by jupyter_client is a new ``python -m ipykernel_launcher -f CONNECTION`` process:
+about a second to import IPython, ipykernel, pandas, matplotlib and the library, before the
+notebook's first cell does any work.  Here a **template** (``python -m analysis.report.kernels
+FOLDER SOCKET``, one per run and notebooks folder) imports, once, ipykernel and every module the
+notebooks of ``FOLDER`` import at the top of a code cell (read from their source, not run), then waits.
+For each kernel the runner asks for, :class:`WarmProvisioner` (a jupyter_client kernel provisioner)
+has the template ``fork()``; the child takes the launch's working folder, environment and arguments
+and runs ``ipykernel`` exactly as ``ipykernel_launcher`` would.
+
+Isolation is that of separate processes: the template never runs notebook code, so every kernel
+starts from the same state, a copy of the template's (modules imported, nothing computed), and
+nothing one notebook does reaches another.  What could differ from a fresh interpreter is handled:
+
+- the random generators are seeded again in the child (``random`` does it itself after a fork;
+  numpy's global generator is reseeded);
+- ``MPLBACKEND`` is set in the template as ipykernel sets it before any user code, so matplotlib
+  picks the same backend;
+- a module whose import prints or warns in the template would lose that output in the notebook, so
+  a template whose imports printed or warned anything declines to serve (the kernels are then started
+  the ordinary way);
+- a launch whose environment (beyond the variables jupyter_client adds for the kernel) or working
+  folder differs from the template's, or whose command is not ``python -m ipykernel_launcher``, is
+  started the ordinary way too.
+
+One template serves a whole run: the run starts it (for the notebooks' working folder) and its pool
+workers fork their kernels from it over a Unix socket, so the warm-up is paid once per run.
+
+Lifetime: the template exits as soon as the process that started it is gone (checked every quarter
+second, also while it warms up), however that process ended, and is ended and collected when that
+process exits; each kernel watches the template (ipykernel's parent poller) and exits within a second
+of it.  Kernels are signalled through a pidfd (no pid reuse race), and the template collects them, so
+that their CPU time counts as the run's.
+
+>>> sorted(imported_modules("import pandas as pd\\nfrom analysis.claims import audit, judge"))
+['analysis.claims', 'analysis.claims.audit', 'analysis.claims.judge', 'pandas']
+"""
+import ast
+import atexit
+import contextlib
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from jupyter_client.provisioning import LocalProvisioner
+
+#: Switch: "0" starts every kernel the ordinary way.
+SWITCH = "ANALYSIS_WARM_KERNELS"
+#: What ipykernel sets MPLBACKEND to before any user code runs (unless it is set already).
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+#: Imported by every template: the kernel itself, and what it imports when it starts.
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "matplotlib_inline.backend_inline")
+#: Variables that may differ between the template's environment and a launch's: those jupyter_client
+#: (or the kernel) sets for a kernel, and the terminal size hints some callers set and unset (pytest).
+KERNEL_VARIABLES = {"JPY_PARENT_PID", "JPY_SESSION_NAME", "JPY_INTERRUPT_EVENT", "IPY_INTERRUPT_EVENT",
+                    "PYDEVD_IPYTHON_COMPATIBLE_DEBUGGING", "MPLBACKEND", "COLUMNS", "LINES"}
+
+
+def enabled() -> bool:
+    """Whether kernels may be forked here: Linux-like (fork, pidfd) and not switched off."""
+    return os.environ.get(SWITCH, "1") != "0" and hasattr(os, "fork") and hasattr(os, "pidfd_open")
+
+
+# --- what the notebooks import -------------------------------------------------------------------
+
+def imported_modules(source: str) -> set:
+    """The absolute module names a cell's source imports at its top level (``from a import b``
+    counts ``a`` and ``a.b``: b may be a module); a cell that is not plain Python gives none."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # magics, shell escapes
+        return set()
+    found = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*"}
+    return found
+
+
+def notebook_imports(folder) -> list:
+    """Every module the code cells of the notebooks in ``folder`` import, sorted."""
+    found = set()
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError):
+            continue
+        for cell in cells:
+            if cell.get("cell_type") == "code":
+                source = cell.get("source", "")
+                found |= imported_modules("".join(source) if isinstance(source, list) else source)
+    return sorted(found)
+
+
+# --- the template process ------------------------------------------------------------------------
+
+def _warm_up(modules, parent=None) -> str:
+    """Import ``modules`` (those that are modules; a name that is not, or fails, is left to the
+    notebook); returns what the imports printed or warned ("" if nothing).  Exits at once if the
+    process ``parent`` is no longer this one's parent."""
+    import importlib
+    import io
+    import warnings
+
+    out = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out), \
+            contextlib.redirect_stderr(out), _as_in_a_kernel():
+        for name in (*KERNEL_MODULES, *modules):
+            _exit_if_orphaned(parent)
+            try:
+                importlib.import_module(name)
+            except Exception:  # not a module (a name imported from one), or broken: the notebook will say
+                pass
+    return out.getvalue() + "".join(f"{w.category.__name__}: {w.message}\n" for w in caught)
+
+
+class ZMQInteractiveShell:
+    """Stands in, during the warm-up only, for the shell of a Jupyter kernel: a module that asks at
+    import whether it runs in one (pandas does, to choose how many columns to show) gets the answer
+    it would get in the kernel."""
+
+    kernel = None
+
+
+@contextlib.contextmanager
+def _as_in_a_kernel():
+    """``get_ipython()`` and ``__IPYTHON__`` as a kernel's shell defines them, removed afterwards (the
+    kernel's real shell defines them again)."""
+    import builtins
+
+    shell = ZMQInteractiveShell()
+    builtins.get_ipython, builtins.__IPYTHON__ = (lambda: shell), True
+    try:
+        yield
+    finally:
+        del builtins.get_ipython, builtins.__IPYTHON__
+
+
+def _exit_if_orphaned(parent) -> None:
+    if parent is not None and os.getppid() != parent:
+        os._exit(0)
+
+
+#: How often the template checks that the process that started it is still there, in seconds.
+PARENT_POLL = 0.25
+
+
+def serve(folder, address) -> None:
+    """The template's main loop: listen on the Unix socket ``address``, warm up for the notebooks of
+    ``folder``, then greet each client with ``{"ready", "env", "pid"}`` and fork one kernel per request
+    line (``{"argv", "env", "cwd", "launcher"}``), answering ``{"pid"}``; end when the process that
+    started it is gone (or at SIGTERM)."""
+    import selectors
+    import socket
+
+    parent = os.getppid()
+    environment = dict(os.environ)
+    if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher does
+        del sys.path[0]
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(address)
+    listener.listen(64)
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    noise = _warm_up(notebook_imports(folder), parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle
+    signal.signal(signal.SIGCHLD, _reap)  # kernels are collected here: their CPU time counts as the run's
+    hello = (json.dumps({"ready": not noise, "noise": noise[:500], "env": environment, "pid": os.getpid()})
+             + "\n").encode()
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ)
+    pending = {}
+    while True:
+        _exit_if_orphaned(parent)
+        for key, _ in selector.select(PARENT_POLL):
+            if key.fileobj is listener:
+                client, _ = listener.accept()
+                client.sendall(hello)
+                selector.register(client, selectors.EVENT_READ)
+                pending[client] = b""
+                continue
+            client = key.fileobj
+            chunk = client.recv(65536)
+            if not chunk or noise:
+                selector.unregister(client)
+                pending.pop(client, None)
+                client.close()
+                continue
+            *lines, pending[client] = (pending[client] + chunk).split(b"\n")
+            for line in lines:
+                pid = os.fork()
+                if pid == 0:
+                    _become_kernel(json.loads(line), [listener, *pending])
+                _await_own_group(pid)
+                client.sendall((json.dumps({"pid": pid}) + "\n").encode())
+
+
+def _reap(signum=None, frame=None) -> None:
+    """Collect every kernel of this template that has ended."""
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+    except ChildProcessError:
+        pass
+
+
+def _await_own_group(pid, tries=20000) -> None:
+    """Wait (at most a few hundred ms) until child ``pid`` leads its own process group: signals to
+    the kernel's group must never reach the template's."""
+    for _ in range(tries):
+        try:
+            if os.getpgid(pid) == pid:
+                return
+        except ProcessLookupError:
+            return
+        os.sched_yield()
+
+
+def _become_kernel(request, sockets) -> None:
+    """In the forked child: become the kernel ``request`` describes; never returns."""
+    code = 1
+    try:
+        os.setsid()  # its own session and process group, as jupyter_client starts kernels
+        for sock in sockets:
+            sock.close()
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGPIPE):
+            signal.signal(signum, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        if "numpy.random" in sys.modules:  # ``random`` reseeds itself after a fork; numpy does not
+            sys.modules["numpy.random"].seed()
+        from ipykernel import kernelapp
+
+        arguments = [*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"]
+        sys.argv = [request["launcher"], *arguments]
+        kernelapp.launch_new_instance(argv=arguments)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            atexit._run_exitfuncs()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+# --- the runner's side ---------------------------------------------------------------------------
+
+class Template:
+    """A template for kernels working in ``cwd``, reached at the Unix socket ``address``: started here
+    (:meth:`start`: it warms up while the caller goes on), or started by another process of the run
+    (the pool's workers share the run's template).  :meth:`fork` waits until it is ready."""
+
+    def __init__(self, cwd, address, process=None):
+        self.cwd, self.address, self.process = str(cwd), str(address), process
+        self.lock = threading.Lock()
+        self.sock = self.reader = self.hello = None
+        self.failed = False
+
+    @classmethod
+    def start(cls, cwd) -> "Template":
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="claim-audit-template-")
+        address = os.path.join(folder, "socket")
+        process = subprocess.Popen([sys.executable, "-m", __name__, str(cwd), address], cwd=str(cwd),
+                                   stdin=subprocess.DEVNULL)
+        return cls(cwd, address, process)
+
+    @property
+    def alive(self) -> bool:
+        return not self.failed and (self.process is None or self.process.poll() is None)
+
+    def _connect(self, timeout=60.0) -> None:
+        import socket
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(self.address)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                sock.close()
+                if time.monotonic() > deadline or (self.process is not None and self.process.poll() is not None):
+                    raise OSError(f"the kernel template at {self.address} did not start") from None
+                time.sleep(0.02)
+        self.sock, self.reader = sock, sock.makefile("r", encoding="utf-8")
+        self.hello = json.loads(self.reader.readline() or "{}")
+
+    def fork(self, argv, env, cwd):
+        """The pid of a kernel forked for this launch, or None if the template cannot serve it (a
+        launch unlike the template's own, or a template that is not ready: see the module docstring)."""
+        if not (str(cwd) == self.cwd and argv[:3] == [sys.executable, "-m", "ipykernel_launcher"]):
+            return None
+        with self.lock:
+            try:
+                if self.sock is None:
+                    self._connect()
+                if not (self.hello.get("ready") and _own(env) == _own(self.hello.get("env", {}))):
+                    return None
+                self.sock.sendall((json.dumps({"argv": argv[3:], "env": env, "cwd": str(cwd),
+                                               "launcher": _launcher()}) + "\n").encode())
+                return json.loads(self.reader.readline())["pid"]
+            except (OSError, ValueError, KeyError):  # the template died or never came up
+                self.failed = True
+                return None
+
+    def close(self) -> None:
+        """Disconnect; a template started here is ended (its kernels are ended by their managers
+        first) and collected."""
+        if self.sock is not None:
+            self.reader.close()
+            self.sock.close()
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            import shutil
+
+            shutil.rmtree(os.path.dirname(self.address), ignore_errors=True)
+
+
+def _own(variables) -> dict:
+    """The environment variables a launch and the template must share (not those set for a kernel)."""
+    return {k: v for k, v in variables.items() if k not in KERNEL_VARIABLES}
+
+
+def _launcher() -> str:
+    import importlib.util
+
+    return importlib.util.find_spec("ipykernel_launcher").origin
+
+
+_TEMPLATES = {}
+_TEMPLATES_LOCK = threading.Lock()
+
+
+def _key(cwd) -> str:
+    return str(Path(cwd).resolve())
+
+
+def template(cwd) -> Template:
+    """This process's template for kernels working in ``cwd``: the one it was told to use
+    (:func:`use`), else one it starts on first use."""
+    key = _key(cwd)
+    with _TEMPLATES_LOCK:
+        if not _TEMPLATES:  # multiprocessing's workers skip atexit, not its finalizers
+            from multiprocessing import util
+
+            util.Finalize(None, _close_templates, exitpriority=10)
+        found = _TEMPLATES.pop(key, None)
+        if found is None or not found.alive:
+            found = Template.start(key)
+        _TEMPLATES[key] = found  # the most recently used last
+        while len(_TEMPLATES) > MAX_TEMPLATES:  # a long-lived process (a Dask worker, a test session)
+            _TEMPLATES.pop(next(iter(_TEMPLATES))).close()
+    return found
+
+
+#: Templates one process keeps at most (the least recently used beyond it is ended).
+MAX_TEMPLATES = 2
+
+
+def release(cwd) -> None:
+    """End (or disconnect from) this process's template for ``cwd``, if it has one."""
+    with _TEMPLATES_LOCK:
+        found = _TEMPLATES.pop(_key(cwd), None)
+    if found is not None:
+        found.close()
+
+
+def warm(cwd):
+    """Start the template for ``cwd`` now, if kernels may be forked here (so that it is ready later);
+    returns its address (for :func:`use` in other processes of the run), or None."""
+    return template(cwd).address if enabled() else None
+
+
+def use(cwd, address) -> None:
+    """Fork this process's kernels for ``cwd`` from the template another process started at ``address``."""
+    with _TEMPLATES_LOCK:
+        _TEMPLATES[_key(cwd)] = Template(_key(cwd), address)
+
+
+@atexit.register
+def _close_templates() -> None:
+    while _TEMPLATES:
+        _TEMPLATES.popitem()[1].close()
+
+
+class ForkedKernel:
+    """A kernel forked by a template, with the part of ``subprocess.Popen``'s interface that the
+    provisioner and the runner use.  It is the template's child, not ours: its exit is seen through
+    a pidfd, and its exit status is not known (reported as 1 unless it was killed from here)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.returncode = None
+        self._killed = None
+        self._fd = os.pidfd_open(pid)
+
+    def _exited(self, timeout) -> bool:
+        if self._fd is None:
+            return True
+        if not select.select([self._fd], [], [], timeout)[0]:
+            return False
+        os.close(self._fd)
+        self._fd = None
+        self.returncode = -self._killed if self._killed else 1
+        return True
+
+    def poll(self):
+        self._exited(0)
+        return self.returncode
+
+    def wait(self, timeout=None):
+        if not self._exited(timeout):
+            raise subprocess.TimeoutExpired(str(self.pid), timeout)
+        return self.returncode
+
+    def send_signal(self, signum) -> None:
+        if self._fd is None:
+            return
+        if signum in (signal.SIGKILL, signal.SIGTERM):
+            self._killed = signum
+        signal.pidfd_send_signal(self._fd, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def __del__(self):
+        if getattr(self, "_fd", None) is not None:
+            os.close(self._fd)
+
+
+class WarmProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, except that a kernel it can fork from a warm template
+    (:class:`Template`) is forked instead of started as a new interpreter."""
+
+    async def launch_kernel(self, cmd, **kwargs):
+        cwd = kwargs.get("cwd") or os.getcwd()
+        env = dict(kwargs.get("env") or os.environ)
+        if enabled():
+            pid = template(cwd).fork(cmd, env, _key(cwd))
+            if pid is not None:
+                self.process = ForkedKernel(pid)
+                self.pid = self.pgid = pid
+                self.cwd = cwd
+                return self.connection_info
+        return await super().launch_kernel(cmd, **kwargs)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], sys.argv[2])

@@ -1,0 +1,77 @@
+"""A rebuild with nothing changed (analysis.report.fresh): recognised from the record a complete run
+leaves, and only then; any change of input, output or arguments goes the whole way."""
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from test_parallel import notebook
+
+from analysis import paths
+from analysis.claims.ledger import Ledger, NotebookSpec, load_ledger
+from analysis.report import fresh, runner
+
+
+@pytest.fixture
+def built(tmp_path, monkeypatch):
+    """A complete run of a one-notebook ledger into a reports folder; returns that folder and the ledger."""
+    real = load_ledger()
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nbformat.write(notebook("print(6 * 7)"), folder / "01_one.ipynb")
+    monkeypatch.setattr(paths, "NOTEBOOKS", folder)
+    ledger = Ledger(article=real.article, notebooks={"01_one": NotebookSpec("01_one", "One")}, claims=real.claims)
+    reports = tmp_path / "reports"
+    result = runner.run(ledger=ledger, reports_dir=reports, jobs=1, progress=False)
+    assert result.ok and (reports / fresh.RECORD).is_file()
+    return reports, ledger
+
+
+def test_a_run_with_nothing_changed_is_recognised(built):
+    built, _ = built
+    found = fresh.unchanged(reports_dir=built)
+    assert found is not None and found.cached == ["01_one"] and found.html["01_one"] == built / "01_one.html"
+    assert found.scorecard.is_file() and found.index.is_file()
+
+
+def test_an_edited_or_missing_output_is_not_unchanged(built):
+    built, _ = built
+    page = built / "01_one.html"
+    page.write_text(page.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    assert fresh.unchanged(reports_dir=built) is None
+    page.unlink()
+    assert fresh.unchanged(reports_dir=built) is None
+
+
+def test_a_changed_notebook_or_other_arguments_are_not_unchanged(built):
+    built, _ = built
+    assert fresh.unchanged(reports_dir=built, overrides=[("edition", "2017")]) is None
+    assert fresh.unchanged(reports_dir=built, notebooks=["01_one"]) is None
+    assert fresh.unchanged(reports_dir=built, use_cache=False) is None
+    nbformat.write(notebook("print(6 * 8)"), paths.NOTEBOOKS / "01_one.ipynb")
+    assert fresh.unchanged(reports_dir=built) is None
+
+
+def test_a_run_that_may_change_the_report_forgets_the_record_first(built, monkeypatch):
+    built, ledger = built
+    def fail(*args, **kwargs):
+        assert not (built / fresh.RECORD).exists(), "the record outlived the start of a run"
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "_execute_plan", fail)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(ledger=ledger, reports_dir=built, jobs=1, progress=False)
+    assert fresh.unchanged(reports_dir=built) is None
+
+
+def test_the_no_op_path_imports_no_notebook_machinery(tmp_path):
+    code = ("import sys\nfrom analysis.report import fresh\nfresh.unchanged(reports_dir=sys.argv[1])\n"
+            "heavy = sorted(m for m in ('pandas', 'nbformat', 'jupyter_client', 'papermill', 'nbconvert') "
+            "if m in sys.modules)\nprint(heavy)")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_another_value_of_an_option_that_shapes_the_report_is_not_unchanged(built):
+    built, _ = built
+    assert fresh.unchanged(reports_dir=built, options={"base_url": "https://example.org/r/"}) is None
