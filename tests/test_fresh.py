@@ -34,6 +34,12 @@ def test_a_run_with_nothing_changed_is_recognised(built):
     assert found.scorecard.is_file() and found.index.is_file()
 
 
+def test_another_claimreview_base_url_is_not_unchanged(built):
+    built, _ = built
+    assert fresh.unchanged(reports_dir=built, options={"base_url": "https://example.org/audit"}) is None
+    assert fresh.unchanged(reports_dir=built, options={}) is not None
+
+
 def test_an_edited_or_missing_output_is_not_unchanged(built):
     built, _ = built
     page = built / "01_one.html"
