@@ -53,9 +53,12 @@ def test_a_tie_in_a_ranking_shares_the_better_rank_and_meets_top_n():
     assert judge(claim(5, "at_most"), number(int(ranks.iloc[5]), kind="rank")).verdict.value == "supported"
 
 
-def test_self_reported_figures_are_at_best_supported_with_caveats_and_the_policy_is_named():
+def test_self_reported_figures_are_at_best_company_figures_only_and_the_policy_is_named():
     met = judge(claim(15, "more_than"), number(19.06, self_reported=True))
-    assert met.verdict.value == "supported with caveats" and "self_reported" in met.policies
+    assert met.verdict.value == "company figures only" and "self_reported" in met.policies
+    # rounding or a claim's caveat does not lift a self-reported figure above "company figures only"
+    rounded = judge(claim(97000, "about", caveats=("x",)), number(96768, self_reported=True))
+    assert rounded.verdict.value == "company figures only"
     assert judge(claim(15, "more_than"), number(9.0, self_reported=True)).verdict.value == "not supported"
 
 
@@ -95,12 +98,14 @@ def test_absence_claims_counter_examples_and_complete_lists():
                            details={"complete": True})
     assert judge(claim(0, "none_exists"), register).verdict.value == "supported"
     own_register = Measurement(0, "owners", "cases", "", "fixture", details={"complete": True}, self_reported=True)
-    assert judge(claim(0, "none_exists"), own_register).verdict.value == "supported with caveats"
+    assert judge(claim(0, "none_exists"), own_register).verdict.value == "company figures only"
 
 
 def test_evidence_is_weighed_part_by_part():
     assert evidence_verdict(["independent", "independent"]).value == "supported"
     assert evidence_verdict(["independent", "self-reported only"]).value == "supported with caveats"
+    assert evidence_verdict(["self-reported only"]).value == "company figures only"
+    assert evidence_verdict(["self-reported only", "undocumented"]).value == "company figures only"
     assert evidence_verdict(["undocumented"]).value == "not checkable"
     assert evidence_verdict(["independent", "contested"]).value == "conflicting"
     assert evidence_verdict(["others only", "undocumented"]).value == "not supported"

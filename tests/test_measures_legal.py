@@ -32,19 +32,30 @@ HUAWEI_NAMES = _doc(9, "Huawei", "number_of_law_firms_claim", "for", quote="law 
 
 @pytest.mark.parametrize("rows, status, summary", [
     ([_doc(2, "Alpha LLP", "opinion", "for"), _doc(3, "Prof. C", "assessment", "against")],
-     "contested", "1 for / 1 against"),
+     "contested", "1 independent for / 1 against"),
     ([_doc(2, "Alpha LLP", "opinion", "for"), _doc(3, "Alpha LLP", "summary", "for")],  # one author, counted once
-     "independent", "1 for / 0 against"),
-    ([_doc(3, "Prof. C", "assessment", "against")], "refuted", "0 for / 1 against"),
-    ([HUAWEI_NAMES], "self-reported only", "0 for / 0 against"),
-    ([_doc(2, "Alpha LLP", "filing", "record")], "undocumented", "0 for / 0 against"),
-    ([], "undocumented", "0 for / 0 against"),
+     "independent", "1 independent for / 0 against"),
+    ([_doc(3, "Prof. C", "assessment", "against")], "refuted", "0 independent for / 1 against"),
+    ([HUAWEI_NAMES], "self-reported only", "0 independent for / 0 against"),
+    ([_doc(2, "Alpha LLP", "filing", "record")], "undocumented", "0 independent for / 0 against"),
+    ([], "undocumented", "0 independent for / 0 against"),
 ])
 def test_opinions_weigh_third_party_documents(use_documents, rows, status, summary):
     use_documents(rows)
     m = documents.opinions("the proposition")
     assert (m.value, m.kind, m.details["summary"]) == ((("the proposition", status),), "evidence", summary)
     assert m.self_reported is (status == "self-reported only")
+
+
+def test_an_opinion_by_a_firm_the_claimant_retained_is_not_independent(use_documents):
+    retained = {**_doc(2, "Alpha LLP", "opinion", "for"), "author_kind": "retained by the company"}
+    use_documents([retained, _doc(3, "Prof. C", "assessment", "against")])
+    m = documents.opinions("p")
+    assert m.value == (("p", "contested"),)
+    assert m.details["summary"] == "0 independent for / 1 against; 1 retained by the claimant for"
+    assert [s.ref for s in m.sources] == ["fixture.csv#L3", "fixture.csv#L2"]
+    use_documents([retained])
+    assert documents.opinions("p").value == (("p", "self-reported only"),)
 
 
 def test_opinions_cite_the_rows_for_and_against(use_documents):

@@ -116,7 +116,7 @@ def test_robust_claims_have_no_flip(summary):
 
 def test_a_split_without_single_flips_is_named(summary):
     line = summary.loc["users-share-40pct", "robustness"]
-    assert line == "supported with caveats in 27/36; flips only when choices combine"
+    assert line == "company figures only in 27/36; flips only when choices combine"
 
 
 def test_verdict_shares_count_every_specification(summary):

@@ -12,16 +12,18 @@ the measured value, then the declared :data:`POLICIES`, the same way for every c
                     claim is "not checkable", not refuted
 ``ceiling``         a stated count above an independent maximum (193 UN member states, the
                     world population) cannot hold, whatever the claimant reports
-``self_reported``   a met claim whose measurement rests only on the claimant's own figures is
-                    at best "supported with caveats"
+``self_reported``   a met claim whose measurement rests only on the claimant's own figures
+                    (or on sources it wrote, commissioned or retained) is "company figures only",
+                    never "supported"
 ``absence``         a "never"/"no" claim is "not supported" by an undisputed counter-example,
                     "conflicting" if every counter-example is disputed; with none found it is
                     "not checkable" (absence from public records is not evidence of absence),
                     unless the source is a complete list (a shareholder register), where none
                     found meets the claim
 ``evidence``        a qualitative claim is weighed part by part: every part independently
-                    documented → supported; some part only self-reported or undocumented →
-                    with caveats; a part contested or credited only to others → conflicting
+                    documented → supported; some part independently documented and some only
+                    self-reported or undocumented → with caveats; no part independently
+                    documented but some self-reported → company figures only; a part contested or credited only to others → conflicting
                     (not supported if no part credits the claimant, or if independent
                     documents all contradict a part); nothing documented → not checkable
 ``disagreeing``     when the measure reports other defensible figures for the same thing (another
@@ -61,14 +63,16 @@ POLICIES = {p.name: p for p in (
                           "incomplete registry) meets “more than X” or “at least X” when the bound reaches X; "
                           "when it does not, the true figure may be higher, so the claim is not checkable"),
     Policy("ceiling", "a stated count above an independent maximum cannot hold"),
-    Policy("self_reported", "a met claim that rests only on the claimant's own figures is at best "
-                            "supported with caveats"),
+    Policy("self_reported", "a met claim that rests only on the claimant's own figures or statements, or on "
+                            "sources it wrote, commissioned or retained, is “company figures only”: not "
+                            "independently verified"),
     Policy("absence", "a “never” or “no” claim is not supported by an undisputed counter-example, "
                       "conflicting if every counter-example is disputed; with none found it is not checkable "
                       "(absence from public records is not evidence of absence) unless the source is a "
                       "complete list, such as a shareholder register, where none found meets the claim"),
     Policy("evidence", "a qualitative claim is weighed part by part: all parts independently documented "
-                       "→ supported; a part only self-reported or undocumented → with caveats; a part "
+                       "→ supported; some independently documented and some only self-reported or undocumented → with "
+                       "caveats; none independently documented but some self-reported → company figures only; a part "
                        "contested or credited only to others → conflicting (not supported if no part "
                        "credits the claimant, or if independent documents all contradict a part); nothing "
                        "documented → not checkable"),
@@ -101,6 +105,8 @@ def evidence_verdict(statuses) -> Verdict:
     'supported with caveats'
     >>> evidence_verdict(["contested", "others only"]).value
     'conflicting'
+    >>> evidence_verdict(["self-reported only", "undocumented"]).value
+    'company figures only'
     >>> evidence_verdict(["others only"]).value
     'not supported'
     >>> evidence_verdict(["independent", "refuted"]).value
@@ -119,6 +125,8 @@ def evidence_verdict(statuses) -> Verdict:
         return Verdict.NOT_CHECKABLE
     if all(s == "independent" for s in statuses):
         return Verdict.SUPPORTED
+    if "independent" not in statuses:
+        return Verdict.SELF_REPORTED
     return Verdict.SUPPORTED_WITH_CAVEATS
 
 
@@ -166,9 +174,10 @@ def judge(claim, measurement: Measurement, ceiling: Measurement = None, paramete
         rule = f"{found} qualifying case{'s' if found != 1 else ''} found"
         if found == 0 and m.details.get("complete"):
             rule += " in a complete list"
-            verdict = Verdict.SUPPORTED_WITH_CAVEATS if (caveats or m.self_reported) else Verdict.SUPPORTED
+            verdict = Verdict.SUPPORTED_WITH_CAVEATS if caveats else Verdict.SUPPORTED
             if m.self_reported:
-                caveats.insert(0, "self-reported: the list is the claimant's own")
+                verdict = Verdict.SELF_REPORTED
+                caveats.insert(0, "the list is the claimant's own")
                 return _record(claim, verdict, m, rule, reason, sources, ["absence", "self_reported"],
                                caveats, parameters)
         elif found == 0:
@@ -216,11 +225,13 @@ def judge(claim, measurement: Measurement, ceiling: Measurement = None, paramete
         reason = f"{reason} {ceiling.description}".strip()
     if m.self_reported:
         applied.append("self_reported")
-        caveats.insert(0, "self-reported: the figure is the claimant's own")
+        caveats.insert(0, "the figure is the claimant's own")
     if unsettled:
         verdict = Verdict.NOT_CHECKABLE
     elif not holds:
         verdict = Verdict.NOT_SUPPORTED
+    elif m.self_reported:
+        verdict = Verdict.SELF_REPORTED
     elif caveats or within_rounding:
         verdict = Verdict.SUPPORTED_WITH_CAVEATS
     else:

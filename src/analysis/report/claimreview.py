@@ -1,7 +1,9 @@
 """The scorecard as schema.org ``ClaimReview`` records (JSON-LD): one review per ledger claim.
 
 Ratings use a 1–5 scale for the verdicts that rate a claim (supported 5,
-supported with caveats 4, conflicting 3, not supported 1); "not checkable",
+supported with caveats 4, conflicting 3, not supported 1: the scale's ``rating``,
+:data:`analysis.claims.verdicts.SCALE`); "company figures only" (nothing independent
+was checked), "not checkable",
 "not yet audited" and "notebook failed" carry only their name
 (``alternateName``), as a review with no rating.
 
@@ -11,16 +13,11 @@ supported with caveats 4, conflicting 3, not supported 1); "not checkable",
 import json
 from dataclasses import dataclass
 
-from analysis.claims.verdicts import Verdict
+from analysis.claims.verdicts import SCALE
 from analysis.report.urls import web_url
 
 #: ratingValue by verdict (bestRating 5, worstRating 1); verdicts absent here get no rating value.
-RATING = {
-    Verdict.SUPPORTED.value: 5,
-    Verdict.SUPPORTED_WITH_CAVEATS.value: 4,
-    Verdict.CONFLICTING.value: 3,
-    Verdict.NOT_SUPPORTED.value: 1,
-}
+RATING = {v.value: look.rating for v, look in SCALE.items() if look.rating is not None}
 #: Scorecard rows that are no review at all: nothing was checked, so nothing is published as one.
 UNREVIEWED = ("not yet audited", "notebook failed", "not run in this variant")
 #: Who publishes the reviews (the project, not a person).

@@ -207,7 +207,8 @@ def choice_flips_sentence(flips: Sequence, limit: int = 4) -> str:
 
 
 #: The limit the judge's self-reported policy puts on a claim, in words.
-SELF_REPORTED = "the figure is the company's own, so a met claim is at best supported with caveats"
+SELF_REPORTED = ("the figure is the company's own, so a met claim is at best “company figures only”: "
+                 "not independently verified")
 
 
 def limits_markdown(claims: Sequence, assessments: Sequence) -> str:
@@ -219,7 +220,7 @@ def limits_markdown(claims: Sequence, assessments: Sequence) -> str:
     >>> print(limits_markdown([c], [NS(policies=["self_reported"])]))
     **Caveats and limits.**
     <BLANKLINE>
-    - The figure is the company's own, so a met claim is at best supported with caveats.
+    - The figure is the company's own, so a met claim is at best “company figures only”: not independently verified.
     - The op-ed year is 2019.
     - Products are not dated.
     """

@@ -37,7 +37,7 @@ import jinja2
 
 from analysis import atomic, paths
 from analysis.claims import multiverse
-from analysis.claims.verdicts import Verdict
+from analysis.claims.verdicts import SCALE, Verdict
 from analysis.data import manifest as _manifest
 from analysis.data import provenance
 from analysis.report import claimreview
@@ -53,14 +53,10 @@ ROBUSTNESS_NOTEBOOK = "07_robustness"
 FAILED = "notebook failed"
 
 #: Badge look per verdict: an Okabe–Ito colour, a text colour with enough contrast, and an icon,
-#: so that a verdict never rests on colour alone (the label is always written out too).
+#: so that a verdict never rests on colour alone (the label is always written out too).  The verdicts'
+#: looks come from the scale (:data:`analysis.claims.verdicts.SCALE`); two run states are added here.
 BADGES = {
-    Verdict.SUPPORTED.value: {"colour": "#009E73", "text": "#000", "icon": "✓"},
-    Verdict.SUPPORTED_WITH_CAVEATS.value: {"colour": "#56B4E9", "text": "#000", "icon": "◑"},
-    Verdict.CONFLICTING.value: {"colour": "#E69F00", "text": "#000", "icon": "⇄"},
-    Verdict.NOT_SUPPORTED.value: {"colour": "#D55E00", "text": "#000", "icon": "✗"},
-    Verdict.NOT_CHECKABLE.value: {"colour": "#CC79A7", "text": "#000", "icon": "?"},
-    Verdict.NOT_YET_AUDITED.value: {"colour": "#FFFFFF", "text": "#000", "icon": "…"},
+    **{v.value: {"colour": look.colour, "text": look.text, "icon": look.icon} for v, look in SCALE.items()},
     FAILED: {"colour": "#000000", "text": "#FFF", "icon": "!"},
     NOT_RUN: {"colour": "#DDDDDD", "text": "#000", "icon": "–"},
 }
@@ -94,6 +90,27 @@ class BuildInfo:
     @property
     def short_commit(self) -> str:
         return self.commit[:12] + (" (uncommitted changes)" if self.dirty else "")
+
+
+def _independence(claimant):
+    """``row -> words``: whether a cited row is independent of the claimant (:mod:`analysis.data.ties`)."""
+    from types import SimpleNamespace
+
+    from analysis.data import ties
+
+    def of(row) -> str:
+        if row.is_fact:
+            f = row.fields
+            cited = SimpleNamespace(entity=f.get("entity", ""), source_url=f.get("source_url", ""),
+                                    source_title=f.get("source_title", ""))
+        elif row.dataset is not None:
+            d = row.dataset
+            cited = SimpleNamespace(entity=d.publisher, source_url=d.url or d.publisher_page, source_title=d.publisher)
+        else:
+            return ""
+        return ties.independence(cited, claimant)
+
+    return of
 
 
 def build_info(root=None, environ=None) -> BuildInfo:
@@ -308,9 +325,10 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
 
     atomic.write_text(reports_dir / "sources.html", env.get_template("sources.html.j2").render(
         info=info, variant=variant, datasets=list(manifest.values()), anchor=provenance.dataset_anchor,
-        rows=provenance.cited_rows(assessments, manifest, raw_dir), present=lambda d: d.path.is_file()))
+        rows=provenance.cited_rows(assessments, manifest, raw_dir), present=lambda d: d.path.is_file(),
+        independence=_independence(getattr(ledger.article, "claimant", "") or "")))
 
-    counts = {}
+    counts = {v.value: 0 for v in SCALE if v is not Verdict.NOT_YET_AUDITED}  # every verdict side by side, 0s too
     for r in rows:
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
     verdict_order = [v for v in BADGES if v in counts] + sorted(set(counts) - set(BADGES))
@@ -321,6 +339,7 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
                  for n in titles]
     index = atomic.write_text(reports_dir / "index.html", env.get_template("index.html.j2").render(
         info=info, rows=rows, counts=counts, verdicts=verdict_order,
+        scale=[(v.value, look.meaning) for v, look in SCALE.items()],
         themes=sorted({r["theme"] for r in rows}), notebooks=notebooks,
         robustness_page=f"{ROBUSTNESS_NOTEBOOK}.html" if ROBUSTNESS_NOTEBOOK in executed else "",
         article=article, variant=variant))
