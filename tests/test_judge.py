@@ -131,7 +131,7 @@ def test_comparators_that_cannot_apply_to_a_kind_are_named():
 
 def test_every_policy_has_plain_words():
     assert set(POLICIES) == {"rounding", "lower_bound", "ceiling", "self_reported", "absence", "evidence",
-                             "disagreeing", "unavailable"}
+                             "disagreeing", "unavailable", "readings"}
     assert all(len(p.text) > 30 and "_" not in p.text for p in POLICIES.values())
 
 
@@ -153,3 +153,28 @@ def test_an_unavailable_ceiling_is_not_checkable_and_says_what_is_missing():
 def test_a_lower_bound_is_shown_as_published():
     a = judge(claim(170, "more_than"), number(170.0, details={"strict": True, "reported": "170+"}))
     assert (a.verdict.value, a.measured_value) == ("supported", "170+")
+
+
+def test_defensible_readings_that_disagree_make_the_headline_conflicting_and_name_the_split():
+    from analysis.claims.judge import weigh_readings
+    from analysis.claims.ledger import ChoiceMark
+
+    # a fixture claim with one choice, two defensible readings of a holder
+    marked = NS(id="fixture", stated=NS(value=1, comparator="equals", tolerance=None), caveats=(), limits=(),
+                parameters={"reading": "a"}, choices={"reading": ["a", "b"]},
+                choice_marks={"reading": (ChoiceMark("defensible", "the holder read as its members"),
+                                          ChoiceMark("defensible", "the holder read as one owner"))})
+    own = judge(marked, number(1, kind="rank"), parameters={"reading": "a"})
+    other = judge(marked, number(2, kind="rank"), parameters={"reading": "b"})
+    weighed = weigh_readings(marked, own, [({"reading": "b"}, other)])
+    assert weighed.verdict.value == "conflicting" and "readings" in weighed.policies
+    assert weighed.reason.startswith("Defensible readings disagree on whether it is met, split by the reading: met "
+                                     "with the holder read as its members (rank 1 = 1); not met with the holder read "
+                                     "as one owner (rank 2 = 1).")
+    assert weighed.measured_value == 1  # the claim's own reading's value is kept
+    # readings that agree on the side (met, with or without caveats) leave the headline as it is
+    agreeing = judge(marked, number(1, kind="rank", caveats=("x",)), parameters={"reading": "b"})
+    assert weigh_readings(marked, own, [({"reading": "b"}, agreeing)]) is own
+    # a reading that settles nothing (not checkable) takes no side
+    unsettled = judge(marked, Measurement(0, "rank", "unavailable", "", "", missing="no data"))
+    assert weigh_readings(marked, own, [({"reading": "b"}, unsettled)]) is own

@@ -119,7 +119,8 @@ def test_a_new_rank_claim_needs_only_a_ledger_entry(tmp_path, document):
 
     def add(doc):
         new = copy.deepcopy(claim(doc, "rd-top-five-2018"))
-        new.update(id="rd-top-three-2019", parameters={"edition": 2020, "entity": "Huawei"})
+        new.update(id="rd-top-three-2019", parameters={"edition": 2020, "entity": "Huawei"},
+                   choices={"edition": [{"value": 2020, "defensible": "the edition the fixture names"}]})
         new["stated"].update(value=3, wording="top three")
         doc["claims"].insert(11, new)
 
@@ -139,7 +140,8 @@ def test_ranked_third_is_judged_as_rank_equals_three(tmp_path, document):
 
     def add(doc):
         new = copy.deepcopy(claim(doc, "rd-top-five-2018"))
-        new.update(id="rd-third", parameters={"edition": 2020, "entity": "Huawei"})
+        new.update(id="rd-third", parameters={"edition": 2020, "entity": "Huawei"},
+                   choices={"edition": [{"value": 2020, "defensible": "the edition the fixture names"}]})
         new["stated"].update(value=3, wording="ranked 3rd", comparator="equals")
         doc["claims"].insert(11, new)
 

@@ -30,6 +30,11 @@ the measured value, then the declared :data:`POLICIES`, the same way for every c
                     source, another counting rule) and they disagree on whether the claim is met,
                     the verdict is "conflicting", whichever side the headline figure is on
 ``unavailable``     no public data settle it: "not checkable", naming what is missing
+``readings``        when the claim's defensible readings (the ledger's choice values marked
+                    defensible) disagree on whether it is met, the headline verdict is
+                    "conflicting" and its reason names the choice that splits them; no
+                    headline picks a side.  Sensitivity checks (values marked sensitivity) are
+                    shown apart and never change the headline
 ==================  ===========================================================================
 
 Claim-specific caveats and limits come from the ledger (``caveats``), never from code.
@@ -80,7 +85,23 @@ POLICIES = {p.name: p for p in (
                           "rule) disagree with the headline figure on whether the claim is met, the verdict is "
                           "conflicting, whichever side the headline figure is on"),
     Policy("unavailable", "no public data settle it: not checkable, naming what is missing"),
+    Policy("readings", "when the claim's defensible readings disagree on whether it is met, the verdict is "
+                       "conflicting and the reason names the choice that splits them; sensitivity checks are "
+                       "shown apart and never change it"),
 )}
+
+#: Which side of "is the claim met?" a verdict takes (conflicting and not checkable take none).
+MET = (Verdict.SUPPORTED, Verdict.SUPPORTED_WITH_CAVEATS, Verdict.SELF_REPORTED)
+NOT_MET = (Verdict.NOT_SUPPORTED,)
+
+
+def side(verdict: Verdict) -> str:
+    """"met", "not met" or "" (no side): what the readings policy compares.
+
+    >>> side(Verdict.SELF_REPORTED), side(Verdict.NOT_SUPPORTED), side(Verdict.NOT_CHECKABLE)
+    ('met', 'not met', '')
+    """
+    return "met" if verdict in MET else "not met" if verdict in NOT_MET else ""
 
 #: Evidence statuses of one part of a qualitative claim (the ``evidence`` measures return them).
 EVIDENCE_STATUSES = ("independent", "self-reported only", "contested", "refuted", "others only", "undocumented")
@@ -249,6 +270,56 @@ def _record(claim, verdict, m, rule, reason, sources, policies, caveats, paramet
                       stated_value=claim.stated.value, unit=m.unit, rule=rule, reason=reason,
                       vintage=m.vintage, sources=sources, parameters=dict(parameters or {}),
                       policies=list(policies))
+
+
+def weigh_readings(claim, headline: Assessment, readings) -> Assessment:
+    """The ``readings`` policy: ``headline`` (the claim's own parameters) unless the claim's other
+    defensible readings take the other side on whether it is met; then "conflicting", naming the choice
+    that splits them in plain words (the ledger's reasons for the values on each side).
+
+    ``readings``: ``[(changes, assessment)]``, ``changes`` the ``{choice: value}`` departures from the
+    headline, each value marked defensible in the ledger.
+    """
+    sides = {side(headline.verdict)} | {side(a.verdict) for _, a in readings}
+    if not {"met", "not met"} <= sides:
+        return headline
+    other = next(a for _, a in readings if side(a.verdict) not in ("", side(headline.verdict)))
+    changes = next(c for c, a in readings if a is other)
+    split = _splitting_choice(claim, headline, readings) or changes
+    names = " and ".join(_choice_words(claim, name) for name in split)
+    own = "; ".join(_reason_of(claim, name, headline.parameters) for name in split)
+    theirs = "; ".join(_reason_of(claim, name, {**headline.parameters, **changes}) for name in split)
+    met, unmet = ((own, headline), (theirs, other)) if side(headline.verdict) == "met" else ((theirs, other),
+                                                                                              (own, headline))
+    reason = (f"Defensible readings disagree on whether it is met, split by the {names}: met with {met[0]} "
+              f"({met[1].rule}); not met with {unmet[0]} ({unmet[1].rule}). {headline.reason}")
+    return Assessment(claim_id=headline.claim_id, verdict=Verdict.CONFLICTING, measured_value=headline.measured_value,
+                      stated_value=headline.stated_value, unit=headline.unit,
+                      rule=f"{met[1].rule} under one reading; {unmet[1].rule} under another", reason=reason,
+                      vintage=headline.vintage, sources=list(headline.sources), parameters=dict(headline.parameters),
+                      policies=[*headline.policies, "readings"])
+
+
+def _splitting_choice(claim, headline, readings) -> tuple:
+    """The names of the one choice whose change alone moves the claim to the other side ('' if none)."""
+    mine = side(headline.verdict)
+    for changes, a in readings:
+        if len(changes) == 1 and side(a.verdict) not in ("", mine):
+            return tuple(changes)
+    return ()
+
+
+def _choice_words(claim, name) -> str:
+    return name.replace("_", " ")
+
+
+def _reason_of(claim, name, parameters) -> str:
+    """The ledger's reason for the value choice ``name`` takes in ``parameters``."""
+    for value, mark in zip(claim.choices[name], claim.choice_marks.get(name, ())):
+        option = value if isinstance(value, dict) else {name: value}
+        if all(parameters.get(k) == v for k, v in option.items()):
+            return mark.reason
+    return name.replace("_", " ")
 
 
 def accepted_band(stated, tolerance=None) -> float:

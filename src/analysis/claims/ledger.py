@@ -65,6 +65,7 @@ class Claim:
     parameters: dict = field(default_factory=dict)
     note: str = ""
     choices: dict = field(default_factory=dict)  # analyst choices for the multiverse (analysis.claims.multiverse)
+    choice_marks: dict = field(default_factory=dict)  # {choice: (ChoiceMark, ...)}, one per value of ``choices``
     measure: object = None  # the registered measure (analysis.measures) that measures the claim
     args: dict = field(default_factory=dict)  # its arguments ("$name" takes the claim's parameter)
     ceiling: object = None  # optional {measure, args}: an independent maximum the stated value must not exceed
@@ -318,6 +319,69 @@ def _where(document, error_path) -> str:
     return "field " + repr(".".join(str(p) for p in path) or "(top level)")
 
 
+#: How a choice value is marked: a fair reading of the claim, or a sensitivity check that is not one.
+MARK_KINDS = ("defensible", "sensitivity")
+
+
+@dataclass(frozen=True)
+class ChoiceMark:
+    """A choice value's standing: ``defensible`` (a fair reading of the claim as worded) or
+    ``sensitivity`` (shown apart: anachronistic, stricter or looser than the wording, another
+    period), with its one-line reason in plain words."""
+
+    kind: str
+    reason: str
+
+    @property
+    def defensible(self) -> bool:
+        return self.kind == "defensible"
+
+
+def split_choices(raw, where) -> tuple:
+    """``(values, marks, problems)`` of a ledger entry's ``choices``: each value is written
+    ``{value: V, defensible: "why it is a fair reading"}`` or ``{value: V, sensitivity: "why it is
+    not"}``; a value without exactly one such mark is a problem naming the claim and the choice.
+
+    >>> values, marks, problems = split_choices({"edition": [{"value": 2019, "defensible": "fiscal 2018"},
+    ...                                                      2017]}, "claim 'x' (entry 1)")
+    >>> values, marks["edition"][0].kind
+    ({'edition': [2019]}, 'defensible')
+    >>> problems[0][:74]
+    "claim 'x' (entry 1), field 'choices.edition': value 2017 is not marked; wr"
+    """
+    values, marks, problems = {}, {}, []
+    for name, entries in (raw or {}).items():
+        values[name], marks[name] = [], []
+        for entry in entries:
+            kinds = [k for k in MARK_KINDS if isinstance(entry, dict) and k in entry]
+            extra = set(entry) - {"value", *MARK_KINDS} if isinstance(entry, dict) else set()
+            reason = entry.get(kinds[0]) if len(kinds) == 1 else None
+            if len(kinds) != 1 or "value" not in entry or extra or not isinstance(reason, str) or not reason.strip():
+                shown = entry.get("value", entry) if isinstance(entry, dict) else entry
+                problems.append(f"{where}, field 'choices.{name}': value {shown!r} is not marked; write it as "
+                                f"{{value: ..., defensible: \"why it is a fair reading\"}} or {{value: ..., "
+                                f"sensitivity: \"why it is not (anachronistic, stricter than the wording, "
+                                f"another period)\"}}")
+                continue
+            values[name].append(entry["value"])
+            marks[name].append(ChoiceMark(kinds[0], reason.strip()))
+        marks[name] = tuple(marks[name])
+    return values, marks, problems
+
+
+def _marked(entries, source) -> list:
+    """The ledger's claim entries with their choices split into values and marks (a LedgerError lists
+    every unmarked value)."""
+    out, problems = [], []
+    for number, c in enumerate(entries, start=1):
+        values, marks, found = split_choices(c.get("choices"), f"claim {c.get('id')!r} (entry {number})")
+        problems += found
+        out.append({**c, "choices": values, "choice_marks": marks} if c.get("choices") else c)
+    if problems:
+        raise _malformed(source, problems)
+    return out
+
+
 def _malformed(source, problems) -> LedgerError:
     """The error for a ledger with ``problems``: one line for one problem, else one line each.
 
@@ -416,6 +480,10 @@ def _choice_problems(claim, spec, where) -> list:
         if not any({**headline, **e} == headline for e in coerced):
             problems.append(f"{field_name}: the claim's own value ({', '.join(f'{n}={headline[n]!r}' for n in names)}) "
                             f"must be one of the choices (it is the headline specification)")
+        marks = claim.choice_marks.get(key, ())
+        if any({**headline, **e} == headline and not m.defensible for e, m in zip(coerced, marks)):
+            problems.append(f"{field_name}: the claim's own value is marked sensitivity; the headline must be a "
+                            f"defensible reading (mark it defensible, or choose a defensible value as the claim's own)")
         resolved = [json.dumps({**headline, **e}, sort_keys=True) for e in coerced]
         if len(set(resolved)) != len(resolved):
             problems.append(f"{field_name}: a value is listed twice")
@@ -526,6 +594,6 @@ def load_ledger(path=None) -> Ledger:
     claims = tuple(
         Claim(**{**c, "stated": Stated(**c["stated"]),
                  "caveats": tuple(c.get("caveats", ())), "limits": tuple(c.get("limits", ()))})
-        for c in document["claims"])
+        for c in _marked(document["claims"], path))
     _cross_check(claims, notebooks, article.text(), path)
     return Ledger(article=article, notebooks=notebooks, claims=claims, path=path)

@@ -167,6 +167,7 @@ def _schemas() -> dict:
             "claim_id": col(str, pa.Check.str_matches(r"^[a-z0-9]+(-[a-z0-9]+)*$")),
             "spec_id": col(str, pa.Check.str_matches(r"^[0-9a-f]{12}$")),
             "headline": col(bool),
+            "defensible": col(bool),
             "choices": col(str, pa.Check.str_startswith("{")),
             "measured_value": col(str, nullable=True),
             "measured_number": col(float, nullable=True),
