@@ -66,6 +66,7 @@ class Claim:
     note: str = ""
     choices: dict = field(default_factory=dict)  # analyst choices for the multiverse (analysis.claims.multiverse)
     choice_marks: dict = field(default_factory=dict)  # {choice: (ChoiceMark, ...)}, one per value of ``choices``
+    as_of_writing: tuple = ()  # parameters that date its figure: the rule of analysis.claims.timing applies
     measure: object = None  # the registered measure (analysis.measures) that measures the claim
     args: dict = field(default_factory=dict)  # its arguments ("$name" takes the claim's parameter)
     ceiling: object = None  # optional {measure, args}: an independent maximum the stated value must not exceed
@@ -569,6 +570,16 @@ def _cross_check(claims, notebooks, text, source):
         raise _malformed(source, problems)
 
 
+def _time_check(claims, article, source):
+    """The claims' figures as of writing follow the one rule (:func:`analysis.claims.timing.time_problems`)."""
+    from analysis.claims.timing import time_problems
+
+    problems = [p for number, c in enumerate(claims, start=1)
+                for p in time_problems(c, article.written, f"claim {c.id!r} (entry {number})")]
+    if problems:
+        raise _malformed(source, problems)
+
+
 def load_ledger(path=None) -> Ledger:
     """Read and validate an article's ledger; a LedgerError lists every problem with entry and field.
 
@@ -592,8 +603,9 @@ def load_ledger(path=None) -> Ledger:
     except ParameterError as exc:
         raise LedgerError(f"{path}: notebooks: {exc}") from None
     claims = tuple(
-        Claim(**{**c, "stated": Stated(**c["stated"]),
+        Claim(**{**c, "stated": Stated(**c["stated"]), "as_of_writing": tuple(c.get("as_of_writing", ())),
                  "caveats": tuple(c.get("caveats", ())), "limits": tuple(c.get("limits", ()))})
         for c in _marked(document["claims"], path))
     _cross_check(claims, notebooks, article.text(), path)
+    _time_check(claims, article, path)
     return Ledger(article=article, notebooks=notebooks, claims=claims, path=path)
