@@ -38,9 +38,11 @@ def test_a_declared_tolerance_replaces_the_wordings_rounding():
 
 
 def test_rank_claims_top_five_and_ranked_third():
-    assert judge(claim(5, "at_most"), number(5, kind="rank")).rule == "rank 5 ≤ 5"
+    assert judge(claim(5, "at_most"), number(5, kind="rank")).rule == "rank 5: within the top five"
+    sixth = judge(claim(5, "at_most"), number(6, kind="rank"))
+    assert (sixth.verdict.value, sixth.rule) == ("not supported", "rank 6: outside the top five")  # reads as failing
     third = judge(claim(3, "equals"), number(5, kind="rank"))
-    assert (third.verdict.value, third.rule) == ("not supported", "rank 5 = 3")
+    assert (third.verdict.value, third.rule) == ("not supported", "rank 5, not 3")
     assert judge(claim(3, "equals"), number(3, kind="rank")).verdict.value == "supported"
 
 
@@ -169,8 +171,8 @@ def test_defensible_readings_that_disagree_make_the_headline_conflicting_and_nam
     weighed = weigh_readings(marked, own, [({"reading": "b"}, other)])
     assert weighed.verdict.value == "conflicting" and "readings" in weighed.policies
     assert weighed.reason.startswith("Defensible readings disagree on whether it is met, split by the reading: met "
-                                     "with the holder read as its members (rank 1 = 1); not met with the holder read "
-                                     "as one owner (rank 2 = 1).")
+                                     "with the holder read as its members (rank 1, as stated); not met with the holder "
+                                     "read as one owner (rank 2, not 1).")
     assert weighed.measured_value == 1  # the claim's own reading's value is kept
     # readings that agree on the side (met, with or without caveats) leave the headline as it is
     agreeing = judge(marked, number(1, kind="rank", caveats=("x",)), parameters={"reading": "b"})

@@ -149,7 +149,7 @@ def test_ranked_third_is_judged_as_rank_equals_three(tmp_path, document):
     third = ledger.claim("rd-third")
     assert audit.assess_claim(third, {"edition": 2020, "entity": "Huawei"}).verdict.value == "supported"
     fifth = audit.assess_claim(third, {"edition": 2019, "entity": "Huawei"})
-    assert (fifth.measured_value, fifth.rule, fifth.verdict.value) == (5, "rank 5 = 3", "not supported")
+    assert (fifth.measured_value, fifth.rule, fifth.verdict.value) == (5, "rank 5, not 3", "not supported")
 
 
 def test_not_yaml_is_a_clear_error(tmp_path):

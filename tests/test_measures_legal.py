@@ -116,7 +116,7 @@ def test_statement_not_found_is_unavailable_with_the_speakers_other_rows(tiny_st
     m = documents.statement(r"\(Pat Doe\)", "shut down", "a transcript of the meeting", tables=["facts_events"])
     assert (m.kind, m.value, m.missing) == ("unavailable", 0, "a transcript of the meeting")
     assert m.details == {"found": 0, "speaker_rows": 2}
-    assert m.description.startswith("No row of data/raw/events/facts.csv quotes the speaker with that wording")
+    assert m.description.startswith("No cited row of the events fact table quotes the speaker with that wording")
     nobody = documents.statement("Nobody", "shut down", "a transcript", tables=["facts_events"])
     assert (nobody.sources, nobody.details["speaker_rows"]) == ((), 0)
     assert documents.statement("Nobody", "x", "a transcript", tables=[]).kind == "unavailable"

@@ -42,7 +42,12 @@ def test_just_over_one_percent():
 def test_more_than_and_at_most_rules():
     assert check("more_than", 15.36, 15).holds and not check("more_than", 15, 15).holds
     assert check("at_most", 5, 5).holds and not check("at_most", 6, 5).holds
-    assert check("at_most", 6, 5).rule == "6 ≤ 5"
+    assert check("at_most", 6, 5).rule == "6, more than 5"  # a failing rule reads as failing, not "6 ≤ 5"
+    assert check("at_most", 5, 5).rule == "5 ≤ 5"
+    assert check("more_than", 9, 15).rule == "9, not more than 15"
+    assert check("about", 104572, 97000).rule == "104,572 is 7,572 from 97,000, more than 500"
+    assert check("just_over", 0.94, 1).rule == "0.94, not just over 1 (above it, up to 1.5)"
+    assert check("equals", 1, 2).rule == "1, not 2"
 
 
 def test_decide():

@@ -151,6 +151,23 @@ def evidence_verdict(statuses) -> Verdict:
     return Verdict.SUPPORTED_WITH_CAVEATS
 
 
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def rank_rule(comparator: str, rank, stated, holds: bool) -> str:
+    """A rank rule in words that read true whether or not it holds.
+
+    >>> rank_rule("at_most", 6, 5, False), rank_rule("at_most", 5, 5, True)
+    ('rank 6: outside the top five', 'rank 5: within the top five')
+    >>> rank_rule("equals", 5, 3, False), rank_rule("equals", 3, 3, True)
+    ('rank 5, not 3', 'rank 3, as stated')
+    """
+    if comparator == "at_most":
+        top = NUMBER_WORDS[stated] if isinstance(stated, int) and 0 <= stated < len(NUMBER_WORDS) else rule_number(stated)
+        return f"rank {rule_number(rank)}: {'within' if holds else 'outside'} the top {top}"
+    return f"rank {rule_number(rank)}, as stated" if holds else f"rank {rule_number(rank)}, not {rule_number(stated)}"
+
+
 def _tolerance(claim):
     value = getattr(claim.stated, "tolerance", None)
     return None if value is None or value <= 0 or (isinstance(value, float) and math.isnan(value)) else value
@@ -222,7 +239,7 @@ def judge(claim, measurement: Measurement, ceiling: Measurement = None, paramete
         result = check(stated.comparator, m.value, stated.value, _tolerance(claim))
         holds, rule, within_rounding = result.holds, result.rule, result.within_rounding_only
         if m.kind == "rank":
-            rule = "rank " + rule
+            rule = rank_rule(stated.comparator, m.value, stated.value, holds)
         if stated.comparator in ("about", "just_over"):
             applied.append("rounding")
     alternatives = m.details.get("alternatives") or ()

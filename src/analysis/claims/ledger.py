@@ -370,6 +370,24 @@ def split_choices(raw, where) -> tuple:
     return values, marks, problems
 
 
+def readings_in_words(claim, parameters) -> list:
+    """The ledger's reasons, in plain words, for the choice values ``parameters`` take (what a reader is
+    told a verdict was checked under).
+
+    >>> claim = load_ledger().claim("rd-top-five-2018")
+    >>> readings_in_words(claim, claim.parameters)
+    ['the 2019 edition ranks fiscal 2018 spending, the year the claim names']
+    """
+    found = []
+    for name, values in claim.choices.items():
+        for value, mark in zip(values, claim.choice_marks.get(name, ())):
+            option = value if isinstance(value, dict) else {name: value}
+            if all(parameters.get(k) == v for k, v in option.items()):
+                found.append(mark.reason)
+                break
+    return found
+
+
 def _marked(entries, source) -> list:
     """The ledger's claim entries with their choices split into values and marks (a LedgerError lists
     every unmarked value)."""

@@ -24,7 +24,7 @@ The acceptance rule comes from the claim's wording (its ``comparator``):
 >>> check("more_than", 19.06, 15).holds
 True
 >>> check("at_most", 6, 5).rule
-'6 ≤ 5'
+'6, more than 5'
 """
 import math
 from dataclasses import asdict, dataclass, field
@@ -125,35 +125,52 @@ def rule_number(x) -> str:
     return f"{x:,.1f}" if abs(x) >= 1000 else f"{x:,.4g}"  # 14,738.9, not 1.474e+04
 
 
+# Each rule is written so that it reads true: as a relation when the value meets it, as what the value is
+# instead when it does not ("6, more than 5", never "6 ≤ 5").
+
 def _more_than(m, s, tol):
-    return RuleResult(m > s, f"{rule_number(m)} > {rule_number(s)}")
+    holds = m > s
+    return RuleResult(holds, f"{rule_number(m)} > {rule_number(s)}" if holds else
+                      f"{rule_number(m)}, not more than {rule_number(s)}")
 
 
 def _at_least(m, s, tol):
-    return RuleResult(m >= s, f"{rule_number(m)} ≥ {rule_number(s)}")
+    holds = m >= s
+    return RuleResult(holds, f"{rule_number(m)} ≥ {rule_number(s)}" if holds else
+                      f"{rule_number(m)}, less than {rule_number(s)}")
 
 
 def _at_most(m, s, tol):
-    return RuleResult(m <= s, f"{rule_number(m)} ≤ {rule_number(s)}")
+    holds = m <= s
+    return RuleResult(holds, f"{rule_number(m)} ≤ {rule_number(s)}" if holds else
+                      f"{rule_number(m)}, more than {rule_number(s)}")
 
 
 def _about(m, s, tol):
     tol = rounding_unit(s) / 2 if tol is None else tol
     holds = abs(m - s) <= tol
-    return RuleResult(holds, f"|{rule_number(m)} − {rule_number(s)}| ≤ {rule_number(tol)}", within_rounding_only=holds and m != s)
+    rule = (f"|{rule_number(m)} − {rule_number(s)}| ≤ {rule_number(tol)}" if holds else
+            f"{rule_number(m)} is {rule_number(abs(m - s))} from {rule_number(s)}, more than {rule_number(tol)}")
+    return RuleResult(holds, rule, within_rounding_only=holds and m != s)
 
 
 def _just_over(m, s, tol):
     tol = rounding_unit(s) / 2 if tol is None else tol
-    return RuleResult(s < m <= s + tol, f"{rule_number(s)} < {rule_number(m)} ≤ {rule_number(s + tol)}")
+    holds = s < m <= s + tol
+    return RuleResult(holds, f"{rule_number(s)} < {rule_number(m)} ≤ {rule_number(s + tol)}" if holds else
+                      f"{rule_number(m)}, not just over {rule_number(s)} (above it, up to {rule_number(s + tol)})")
 
 
 def _equals(m, s, tol):
-    return RuleResult(m == s, f"{rule_number(m)} = {rule_number(s)}")
+    holds = m == s
+    return RuleResult(holds, f"{rule_number(m)} = {rule_number(s)}" if holds else
+                      f"{rule_number(m)}, not {rule_number(s)}")
 
 
 def _none_exists(m, s, tol):
-    return RuleResult(m == 0, f"{rule_number(m)} qualifying cases = 0")
+    holds = m == 0
+    return RuleResult(holds, "no qualifying case" if holds else
+                      f"{rule_number(m)} qualifying case{'s' if m != 1 else ''}, not none")
 
 
 def _years(value):

@@ -18,7 +18,6 @@ from functools import lru_cache
 import pandas as pd
 
 from analysis.data import facts, legal
-from analysis.data import manifest as _manifest
 from analysis.measures import Measurement, register
 
 #: The counting rules :func:`firm_count` takes (``legal.FIRM_COUNTS`` without "both", which is two counts).
@@ -105,6 +104,15 @@ def firm_count(rule: str) -> Measurement:
         details={**counts, **extra})
 
 
+#: The fact tables a statement is looked for in, as a reader names them.
+TABLE_WORDS = {"facts_events": "events", "facts_incidents": "incidents", "facts_rd_spending": "company figures"}
+
+
+def _and(words) -> str:
+    words = list(words) or ["cited"]
+    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
+
+
 def _own_source(row, claimant: str) -> bool:
     fact = facts.Fact(**{f.name: row[f.name] for f in fields(facts.Fact)})
     return facts.is_own_source(fact, claimant)
@@ -132,10 +140,11 @@ def statement(speaker: str, wording: str, missing: str, tables: list = legal.STA
             sources=tuple(legal.row_source(r) for _, r in quoting.iterrows()), self_reported=not independent,
             details={"found": len(quoting)})
     other = "; ".join(f"{r['period']} ({r['source_title']}): \u201c{r['quote']}\u201d" for _, r in said.iterrows())
+    names = [TABLE_WORDS.get(str(t), "other") for t in list(tables)]
     return Measurement(
         0, "statements", "unavailable",
-        f"No row of {', '.join(f'data/raw/{_manifest.get(t).file}' for t in tables)} quotes the speaker with that "
-        f"wording; other rows naming the speaker: "
+        f"No cited row of the {_and(names)} fact table{'s' if len(names) > 1 else ''} quotes the speaker with "
+        f"that wording; other rows naming the speaker: "
         f"{other or 'none'}.",
         vintage="attributed statements (facts tables)", sources=tuple(legal.row_source(r) for _, r in said.iterrows()),
         missing=missing, details={"found": 0, "speaker_rows": len(said)})

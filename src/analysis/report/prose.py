@@ -15,7 +15,7 @@ parts of a qualitative claim.  Nothing here measures or judges: every function o
 >>> ledger = load_ledger()
 >>> claim = ledger.claim("rd-top-five-2018")
 >>> rule_sentence(claim, audit.assess_claim(claim, claim.parameters))
-'The wording “top five” means at most 5; measured: rank 5 ≤ 5, so the verdict is **supported**.'
+'The wording “top five” means at most 5; measured: rank 5: within the top five, so the verdict is **supported**.'
 """
 from collections.abc import Iterable, Sequence
 from itertools import pairwise

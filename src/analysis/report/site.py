@@ -37,6 +37,7 @@ import jinja2
 
 from analysis import atomic, paths
 from analysis.claims import multiverse
+from analysis.claims.ledger import readings_in_words
 from analysis.claims.verdicts import SCALE, Verdict
 from analysis.data import manifest as _manifest
 from analysis.data import provenance
@@ -305,6 +306,8 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     for a in assessments:
         by_notebook.setdefault(ledger.page_of(ledger.claim(a.claim_id)), []).append(a)
     rows = claim_rows(table, assessments, pages=set(executed), failures=failures, manifest=manifest)
+    for r in rows:  # what each verdict was checked under, in the ledger's plain words
+        r["readings"] = readings_in_words(ledger.claim(r["claim_id"]), r["parameters"])
     exporter, specifications = None, _multiverse_table(ledger)
     pages = set(executed if pages is None else pages)
     for name, path in executed.items():
