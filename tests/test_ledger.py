@@ -43,7 +43,8 @@ def test_every_quote_is_at_its_offset_in_article_order():
 
 def test_rd_claims_are_wired_to_the_notebook():
     ledger = load_ledger()
-    assert [c.id for c in ledger.claims_for("01_rd_spending")] == ["rd-top-five-2018", "rd-spend-over-15bn-2019"]
+    assert [c.id for c in ledger.claims_for("01_rd_spending")] == ["rd-top-five-2018", "rd-spend-over-15bn-2019",
+                                                                   "rd-increase-2019"]
     rank = ledger.claim("rd-top-five-2018")
     assert (rank.type, rank.stated.value, rank.stated.wording, rank.stated.comparator) == \
         ("rank", 5, "top five", "at_most")
@@ -100,7 +101,7 @@ def claim(doc, claim_id):
      "claim 'rd-top-five-2018' (entry 11), field 'stated.comparator': comparator 'more_than' cannot apply to "
      "a measure returning a rank value; use one of at_most, equals (measure 'scoreboard.rank')"),
     (lambda d: claim(d, "thai-cave-june-2018")["stated"].update(comparator="about"),
-     "claim 'thai-cave-june-2018' (entry 23), field 'stated.comparator': comparator 'about' cannot apply to "
+     "claim 'thai-cave-june-2018' (entry 24), field 'stated.comparator': comparator 'about' cannot apply to "
      "a measure returning a date value"),
     (lambda d: claim(d, "rd-top-five-2018")["parameters"].update(edition=1999),
      "field 'parameters': parameter 'edition': 1999 is not allowed; choose one of [2017, 2018, 2019, 2020]"),

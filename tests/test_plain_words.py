@@ -61,6 +61,6 @@ def built(tmp_path_factory):
 def test_every_claim_row_of_the_scorecard_shows_no_identifier(built):
     """Each claim's quote, stated and measured value, verdict, reason, rule and robustness line."""
     html = (built / "index.html").read_text(encoding="utf-8")
-    assert html.count('class="claim-row"') == 30
+    assert html.count('class="claim-row"') == 31
     found = identifiers(html, within="claim-row")
     assert found == [], found[:10]

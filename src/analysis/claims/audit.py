@@ -15,7 +15,7 @@ against the 2020 edition, while an unchanged notebook reproduces the ledger.
 >>> from analysis.claims.ledger import load_ledger
 >>> ledger = load_ledger()
 >>> [a.verdict.value for a in assess_notebook("01_rd_spending", {}, ledger)]
-['supported', 'company figures only']
+['supported', 'company figures only', 'company figures only']
 """
 import itertools
 import json
