@@ -161,14 +161,14 @@ def test_highest_verdict_moves_with_reference_and_cutoff(ledger):
     params = claim.parameters
     a = audit.assess_claim(claim, params)
     assert (a.verdict, a.measured_value) == (Verdict.NOT_SUPPORTED,
-                                             "FIPS 140 level 2 vs 4; CC EAL3 (best case EAL5) vs EAL7")
-    assert a.rule.endswith("others only; CC EAL3 (best case EAL5) vs EAL7: others only")
+                                             "FIPS 140 level 2 vs 4; CC EAL3 vs EAL7")
+    assert a.rule.endswith("others only; CC EAL3 vs EAL7: undocumented")
     measured = audit.measurement_of(claim, params)
-    assert measured.details["comparison"] == "FIPS 140 level 2 vs 4; CC EAL3 (best case EAL5) vs EAL7"
+    assert measured.details["comparison"] == "FIPS 140 level 2 vs 4; CC EAL3 vs EAL7"
     assert a.sources[0].ref == "data/raw/certifications/nist_cmvp_validated_modules_2026-04-15.csv#L2651"
     industry = audit.assess_claim(claim, {**params, "highest_reference": "industry_best"})
     assert industry.verdict is Verdict.NOT_SUPPORTED and industry.rule.endswith("others only; "
-                                                                                "CC EAL3 (best case EAL5) vs ≥ EAL5 (lower bound): undocumented")
+                                                                                "CC EAL3 vs ≥ EAL5 (lower bound): undocumented")
     peer = audit.measurement_of(claim, {**params, "highest_reference": "peer_best"})
     assert peer.caveats == ("on FIPS 140 Huawei equals the reference level, it does not exceed it",)
     assert peer.details["comparison"].endswith("vs ≥ EAL5 (lower bound)")   # Samsung's 2015 chip certificate
@@ -179,8 +179,8 @@ def test_highest_verdict_moves_with_reference_and_cutoff(ledger):
     # the notebook parameter overrides the ledger's value
     moved = audit.assess_notebook("04_certifications", {"highest_reference": "peer_best"}, ledger)[0]
     assert (moved.verdict, moved.measured_value) == (Verdict.SUPPORTED_WITH_CAVEATS,
-                                                     "FIPS 140 level 2 vs 2; CC EAL3 (best case EAL5) vs ≥ EAL5 (lower bound)")
-    assert moved.rule.endswith(": independent; CC EAL3 (best case EAL5) vs ≥ EAL5 (lower bound): undocumented")
+                                                     "FIPS 140 level 2 vs 2; CC EAL3 vs ≥ EAL5 (lower bound)")
+    assert moved.rule.endswith(": independent; CC EAL3 vs ≥ EAL5 (lower bound): undocumented")
 
 
 def test_independent_verdict_and_what_moves_it(ledger):

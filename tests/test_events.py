@@ -202,7 +202,7 @@ def test_role_claims(ledger):
     japan, _ = assessed("japan-huawei-stayed")
     assert (japan.verdict, japan.measured_value) == (Verdict.SUPPORTED_WITH_CAVEATS, "independent; undocumented")
     sierra, sierra_m = assessed("ebola-huawei-staff-remained")
-    assert (sierra.verdict, sierra.measured_value) == (Verdict.SUPPORTED_WITH_CAVEATS, "self-reported only")
+    assert (sierra.verdict, sierra.measured_value) == (Verdict.SELF_REPORTED, "self-reported only")
     assert [r["provider"] for r in sierra_m.details["rows"] if r["part"] == "context"] == ["MTN (contrast)"]
     assert [s.ref for s in sierra.sources] == ["data/raw/events/facts.csv#L19", "data/raw/events/facts.csv#L20"]
 
@@ -217,7 +217,7 @@ def test_notebook_defaults_and_a_parameter_change(ledger):
         "fukushima-meltdown": Verdict.SUPPORTED_WITH_CAVEATS,
         "japan-huawei-stayed": Verdict.SUPPORTED_WITH_CAVEATS,
         "ebola-sierra-leone-2014-2016": Verdict.SUPPORTED_WITH_CAVEATS,
-        "ebola-huawei-staff-remained": Verdict.SUPPORTED_WITH_CAVEATS}
+        "ebola-huawei-staff-remained": Verdict.SELF_REPORTED}
     moved = {a.claim_id: a for a in audit.assess_notebook(
         "06_events", {"ebola_end": "end_of_transmission", "quake_toll_as_of": "2012-09-12"}, ledger)}
     assert moved["ebola-sierra-leone-2014-2016"].verdict is Verdict.NOT_SUPPORTED

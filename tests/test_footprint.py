@@ -47,7 +47,7 @@ def test_country_claims_are_supported_with_caveats_under_every_choice(ledger, cl
     for year in (2017, 2018, 2019, 2020):
         for definition in footprint.COUNTRY_DEFINITIONS:
             a = assess(ledger, claim_id, report_year=year, countries_definition=definition)
-            assert a.verdict is Verdict.SUPPORTED_WITH_CAVEATS
+            assert a.verdict is Verdict.SELF_REPORTED
             assert a.policies == ["lower_bound", "ceiling", "self_reported"]
     a = assess(ledger, claim_id)
     assert a.measured_value == "170+"  # shown as published (the judge compares the bound, 170)
@@ -65,7 +65,7 @@ def test_a_count_above_the_denominator_is_not_supported(ledger):
         a = audit.assess_claim(impossible, {**claim.parameters, "countries_definition": definition})
         assert a.verdict is expected[definition]
     below = replace(claim, stated=replace(claim.stated, value=169, comparator="more_than"))
-    assert audit.assess_claim(below, claim.parameters).verdict is Verdict.SUPPORTED_WITH_CAVEATS
+    assert audit.assess_claim(below, claim.parameters).verdict is Verdict.SELF_REPORTED
     above = replace(claim, stated=replace(claim.stated, value=180))  # possible, but "170+" cannot settle it
     assert audit.assess_claim(above, claim.parameters).verdict is Verdict.NOT_CHECKABLE
 
@@ -73,7 +73,7 @@ def test_a_count_above_the_denominator_is_not_supported(ledger):
 def test_the_product_claim_reads_170_plus_as_more_than_170(ledger):
     a = assess(ledger, "countries-170-products-used")
     assert a.rule.startswith("reported > 170 implies > 170")
-    assert a.verdict is Verdict.SUPPORTED_WITH_CAVEATS
+    assert a.verdict is Verdict.SELF_REPORTED
 
 
 def test_an_unknown_country_definition_is_an_error(ledger):
@@ -87,20 +87,20 @@ def test_years_since_founding_and_tolerance(ledger):
     assert judge.accepted_band(30, 0.0) == 5.0 and judge.accepted_band(30, 2) == 2.0
     for claim_id in ("track-record-30-years", "products-three-decades"):
         a = assess(ledger, claim_id, years_tolerance=0.0)
-        assert (a.measured_value, a.verdict) == (32, Verdict.SUPPORTED_WITH_CAVEATS)
-        assert assess(ledger, claim_id, years_tolerance=2.0).verdict is Verdict.SUPPORTED_WITH_CAVEATS
+        assert (a.measured_value, a.verdict) == (32, Verdict.SELF_REPORTED)
+        assert assess(ledger, claim_id, years_tolerance=2.0).verdict is Verdict.SELF_REPORTED
         assert assess(ledger, claim_id, years_tolerance=1.0).verdict is Verdict.NOT_SUPPORTED
 
 
 def test_users_rest_on_the_annual_report(ledger):
     a = assess(ledger, "users-over-3bn")
-    assert (a.verdict, a.measured_value) == (Verdict.SUPPORTED_WITH_CAVEATS, 3_000_000_000)
+    assert (a.verdict, a.measured_value) == (Verdict.SELF_REPORTED, 3_000_000_000)
     assert a.policies == ["lower_bound", "ceiling", "self_reported"]
     assert [s.ref for s in a.sources] == [
         "data/raw/population/facts.csv#L5",
         "data/raw/population/wb_sp_pop_totl__datasets-population__2020-04-14.csv#L2715"]
     assert assess(ledger, "users-over-3bn", report_year=2019, population_source="un_wpp2022",
-                  population_year=2019).verdict is Verdict.SUPPORTED_WITH_CAVEATS
+                  population_year=2019).verdict is Verdict.SELF_REPORTED
     share = assess(ledger, "users-over-3bn", report_year=2017)  # a share in words, not a count
     assert (share.verdict, share.measured_value) == (Verdict.NOT_CHECKABLE, "one-third of world population")
     none = assess(ledger, "users-over-3bn", report_year=2020)  # no row
@@ -140,14 +140,14 @@ def test_shares_match_the_derived_check_rows(source, vintage, year, derived):
 
 def test_share_verdict_moves_with_tolerance_source_and_year(ledger):
     a = assess(ledger, "users-share-40pct")
-    assert (a.measured_value, a.verdict) == (39.5, Verdict.SUPPORTED_WITH_CAVEATS)
-    assert assess(ledger, "users-share-40pct", share_tolerance=1.0).verdict is Verdict.SUPPORTED_WITH_CAVEATS
+    assert (a.measured_value, a.verdict) == (39.5, Verdict.SELF_REPORTED)
+    assert assess(ledger, "users-share-40pct", share_tolerance=1.0).verdict is Verdict.SELF_REPORTED
     tight = assess(ledger, "users-share-40pct", population_vintage="2026-03-06", population_year=2019,
                    share_tolerance=1.0)
     assert (tight.measured_value, tight.verdict) == (38.57, Verdict.NOT_SUPPORTED)
     jan = assess(ledger, "users-share-40pct", population_source="un_wpp2022", population_vintage="2026-03-06",
                  population_year=2019)  # the vintage is ignored for the UN sources
-    assert (jan.measured_value, jan.verdict) == (38.84, Verdict.SUPPORTED_WITH_CAVEATS)
+    assert (jan.measured_value, jan.verdict) == (38.84, Verdict.SELF_REPORTED)
     assert assess(ledger, "users-share-40pct", population_source="un_wpp2019",
                   population_year=2018).verdict is Verdict.NOT_CHECKABLE
 
@@ -157,10 +157,10 @@ def test_notebook_defaults_and_overrides(ledger):
     found = {a.claim_id: a for a in audit.assess_notebook("02_footprint_users", {}, ledger)}
     assert list(found) == ["countries-170-plus-operate", "track-record-30-years", "products-three-decades",
                            "countries-170-products-used", "users-over-3bn", "users-share-40pct"]
-    assert {a.verdict for a in found.values()} == {Verdict.SUPPORTED_WITH_CAVEATS}
+    assert {a.verdict for a in found.values()} == {Verdict.SELF_REPORTED}
     moved = {a.claim_id: a.verdict for a in audit.assess_notebook(
         "02_footprint_users", {"years_tolerance": 1.0, "share_tolerance": 1.0, "population_year": 2019,
                                "population_vintage": "2026-03-06"}, ledger)}
     assert moved["track-record-30-years"] is moved["users-share-40pct"] is Verdict.NOT_SUPPORTED
-    assert moved["users-over-3bn"] is Verdict.SUPPORTED_WITH_CAVEATS
+    assert moved["users-over-3bn"] is Verdict.SELF_REPORTED
     assert population.load_world_population() is population.load_world_population()  # cached

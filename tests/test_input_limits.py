@@ -37,16 +37,18 @@ def cli(*args):
 
 @pytest.mark.parametrize("old, new, expected", [
     # a choice of another type than the headline value is not coerced silently
-    ("choices: {source: [world_bank, un_wpp2022]}", "choices: {source: [world_bank, 2019]}",
+    ("{value: un_wpp2022,", "{value: 2019,",
      "claim 'world-population-7-7bn-2019' (entry 5), field 'choices.source': parameter 'source': 2019 is an int, "
      "not a str like its headline value 'world_bank'"),
-    ("choices: {edition: [2019, 2020]}", 'choices: {edition: [2019, "2020"]}',
+    ("{value: 2020, defensible", '{value: "2020", defensible',
      "claim 'huawei-ranked-3rd-2020' (entry 1), field 'choices.edition': parameter 'edition': '2020' is a str, "
      "not an int like its headline value 2020"),
-    ("choices: {edition: [2019, 2020]}", "choices: {edition: [2019.0, 2020]}",
+    ("{value: 2019, sensitivity", "{value: 2019.0, sensitivity",
      "field 'choices.edition': parameter 'edition': 2019.0 is a float, not an int"),
     # a group of choices: each parameter of each set
-    ("choices: {fx_source: [fred_datahub, fed_g5a]}", "choices: {fx: [{fx_source: fred_datahub}, {fx_source: [1]}]}",
+    ('choices: {fx_source: [{value: fred_datahub, defensible: "the Federal Reserve rate as republished by FRED"}, '
+     '{value: fed_g5a, defensible: "the Federal Reserve own rate"}]}',
+     "choices: {fx: [{value: {fx_source: fred_datahub}, defensible: a}, {value: {fx_source: [1]}, defensible: b}]}",
      "claim 'samsung-rd-about-17-5bn-usd' (entry 3), field 'choices.fx': parameter 'fx_source': [1] is a list, "
      "not a str"),
     # a parameter that is no value at all
@@ -56,7 +58,8 @@ def cli(*args):
     ("args: {entity: Huawei, edition: $edition}", 'args: {entity: Huawei, edition: "2019x"}',
      "claim 'huawei-ranked-3rd-2020' (entry 1), field 'args.edition': measure 'scoreboard.rank' expects an int, "
      "got '2019x' (a str)"),
-    ("parameters: {edition: 2020}\n    choices: {edition: [2019, 2020]}", 'parameters: {edition: "2019x"}',
+    ('parameters: {edition: 2020}\n    choices: {edition: [{value: 2019, sensitivity: "another period: an earlier '
+     'edition"}, {value: 2020, defensible: "the edition the sentence names"}]}', 'parameters: {edition: "2019x"}',
      "claim 'huawei-ranked-3rd-2020' (entry 1), field 'args.edition': measure 'scoreboard.rank' expects an int, "
      "got '2019x' (a str, parameter $edition)"),
     ("amount: {measure: scoreboard.rd, args: {entity: Samsung Electronics, edition: 2019}}",
@@ -88,7 +91,7 @@ def test_the_ledgers_of_the_project_pass_the_type_checks():
 
 
 def test_multiverse_on_a_wrong_typed_choice_ends_in_one_line(article):
-    folder = article("choices: {source: [world_bank, un_wpp2022]}", "choices: {source: [world_bank, 2019]}")
+    folder = article("{value: un_wpp2022,", "{value: 2019,")
     before = (folder / "multiverse.csv").read_bytes()
     done = cli("multiverse", "--article", str(folder))
     assert done.returncode == 2, done.stderr
@@ -98,7 +101,7 @@ def test_multiverse_on_a_wrong_typed_choice_ends_in_one_line(article):
 
 
 def test_multiverse_on_a_value_the_data_do_not_hold_ends_in_one_line(article):
-    folder = article("choices: {source: [world_bank, un_wpp2022]}", "choices: {source: [world_bank, un_wpp2030]}")
+    folder = article("{value: un_wpp2022,", "{value: un_wpp2030,")
     done = cli("multiverse", "--article", str(folder))
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr

@@ -38,9 +38,11 @@ def test_a_declared_tolerance_replaces_the_wordings_rounding():
 
 
 def test_rank_claims_top_five_and_ranked_third():
-    assert judge(claim(5, "at_most"), number(5, kind="rank")).rule == "rank 5 ≤ 5"
+    assert judge(claim(5, "at_most"), number(5, kind="rank")).rule == "rank 5: within the top five"
+    sixth = judge(claim(5, "at_most"), number(6, kind="rank"))
+    assert (sixth.verdict.value, sixth.rule) == ("not supported", "rank 6: outside the top five")  # reads as failing
     third = judge(claim(3, "equals"), number(5, kind="rank"))
-    assert (third.verdict.value, third.rule) == ("not supported", "rank 5 = 3")
+    assert (third.verdict.value, third.rule) == ("not supported", "rank 5, not 3")
     assert judge(claim(3, "equals"), number(3, kind="rank")).verdict.value == "supported"
 
 
@@ -53,9 +55,12 @@ def test_a_tie_in_a_ranking_shares_the_better_rank_and_meets_top_n():
     assert judge(claim(5, "at_most"), number(int(ranks.iloc[5]), kind="rank")).verdict.value == "supported"
 
 
-def test_self_reported_figures_are_at_best_supported_with_caveats_and_the_policy_is_named():
+def test_self_reported_figures_are_at_best_company_figures_only_and_the_policy_is_named():
     met = judge(claim(15, "more_than"), number(19.06, self_reported=True))
-    assert met.verdict.value == "supported with caveats" and "self_reported" in met.policies
+    assert met.verdict.value == "company figures only" and "self_reported" in met.policies
+    # rounding or a claim's caveat does not lift a self-reported figure above "company figures only"
+    rounded = judge(claim(97000, "about", caveats=("x",)), number(96768, self_reported=True))
+    assert rounded.verdict.value == "company figures only"
     assert judge(claim(15, "more_than"), number(9.0, self_reported=True)).verdict.value == "not supported"
 
 
@@ -95,12 +100,14 @@ def test_absence_claims_counter_examples_and_complete_lists():
                            details={"complete": True})
     assert judge(claim(0, "none_exists"), register).verdict.value == "supported"
     own_register = Measurement(0, "owners", "cases", "", "fixture", details={"complete": True}, self_reported=True)
-    assert judge(claim(0, "none_exists"), own_register).verdict.value == "supported with caveats"
+    assert judge(claim(0, "none_exists"), own_register).verdict.value == "company figures only"
 
 
 def test_evidence_is_weighed_part_by_part():
     assert evidence_verdict(["independent", "independent"]).value == "supported"
     assert evidence_verdict(["independent", "self-reported only"]).value == "supported with caveats"
+    assert evidence_verdict(["self-reported only"]).value == "company figures only"
+    assert evidence_verdict(["self-reported only", "undocumented"]).value == "company figures only"
     assert evidence_verdict(["undocumented"]).value == "not checkable"
     assert evidence_verdict(["independent", "contested"]).value == "conflicting"
     assert evidence_verdict(["others only", "undocumented"]).value == "not supported"
@@ -126,7 +133,7 @@ def test_comparators_that_cannot_apply_to_a_kind_are_named():
 
 def test_every_policy_has_plain_words():
     assert set(POLICIES) == {"rounding", "lower_bound", "ceiling", "self_reported", "absence", "evidence",
-                             "disagreeing", "unavailable"}
+                             "disagreeing", "unavailable", "readings"}
     assert all(len(p.text) > 30 and "_" not in p.text for p in POLICIES.values())
 
 
@@ -148,3 +155,28 @@ def test_an_unavailable_ceiling_is_not_checkable_and_says_what_is_missing():
 def test_a_lower_bound_is_shown_as_published():
     a = judge(claim(170, "more_than"), number(170.0, details={"strict": True, "reported": "170+"}))
     assert (a.verdict.value, a.measured_value) == ("supported", "170+")
+
+
+def test_defensible_readings_that_disagree_make_the_headline_conflicting_and_name_the_split():
+    from analysis.claims.judge import weigh_readings
+    from analysis.claims.ledger import ChoiceMark
+
+    # a fixture claim with one choice, two defensible readings of a holder
+    marked = NS(id="fixture", stated=NS(value=1, comparator="equals", tolerance=None), caveats=(), limits=(),
+                parameters={"reading": "a"}, choices={"reading": ["a", "b"]},
+                choice_marks={"reading": (ChoiceMark("defensible", "the holder read as its members"),
+                                          ChoiceMark("defensible", "the holder read as one owner"))})
+    own = judge(marked, number(1, kind="rank"), parameters={"reading": "a"})
+    other = judge(marked, number(2, kind="rank"), parameters={"reading": "b"})
+    weighed = weigh_readings(marked, own, [({"reading": "b"}, other)])
+    assert weighed.verdict.value == "conflicting" and "readings" in weighed.policies
+    assert weighed.reason.startswith("Defensible readings disagree on whether it is met, split by the reading: met "
+                                     "with the holder read as its members (rank 1, as stated); not met with the holder "
+                                     "read as one owner (rank 2, not 1).")
+    assert weighed.measured_value == 1  # the claim's own reading's value is kept
+    # readings that agree on the side (met, with or without caveats) leave the headline as it is
+    agreeing = judge(marked, number(1, kind="rank", caveats=("x",)), parameters={"reading": "b"})
+    assert weigh_readings(marked, own, [({"reading": "b"}, agreeing)]) is own
+    # a reading that settles nothing (not checkable) takes no side
+    unsettled = judge(marked, Measurement(0, "rank", "unavailable", "", "", missing="no data"))
+    assert weigh_readings(marked, own, [({"reading": "b"}, unsettled)]) is own

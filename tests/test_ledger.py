@@ -43,7 +43,8 @@ def test_every_quote_is_at_its_offset_in_article_order():
 
 def test_rd_claims_are_wired_to_the_notebook():
     ledger = load_ledger()
-    assert [c.id for c in ledger.claims_for("01_rd_spending")] == ["rd-top-five-2018", "rd-spend-over-15bn-2019"]
+    assert [c.id for c in ledger.claims_for("01_rd_spending")] == ["rd-top-five-2018", "rd-spend-over-15bn-2019",
+                                                                   "rd-increase-2019"]
     rank = ledger.claim("rd-top-five-2018")
     assert (rank.type, rank.stated.value, rank.stated.wording, rank.stated.comparator) == \
         ("rank", 5, "top five", "at_most")
@@ -100,7 +101,7 @@ def claim(doc, claim_id):
      "claim 'rd-top-five-2018' (entry 11), field 'stated.comparator': comparator 'more_than' cannot apply to "
      "a measure returning a rank value; use one of at_most, equals (measure 'scoreboard.rank')"),
     (lambda d: claim(d, "thai-cave-june-2018")["stated"].update(comparator="about"),
-     "claim 'thai-cave-june-2018' (entry 23), field 'stated.comparator': comparator 'about' cannot apply to "
+     "claim 'thai-cave-june-2018' (entry 24), field 'stated.comparator': comparator 'about' cannot apply to "
      "a measure returning a date value"),
     (lambda d: claim(d, "rd-top-five-2018")["parameters"].update(edition=1999),
      "field 'parameters': parameter 'edition': 1999 is not allowed; choose one of [2017, 2018, 2019, 2020]"),
@@ -119,7 +120,8 @@ def test_a_new_rank_claim_needs_only_a_ledger_entry(tmp_path, document):
 
     def add(doc):
         new = copy.deepcopy(claim(doc, "rd-top-five-2018"))
-        new.update(id="rd-top-three-2019", parameters={"edition": 2020, "entity": "Huawei"})
+        new.update(id="rd-top-three-2019", parameters={"edition": 2020, "entity": "Huawei"},
+                   choices={"edition": [{"value": 2020, "defensible": "the edition the fixture names"}]})
         new["stated"].update(value=3, wording="top three")
         doc["claims"].insert(11, new)
 
@@ -139,7 +141,8 @@ def test_ranked_third_is_judged_as_rank_equals_three(tmp_path, document):
 
     def add(doc):
         new = copy.deepcopy(claim(doc, "rd-top-five-2018"))
-        new.update(id="rd-third", parameters={"edition": 2020, "entity": "Huawei"})
+        new.update(id="rd-third", parameters={"edition": 2020, "entity": "Huawei"},
+                   choices={"edition": [{"value": 2020, "defensible": "the edition the fixture names"}]})
         new["stated"].update(value=3, wording="ranked 3rd", comparator="equals")
         doc["claims"].insert(11, new)
 
@@ -147,7 +150,7 @@ def test_ranked_third_is_judged_as_rank_equals_three(tmp_path, document):
     third = ledger.claim("rd-third")
     assert audit.assess_claim(third, {"edition": 2020, "entity": "Huawei"}).verdict.value == "supported"
     fifth = audit.assess_claim(third, {"edition": 2019, "entity": "Huawei"})
-    assert (fifth.measured_value, fifth.rule, fifth.verdict.value) == (5, "rank 5 = 3", "not supported")
+    assert (fifth.measured_value, fifth.rule, fifth.verdict.value) == (5, "rank 5, not 3", "not supported")
 
 
 def test_not_yaml_is_a_clear_error(tmp_path):

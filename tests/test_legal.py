@@ -38,8 +38,9 @@ def test_law_firms_named_by_huawei():
 def test_cannot_compel_is_conflicting_by_the_for_against_rule(ledger):
     claim = ledger.claim("chinese-law-cannot-compel")
     a = audit.assess_claim(claim, claim.parameters)
-    assert (a.verdict, a.measured_value, a.policies) == (Verdict.CONFLICTING, "1 for / 1 against", ["evidence"])
-    assert [s.ref for s in a.sources] == ["data/raw/events/facts.csv#L56", "data/raw/events/facts.csv#L60"]
+    assert (a.verdict, a.measured_value, a.policies) == (Verdict.CONFLICTING, "0 independent for / 1 against; 1 retained by the claimant for", ["evidence"])
+    # the one document for it is by a firm Huawei retained (data/raw/sources/ties.csv), so it is not independent
+    assert [s.ref for s in a.sources] == ["data/raw/events/facts.csv#L60", "data/raw/events/facts.csv#L56"]
 
 
 @pytest.mark.parametrize("count, verdict, measured", [
@@ -71,9 +72,9 @@ def test_attributions_without_a_source_are_not_checkable(ledger):
 def test_notebook_defaults_reproduce_the_ledger(ledger):
     verdicts = {a.claim_id: a.verdict.value for a in audit.assess_notebook("05_ownership_legal", {}, ledger)}
     assert verdicts == {
-        "private-100pct": "supported with caveats", "shareholding-employees-97000": "supported with caveats",
-        "ren-largest-shareholder": "supported with caveats", "ren-share-just-over-1pct": "supported with caveats",
-        "no-state-institutional-owners": "supported with caveats", "chinese-law-cannot-compel": "conflicting",
+        "private-100pct": "conflicting", "shareholding-employees-97000": "company figures only",
+        "ren-largest-shareholder": "conflicting", "ren-share-just-over-1pct": "company figures only",
+        "no-state-institutional-owners": "conflicting", "chinese-law-cannot-compel": "conflicting",
         "mfa-no-backdoor-law": "not checkable", "two-law-firms-clifford-chance": "conflicting",
         "ren-rather-shut-down": "not checkable"}
     moved = audit.assess_notebook("05_ownership_legal", {"year": 2019, "union_reading": "institution"}, ledger)

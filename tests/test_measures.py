@@ -148,3 +148,16 @@ def test_event_toll_of_an_unknown_series_or_date_is_an_error():
         events.event_toll("flood", "2018-03-01")
     with pytest.raises(LookupError, match="no tohoku_2011 figure dated '1999-01-01'"):
         events.event_toll("tohoku_2011", "1999-01-01")
+
+
+def test_change_is_later_minus_earlier_in_one_unit_and_inherits_self_reporting():
+    # fixture figures
+    later = Measurement(120.0, "CNY million", "number", "", "2019", self_reported=True)
+    earlier = Measurement(100.0, "CNY million", "number", "", "2018")
+    up = derived.change(later, earlier)
+    assert (up.value, up.unit, up.self_reported) == (20, "CNY million", True)
+    assert derived.change(earlier, later).value == -20  # a fall is below 0: "increase" is not met
+    with pytest.raises(ValueError, match="same unit"):
+        derived.change(later, Measurement(1.0, "USD billion", "number", "", "2018"))
+    gap = Measurement(None, "CNY million", "unavailable", "", "", missing="the earlier year")
+    assert derived.change(later, gap).kind == "unavailable"

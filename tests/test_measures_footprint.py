@@ -74,10 +74,10 @@ def _claim(value, comparator):
 def test_the_judge_on_a_reported_lower_bound_and_a_ceiling(tiny_reports):
     bound, exact = figure("Acme", 2017), figure("Acme", 2018)
     un = countries.country_count("un_members")
-    assert judge(_claim(170, "more_than"), bound, ceiling=un).verdict is Verdict.SUPPORTED_WITH_CAVEATS
+    assert judge(_claim(170, "more_than"), bound, ceiling=un).verdict is Verdict.SELF_REPORTED
     assert judge(_claim(171, "at_least"), bound, ceiling=un).verdict is Verdict.NOT_CHECKABLE  # a bound cannot refute
     assert judge(_claim(175, "more_than"), exact, ceiling=un).verdict is Verdict.NOT_SUPPORTED
-    assert judge(_claim(175, "at_least"), exact, ceiling=un).verdict is Verdict.SUPPORTED_WITH_CAVEATS
+    assert judge(_claim(175, "at_least"), exact, ceiling=un).verdict is Verdict.SELF_REPORTED
     over = judge(_claim(200, "at_least"), bound.with_(value=250.0), ceiling=un)
     assert over.verdict is Verdict.NOT_SUPPORTED  # 250+ implies "at least 200", but 200 > 193 UN members
     assert judge(_claim(170, "at_least"), figure("Acme", 2019)).verdict is Verdict.NOT_CHECKABLE

@@ -32,19 +32,30 @@ HUAWEI_NAMES = _doc(9, "Huawei", "number_of_law_firms_claim", "for", quote="law 
 
 @pytest.mark.parametrize("rows, status, summary", [
     ([_doc(2, "Alpha LLP", "opinion", "for"), _doc(3, "Prof. C", "assessment", "against")],
-     "contested", "1 for / 1 against"),
+     "contested", "1 independent for / 1 against"),
     ([_doc(2, "Alpha LLP", "opinion", "for"), _doc(3, "Alpha LLP", "summary", "for")],  # one author, counted once
-     "independent", "1 for / 0 against"),
-    ([_doc(3, "Prof. C", "assessment", "against")], "refuted", "0 for / 1 against"),
-    ([HUAWEI_NAMES], "self-reported only", "0 for / 0 against"),
-    ([_doc(2, "Alpha LLP", "filing", "record")], "undocumented", "0 for / 0 against"),
-    ([], "undocumented", "0 for / 0 against"),
+     "independent", "1 independent for / 0 against"),
+    ([_doc(3, "Prof. C", "assessment", "against")], "refuted", "0 independent for / 1 against"),
+    ([HUAWEI_NAMES], "self-reported only", "0 independent for / 0 against"),
+    ([_doc(2, "Alpha LLP", "filing", "record")], "undocumented", "0 independent for / 0 against"),
+    ([], "undocumented", "0 independent for / 0 against"),
 ])
 def test_opinions_weigh_third_party_documents(use_documents, rows, status, summary):
     use_documents(rows)
     m = documents.opinions("the proposition")
     assert (m.value, m.kind, m.details["summary"]) == ((("the proposition", status),), "evidence", summary)
     assert m.self_reported is (status == "self-reported only")
+
+
+def test_an_opinion_by_a_firm_the_claimant_retained_is_not_independent(use_documents):
+    retained = {**_doc(2, "Alpha LLP", "opinion", "for"), "author_kind": "retained by the company"}
+    use_documents([retained, _doc(3, "Prof. C", "assessment", "against")])
+    m = documents.opinions("p")
+    assert m.value == (("p", "contested"),)
+    assert m.details["summary"] == "0 independent for / 1 against; 1 retained by the claimant for"
+    assert [s.ref for s in m.sources] == ["fixture.csv#L3", "fixture.csv#L2"]
+    use_documents([retained])
+    assert documents.opinions("p").value == (("p", "self-reported only"),)
 
 
 def test_opinions_cite_the_rows_for_and_against(use_documents):
@@ -105,7 +116,7 @@ def test_statement_not_found_is_unavailable_with_the_speakers_other_rows(tiny_st
     m = documents.statement(r"\(Pat Doe\)", "shut down", "a transcript of the meeting", tables=["facts_events"])
     assert (m.kind, m.value, m.missing) == ("unavailable", 0, "a transcript of the meeting")
     assert m.details == {"found": 0, "speaker_rows": 2}
-    assert m.description.startswith("No row of data/raw/events/facts.csv quotes the speaker with that wording")
+    assert m.description.startswith("No cited row of the events fact table quotes the speaker with that wording")
     nobody = documents.statement("Nobody", "shut down", "a transcript", tables=["facts_events"])
     assert (nobody.sources, nobody.details["speaker_rows"]) == ((), 0)
     assert documents.statement("Nobody", "x", "a transcript", tables=[]).kind == "unavailable"

@@ -68,7 +68,7 @@ def test_every_claim_with_choices_has_its_headline_and_reproduces_the_notebook_v
         rows = table[table["claim_id"] == claim.id]
         head = rows[rows["headline"]]
         assert len(head) == 1, claim.id
-        expected = next(a for a in audit.assess_notebook(claim.notebook, {}, ledger) if a.claim_id == claim.id)
+        expected = audit.assess_specification(claim, claim.parameters)
         assert head["verdict"].iloc[0] == expected.verdict.value, claim.id
         assert head["measured_value"].iloc[0] == verdicts.measured_text(expected.measured_value), claim.id
         assert json.loads(head["choices"].iloc[0]) == {k: claim.parameters[k]
@@ -79,7 +79,27 @@ def test_claims_without_choices_are_not_in_the_table_and_say_so_in_the_scorecard
     assert "cyber-essentials-plus-2018" not in set(table["claim_id"])
     card = build_scorecard(ledger, []).set_index("claim_id")
     assert card.loc["cyber-essentials-plus-2018", "robustness"] == multiverse.NO_CHOICES
-    assert card.loc["rd-top-five-2018", "robustness"] == "supported in 3/4; flips with edition=2017 (not supported)"
+    assert card.loc["rd-top-five-2018", "robustness"] == (
+        "supported in 1/1 defensible reading; sensitivity checks, not fair readings of the claim: 1 of 3 give another "
+        "verdict (another period: the 2017 edition ranks fiscal 2016/17 spending, not 2018: not supported)")
+
+
+def test_a_headline_is_conflicting_exactly_when_its_defensible_readings_split(ledger, table):
+    from analysis.claims.judge import side
+
+    for claim in multiverse.claims_with_choices(ledger):
+        rows = table[(table["claim_id"] == claim.id) & table["defensible"]]
+        sides = {side(verdicts.Verdict(v)) for v in rows["verdict"]}
+        published = next(a for a in audit.assess_notebook(claim.notebook, {}, ledger) if a.claim_id == claim.id)
+        split = {"met", "not met"} <= sides
+        own = rows[rows["headline"]]["verdict"].iloc[0]
+        assert (published.verdict is verdicts.Verdict.CONFLICTING) == (split or own == "conflicting"), claim.id
+        if split:
+            assert "readings" in published.policies and "Defensible readings disagree" in published.reason
+        else:
+            assert published.verdict.value == own, claim.id
+    ren = ledger.claim("ren-largest-shareholder")
+    assert "split by the union reading" in audit.assess_claim(ren, ren.parameters).reason  # names the split
 
 
 # --- known flips ----------------------------------------------------------------------------------
@@ -114,9 +134,16 @@ def test_robust_claims_have_no_flip(summary):
         assert row["agree"] == row["specifications"] and row["flips"] == []
 
 
-def test_a_split_without_single_flips_is_named(summary):
+def test_a_split_without_single_flips_is_named():
+    assert multiverse.robustness_line("supported", 3, 4, [], 0) == (
+        "supported in 3/4 defensible readings; flips only when choices combine")
+
+
+def test_sensitivity_checks_are_counted_apart(summary):
     line = summary.loc["users-share-40pct", "robustness"]
-    assert line == "supported with caveats in 27/36; flips only when choices combine"
+    assert line.startswith("company figures only in 8/8 defensible readings; sensitivity checks, not fair readings "
+                           "of the claim: 9 of 28 give another verdict")
+    assert summary.loc["users-share-40pct", "specifications"] == 8
 
 
 def test_verdict_shares_count_every_specification(summary):
@@ -154,16 +181,35 @@ def test_measured_numbers_are_numbers_or_empty(table):
 
 # --- ledger validation --------------------------------------------------------------------------
 
+def _marked(name, *values, kind="defensible"):
+    """A choices mapping in the ledger's flow syntax, each value marked (a fixture)."""
+    return "{" + name + ": [" + ", ".join(f"{{value: {v}, {kind}: reason}}" for v in values) + "]}"
+
+
+def with_choices(text, claim_id, choices):
+    """The ledger ``text`` with the choices of ``claim_id`` replaced by ``choices`` (flow syntax)."""
+    import re
+
+    start = text.index(f"  - id: {claim_id}\n")
+    found = re.compile(r"    choices:.*?\n(?=    [a-z]|  - id:)", re.S).search(text, start)
+    return text[:found.start()] + f"    choices: {choices}\n" + text[found.end():]
+
+
 @pytest.mark.parametrize("choices, message", [
-    ("{edition: [2016, 2019]}", "field 'choices.edition': parameter 'edition': 2016 is not allowed"),
-    ("{edition: [2017, 2018]}", "field 'choices.edition': the claim's own value (edition=2019) must be one"),
-    ("{fx_year: [2018, 2019]}", "field 'choices.fx_year': fx_year not among the claim's parameters"),
-    ("{top: [1, 5]}", "field 'choices.top': 'top' is not a parameter of notebook 01_rd_spending"),
-    ("{edition: [2019, 2019]}", "field 'choices.edition': a value is listed twice"),
+    (_marked("edition", 2016, 2019), "field 'choices.edition': parameter 'edition': 2016 is not allowed"),
+    (_marked("edition", 2017, 2018), "field 'choices.edition': the claim's own value (edition=2019) must be one"),
+    (_marked("fx_year", 2018, 2019), "field 'choices.fx_year': fx_year not among the claim's parameters"),
+    (_marked("top", 1, 5), "field 'choices.top': 'top' is not a parameter of notebook 01_rd_spending"),
+    (_marked("edition", 2019, 2019), "field 'choices.edition': a value is listed twice"),
+    ("{edition: [2017, {value: 2019, defensible: x}]}", "field 'choices.edition': value 2017 is not marked; write it "
+                                                        "as {value: ..., defensible:"),
+    ("{edition: [{value: 2019, defensible: x, sensitivity: y}]}", "field 'choices.edition': value 2019 is not marked"),
+    ("{edition: [{value: 2019, defensible: ''}]}", "field 'choices.edition': value 2019 is not marked"),
+    (_marked("edition", 2019, kind="sensitivity"), "field 'choices.edition': the claim's own value is marked "
+                                                   "sensitivity; the headline must be a defensible reading"),
 ])
 def test_bad_choices_are_named_with_claim_and_field(tmp_path, choices, message):
-    text = paths.LEDGER.read_text(encoding="utf-8")
-    text = text.replace("choices: {edition: [2017, 2018, 2019, 2020]}", f"choices: {choices}")
+    text = with_choices(paths.LEDGER.read_text(encoding="utf-8"), "rd-top-five-2018", choices)
     import shutil
 
     for name in ("article.txt", "article.yaml"):
@@ -190,7 +236,7 @@ def test_spec_curve_chart_draws_numbers_and_describes_the_verdicts(ledger, table
 def test_tables_for_the_notebook(summary):
     frame = summary.reset_index()
     shares = multiverse.verdict_table(frame).set_index("claim")
-    assert shares.loc["rd-top-five-2018", ["supported", "not supported", "agree"]].tolist() == [3, 1, "3/4 (75%)"]
+    assert shares.loc["rd-top-five-2018", ["supported", "not supported", "agree"]].tolist() == [1, 0, "1/1 (100%)"]
     flips = multiverse.flips_table(frame)
     assert flips[flips["claim"] == "rd-top-five-2018"]["choice"].tolist() == ["edition=2017"]
 
@@ -229,7 +275,9 @@ def test_shared_choices_are_what_a_group_of_specifications_has_that_not_all_have
 def test_cli_prints_the_robustness_of_named_claims():
     out = subprocess.run([sys.executable, "-m", "analysis", "multiverse", "rd-top-five-2018"],
                          capture_output=True, text=True, check=True)
-    assert out.stdout == "rd-top-five-2018: supported in 3/4; flips with edition=2017 (not supported)\n"
+    assert out.stdout == ("rd-top-five-2018: supported in 1/1 defensible reading; sensitivity checks, not fair readings "
+                          "of the claim: 1 of 3 give another verdict (another period: the 2017 edition ranks fiscal "
+                          "2016/17 spending, not 2018: not supported)\n")
     bad = subprocess.run([sys.executable, "-m", "analysis", "multiverse", "cyber-essentials-plus-2018"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "no choices declared for claim(s) cyber-essentials-plus-2018" in bad.stderr

@@ -142,7 +142,7 @@ def test_limits_markdown_adds_the_self_reported_limit_and_says_each_once():
     b = NS(caveats=(), limits=("products are not dated",))
     text = prose.limits_markdown([a, b], [assessment("x", "supported", 1, policies=["self_reported"])])
     assert text == ("**Caveats and limits.**\n\n"
-                    "- The figure is the company's own, so a met claim is at best supported with caveats.\n"
+                    "- The figure is the company's own, so a met claim is at best “company figures only”: not independently verified.\n"
                     "- The year is read as 2019.\n- Products are not dated.")
     assert "company's own" not in prose.limits_markdown([a], [assessment("x", "supported", 1)])
 

@@ -85,7 +85,7 @@ def test_run_writes_a_scorecard_of_every_claim(reports, ledger):
             "sources"} <= set(card.columns)
     rd_rows = card.set_index("claim_id").loc[["rd-top-five-2018", "rd-spend-over-15bn-2019"]]
     assert rd_rows["measured_value"].tolist() == ["5", "19.059"]
-    assert rd_rows["verdict"].tolist() == ["supported", "supported with caveats"]
+    assert rd_rows["verdict"].tolist() == ["supported", "company figures only"]
     assert (card[card["notebook"] == ""]["verdict"] == "not yet audited").all()
 
 

@@ -58,7 +58,9 @@ def test_run_writes_its_own_report_with_its_own_scorecard_and_robustness(built):
     card = pd.read_csv(reports / "scorecard.csv", dtype=str, keep_default_na=False).set_index("claim_id")
     assert set(card.index) == set(EXPECTED)
     assert {k: card.loc[k, "verdict"] for k in EXPECTED} == {k: v for k, (v, _) in EXPECTED.items()}
-    assert card.loc["huawei-ranked-3rd-2020", "robustness"] == "supported in 1/2; flips with edition=2019 (not supported)"
+    assert card.loc["huawei-ranked-3rd-2020", "robustness"] == (
+        "supported in 1/1 defensible reading; sensitivity checks, not fair readings of the claim: 1 of 1 give another "
+        "verdict (another period: an earlier edition: not supported)")
     assert card.loc["samsung-rd-over-14bn-eur", "robustness"] == multiverse.NO_CHOICES
     for claim_id in EXPECTED:  # each claim has its page from the generic claim notebook
         assert (reports / f"claim-{claim_id}.html").is_file()
@@ -122,8 +124,7 @@ def test_a_bad_parameter_value_for_a_claim_page_is_refused_before_any_kernel(tmp
 def test_a_choice_the_data_do_not_hold_names_the_claim_in_the_multiverse(tmp_path):
     from analysis.errors import AuditError
 
-    folder = _copy(tmp_path, lambda t: t.replace("choices: {source: [world_bank, un_wpp2022]}",
-                                                 "choices: {source: [world_bank, un_wpp2030]}"))
+    folder = _copy(tmp_path, lambda t: t.replace("{value: un_wpp2022,", "{value: un_wpp2030,"))
     with pytest.raises(AuditError, match=r"claim 'world-population-7-7bn-2019', field 'choices' \(specification "
                                          r"\{\"source\":\"un_wpp2030\"\}\): .*unknown population source"):
         multiverse.evaluate(ledger=load_ledger(folder))

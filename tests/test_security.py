@@ -80,20 +80,21 @@ def assess(ledger, claim_id, **choices):
 def test_no_major_breach_defaults_to_not_checkable_and_cites_the_allegations(ledger):
     a = assess(ledger, "no-major-breach")
     assert (a.verdict, a.measured_value) == (Verdict.NOT_CHECKABLE, 0)
-    assert [s.ref for s in a.sources] == ["data/raw/incidents/incident_timeline.csv#L6",
-                                          "data/raw/incidents/incident_timeline.csv#L15"]
+    # up to the end of 2018, the last full year before the op-ed: the WSJ allegation of August 2019 (line 15)
+    # came after it was written
+    assert [s.ref for s in a.sources] == ["data/raw/incidents/incident_timeline.csv#L6"]
     assert a.policies == ["absence"]
 
 
 def test_no_major_breach_moves_with_the_definition(ledger):
     alleged = assess(ledger, "no-major-breach", major_breach_definition="alleged_breach")
-    assert (alleged.verdict, alleged.measured_value) == (Verdict.CONFLICTING, 2)
+    assert (alleged.verdict, alleged.measured_value) == (Verdict.CONFLICTING, 1)
     assert assess(ledger, "no-major-breach", major_breach_definition="alleged_breach", first_year=2020,
                   last_year=2021).verdict is Verdict.NOT_CHECKABLE
     cves = assess(ledger, "no-major-breach", major_breach_definition="critical_vulnerability")
-    assert (cves.verdict, cves.measured_value) == (Verdict.NOT_SUPPORTED, 315)
+    assert (cves.verdict, cves.measured_value) == (Verdict.NOT_SUPPORTED, 280)
     assert assess(ledger, "no-major-breach", major_breach_definition="critical_vulnerability",
-                  severity_threshold="CRITICAL").measured_value == 26
+                  severity_threshold="CRITICAL").measured_value == 24
     with pytest.raises(MeasureError, match="unknown definition 'hack'"):
         assess(ledger, "no-major-breach", major_breach_definition="hack")
 

@@ -11,8 +11,8 @@ def fact(**match):
 
 def test_scale_is_ordered_strongest_first():
     order = [v.value for v in Verdict]
-    assert order[:5] == ["supported", "supported with caveats", "conflicting", "not supported",
-                         "not checkable"]
+    assert order[:6] == ["supported", "supported with caveats", "company figures only", "conflicting",
+                         "not supported", "not checkable"]
     assert Verdict.SUPPORTED.rank < Verdict.NOT_SUPPORTED.rank
 
 
@@ -42,12 +42,19 @@ def test_just_over_one_percent():
 def test_more_than_and_at_most_rules():
     assert check("more_than", 15.36, 15).holds and not check("more_than", 15, 15).holds
     assert check("at_most", 5, 5).holds and not check("at_most", 6, 5).holds
-    assert check("at_most", 6, 5).rule == "6 ≤ 5"
+    assert check("at_most", 6, 5).rule == "6, more than 5"  # a failing rule reads as failing, not "6 ≤ 5"
+    assert check("at_most", 5, 5).rule == "5 ≤ 5"
+    assert check("more_than", 9, 15).rule == "9, not more than 15"
+    assert check("about", 104572, 97000).rule == "104,572 is 7,572 from 97,000, more than 500"
+    assert check("just_over", 0.94, 1).rule == "0.94, not just over 1 (above it, up to 1.5)"
+    assert check("equals", 1, 2).rule == "1, not 2"
 
 
 def test_decide():
     assert decide(RuleResult(True, "r")) is Verdict.SUPPORTED
-    assert decide(RuleResult(True, "r"), caveats=["self-reported"]) is Verdict.SUPPORTED_WITH_CAVEATS
+    assert decide(RuleResult(True, "r"), caveats=["a derived figure"]) is Verdict.SUPPORTED_WITH_CAVEATS
+    assert decide(RuleResult(True, "r"), self_reported=True) is Verdict.SELF_REPORTED
+    assert decide(RuleResult(False, "r"), self_reported=True) is Verdict.NOT_SUPPORTED
     assert decide(RuleResult(False, "r"), caveats=["x"]) is Verdict.NOT_SUPPORTED
 
 
@@ -56,3 +63,20 @@ def test_unknown_comparator_and_missing_value_are_errors():
         check("roughly", 1, 1)
     with pytest.raises(ValueError, match="no measured value"):
         check("more_than", float("nan"), 1)
+
+
+def test_every_verdict_has_one_distinct_okabe_ito_look_and_the_report_takes_it_from_the_scale():
+    from analysis.claims.verdicts import SCALE
+    from analysis.report import claimreview, figures, site
+
+    okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#FFFFFF"}
+    assert set(SCALE) == set(Verdict)
+    looks = [SCALE[v] for v in Verdict]
+    assert len({look.colour for look in looks}) == len(looks) and {look.colour for look in looks} <= okabe_ito
+    assert len({look.icon for look in looks}) == len(looks)
+    own = Verdict.SELF_REPORTED.value
+    assert site.badge(own)["colour"] == SCALE[Verdict.SELF_REPORTED].colour
+    assert site.badge(own)["icon"] == SCALE[Verdict.SELF_REPORTED].icon
+    assert figures.VERDICT_COLOURS[own] == SCALE[Verdict.SELF_REPORTED].colour
+    assert own not in claimreview.RATING  # nothing independent was checked: no rating value
+    assert claimreview.RATING[Verdict.SUPPORTED.value] == 5

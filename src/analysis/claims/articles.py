@@ -14,6 +14,7 @@ Its reports go to ``reports/<slug>/``.  A new article needs only such a folder.
 ('huawei-not-spying-2019', 'Joy Tan')
 """
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,7 @@ MAX_DEPTH = 50
 
 #: The fields ``article.yaml`` must have (null allowed where the data hold no value).
 REQUIRED = ("title", "author", "url", "read_from", "text", "sha256")
-OPTIONAL = ("author_role", "claimant", "outlet", "published", "licence", "notes")
+OPTIONAL = ("author_role", "claimant", "outlet", "published", "licence", "notes", "written")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Article:
     published: object = None
     licence: str = ""
     notes: str = ""
+    written: object = None  # analysis.claims.timing.Written: the bracket of dates it was written in
 
     @property
     def slug(self) -> str:
@@ -187,7 +189,8 @@ def load_article(where=None) -> Article:
             + ([f"unknown field(s) {', '.join(unknown)} (known: {', '.join(REQUIRED + OPTIONAL)})"] if unknown else [])))
     article = Article(folder=folder, title=str(meta["title"]), author=str(meta["author"]), url=str(meta["url"]),
                       read_from=str(meta["read_from"]), text_file=str(meta["text"]), sha256=str(meta["sha256"]),
-                      **{k: meta[k] for k in OPTIONAL if meta.get(k) is not None})
+                      **{k: meta[k] for k in OPTIONAL if meta.get(k) is not None and k != "written"},
+                      written=_written(meta_path, meta.get("written")))
     if not article.text_path.is_file():
         raise LedgerError(f"{meta_path}, field 'text': {article.text_path} does not exist")
     actual = hashlib.sha256(article.text_path.read_bytes()).hexdigest()
@@ -195,6 +198,28 @@ def load_article(where=None) -> Article:
         raise LedgerError(f"{article.text_path} has SHA-256 {actual} but {meta_path} pins {article.sha256}: "
                           f"the text changed; restore it, or (if the new text is meant) update field 'sha256'")
     return article
+
+
+def _written(meta_path, raw):
+    """``article.yaml``'s ``written`` bracket, checked: ``from`` and ``to`` ISO dates in order, a
+    ``reasoning``, and a ``first_appearance`` (optional) naming a fact row dated on or after ``to``."""
+    from analysis.claims.timing import _DATE, Written
+
+    if raw is None:
+        return None
+    where = f"{meta_path}, field 'written'"
+    if not isinstance(raw, dict) or set(raw) - {"from", "to", "reasoning", "first_appearance"}:
+        raise LedgerError(f"{where}: expected from, to (dates YYYY-MM-DD), reasoning and optionally first_appearance")
+    start, end, reasoning = str(raw.get("from", "")), str(raw.get("to", "")), str(raw.get("reasoning") or "").strip()
+    if not (_DATE.match(start) and _DATE.match(end)) or start > end or not reasoning:
+        raise LedgerError(f"{where}: 'from' and 'to' must be dates YYYY-MM-DD with from ≤ to, and 'reasoning' must "
+                          f"say what bounds them (got from={start!r}, to={end!r})")
+    first = str(raw.get("first_appearance") or "")
+    seen = re.search(r"\d{4}-\d{2}-\d{2}$", first)  # a fact id ends with the row's period
+    if first and (first.count("/") < 3 or (seen and seen.group(0) < end)):
+        raise LedgerError(f"{where}.first_appearance: {first!r} must be a fact row id (table/entity/metric/period) "
+                          f"dated on or after the bracket's end {end}")
+    return Written(start=start, end=end, reasoning=reasoning, first_appearance=first)
 
 
 def list_articles(root=None) -> list:

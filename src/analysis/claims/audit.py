@@ -15,15 +15,16 @@ against the 2020 edition, while an unchanged notebook reproduces the ledger.
 >>> from analysis.claims.ledger import load_ledger
 >>> ledger = load_ledger()
 >>> [a.verdict.value for a in assess_notebook("01_rd_spending", {}, ledger)]
-['supported', 'supported with caveats']
+['supported', 'company figures only', 'company figures only']
 """
+import itertools
 import json
 from dataclasses import replace
 
 import pandas as pd
 
 from analysis import measures
-from analysis.claims.judge import judge
+from analysis.claims.judge import judge, weigh_readings
 from analysis.claims.verdicts import Assessment, measured_text
 
 #: The MIME type under which a notebook publishes its assessments (the runner reads it back).
@@ -62,9 +63,44 @@ def measurement_of(claim, parameters) -> measures.Measurement:
 
 
 def assess_claim(claim, parameters) -> Assessment:
-    """The verdict on ``claim`` under ``parameters``: ledger → measure → judge.
-
+    """The verdict on ``claim`` under ``parameters``: ledger → measure → judge.  Under the claim's own
+    parameters (its headline), the judge also weighs its other defensible readings
+    (:func:`analysis.claims.judge.weigh_readings`): if they disagree on whether it is met, the verdict is
+    "conflicting".  Any other ``parameters`` (a what-if) give that one specification's verdict.
     """
+    found = assess_specification(claim, parameters)
+    if parameters != claim.parameters or not claim.choices:
+        return found
+    readings = [(changes, assess_specification(claim, trial)) for changes, trial in defensible_readings(claim)]
+    return weigh_readings(claim, found, readings)
+
+
+def defensible_readings(claim) -> list:
+    """``[(changes, parameters)]``: every combination of the claim's choice values marked defensible,
+    other than its own parameters; ``changes`` names the choices that differ (``{choice: value}``).
+
+    >>> from analysis.claims.ledger import load_ledger
+    >>> [c for c, _ in defensible_readings(load_ledger().claim("ren-largest-shareholder"))]
+    [{'union_reading': 'institution'}, {'union_reading': 'not_private'}]
+    """
+    axes = []
+    for name, values in claim.choices.items():
+        marks = claim.choice_marks.get(name, ())
+        axes.append([(name, v if isinstance(v, dict) else {name: v}) for v, m in zip(values, marks) if m.defensible])
+    out = []
+    for combo in itertools.product(*axes):
+        trial, changes = dict(claim.parameters), {}
+        for name, option in combo:
+            trial.update(option)
+            if any(claim.parameters.get(k) != v for k, v in option.items()):
+                changes[name] = option if name not in claim.parameters else option[name]
+        if trial != claim.parameters:
+            out.append((changes, trial))
+    return out
+
+
+def assess_specification(claim, parameters) -> Assessment:
+    """The verdict on ``claim`` under exactly ``parameters`` (one specification of the multiverse)."""
     stated = replace(claim.stated, value=resolve(claim.stated.value, parameters),
                      tolerance=resolve(claim.stated.tolerance, parameters))
     resolved = replace(claim, stated=stated)

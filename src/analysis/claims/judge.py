@@ -12,22 +12,29 @@ the measured value, then the declared :data:`POLICIES`, the same way for every c
                     claim is "not checkable", not refuted
 ``ceiling``         a stated count above an independent maximum (193 UN member states, the
                     world population) cannot hold, whatever the claimant reports
-``self_reported``   a met claim whose measurement rests only on the claimant's own figures is
-                    at best "supported with caveats"
+``self_reported``   a met claim whose measurement rests only on the claimant's own figures
+                    (or on sources it wrote, commissioned or retained) is "company figures only",
+                    never "supported"
 ``absence``         a "never"/"no" claim is "not supported" by an undisputed counter-example,
                     "conflicting" if every counter-example is disputed; with none found it is
                     "not checkable" (absence from public records is not evidence of absence),
                     unless the source is a complete list (a shareholder register), where none
                     found meets the claim
 ``evidence``        a qualitative claim is weighed part by part: every part independently
-                    documented → supported; some part only self-reported or undocumented →
-                    with caveats; a part contested or credited only to others → conflicting
+                    documented → supported; some part independently documented and some only
+                    self-reported or undocumented → with caveats; no part independently
+                    documented but some self-reported → company figures only; a part contested or credited only to others → conflicting
                     (not supported if no part credits the claimant, or if independent
                     documents all contradict a part); nothing documented → not checkable
 ``disagreeing``     when the measure reports other defensible figures for the same thing (another
                     source, another counting rule) and they disagree on whether the claim is met,
                     the verdict is "conflicting", whichever side the headline figure is on
 ``unavailable``     no public data settle it: "not checkable", naming what is missing
+``readings``        when the claim's defensible readings (the ledger's choice values marked
+                    defensible) disagree on whether it is met, the headline verdict is
+                    "conflicting" and its reason names the choice that splits them; no
+                    headline picks a side.  Sensitivity checks (values marked sensitivity) are
+                    shown apart and never change the headline
 ==================  ===========================================================================
 
 Claim-specific caveats and limits come from the ledger (``caveats``), never from code.
@@ -61,14 +68,16 @@ POLICIES = {p.name: p for p in (
                           "incomplete registry) meets “more than X” or “at least X” when the bound reaches X; "
                           "when it does not, the true figure may be higher, so the claim is not checkable"),
     Policy("ceiling", "a stated count above an independent maximum cannot hold"),
-    Policy("self_reported", "a met claim that rests only on the claimant's own figures is at best "
-                            "supported with caveats"),
+    Policy("self_reported", "a met claim that rests only on the claimant's own figures or statements, or on "
+                            "sources it wrote, commissioned or retained, is “company figures only”: not "
+                            "independently verified"),
     Policy("absence", "a “never” or “no” claim is not supported by an undisputed counter-example, "
                       "conflicting if every counter-example is disputed; with none found it is not checkable "
                       "(absence from public records is not evidence of absence) unless the source is a "
                       "complete list, such as a shareholder register, where none found meets the claim"),
     Policy("evidence", "a qualitative claim is weighed part by part: all parts independently documented "
-                       "→ supported; a part only self-reported or undocumented → with caveats; a part "
+                       "→ supported; some independently documented and some only self-reported or undocumented → with "
+                       "caveats; none independently documented but some self-reported → company figures only; a part "
                        "contested or credited only to others → conflicting (not supported if no part "
                        "credits the claimant, or if independent documents all contradict a part); nothing "
                        "documented → not checkable"),
@@ -76,7 +85,23 @@ POLICIES = {p.name: p for p in (
                           "rule) disagree with the headline figure on whether the claim is met, the verdict is "
                           "conflicting, whichever side the headline figure is on"),
     Policy("unavailable", "no public data settle it: not checkable, naming what is missing"),
+    Policy("readings", "when the claim's defensible readings disagree on whether it is met, the verdict is "
+                       "conflicting and the reason names the choice that splits them; sensitivity checks are "
+                       "shown apart and never change it"),
 )}
+
+#: Which side of "is the claim met?" a verdict takes (conflicting and not checkable take none).
+MET = (Verdict.SUPPORTED, Verdict.SUPPORTED_WITH_CAVEATS, Verdict.SELF_REPORTED)
+NOT_MET = (Verdict.NOT_SUPPORTED,)
+
+
+def side(verdict: Verdict) -> str:
+    """"met", "not met" or "" (no side): what the readings policy compares.
+
+    >>> side(Verdict.SELF_REPORTED), side(Verdict.NOT_SUPPORTED), side(Verdict.NOT_CHECKABLE)
+    ('met', 'not met', '')
+    """
+    return "met" if verdict in MET else "not met" if verdict in NOT_MET else ""
 
 #: Evidence statuses of one part of a qualitative claim (the ``evidence`` measures return them).
 EVIDENCE_STATUSES = ("independent", "self-reported only", "contested", "refuted", "others only", "undocumented")
@@ -101,6 +126,8 @@ def evidence_verdict(statuses) -> Verdict:
     'supported with caveats'
     >>> evidence_verdict(["contested", "others only"]).value
     'conflicting'
+    >>> evidence_verdict(["self-reported only", "undocumented"]).value
+    'company figures only'
     >>> evidence_verdict(["others only"]).value
     'not supported'
     >>> evidence_verdict(["independent", "refuted"]).value
@@ -119,7 +146,26 @@ def evidence_verdict(statuses) -> Verdict:
         return Verdict.NOT_CHECKABLE
     if all(s == "independent" for s in statuses):
         return Verdict.SUPPORTED
+    if "independent" not in statuses:
+        return Verdict.SELF_REPORTED
     return Verdict.SUPPORTED_WITH_CAVEATS
+
+
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def rank_rule(comparator: str, rank, stated, holds: bool) -> str:
+    """A rank rule in words that read true whether or not it holds.
+
+    >>> rank_rule("at_most", 6, 5, False), rank_rule("at_most", 5, 5, True)
+    ('rank 6: outside the top five', 'rank 5: within the top five')
+    >>> rank_rule("equals", 5, 3, False), rank_rule("equals", 3, 3, True)
+    ('rank 5, not 3', 'rank 3, as stated')
+    """
+    if comparator == "at_most":
+        top = NUMBER_WORDS[stated] if isinstance(stated, int) and 0 <= stated < len(NUMBER_WORDS) else rule_number(stated)
+        return f"rank {rule_number(rank)}: {'within' if holds else 'outside'} the top {top}"
+    return f"rank {rule_number(rank)}, as stated" if holds else f"rank {rule_number(rank)}, not {rule_number(stated)}"
 
 
 def _tolerance(claim):
@@ -166,9 +212,10 @@ def judge(claim, measurement: Measurement, ceiling: Measurement = None, paramete
         rule = f"{found} qualifying case{'s' if found != 1 else ''} found"
         if found == 0 and m.details.get("complete"):
             rule += " in a complete list"
-            verdict = Verdict.SUPPORTED_WITH_CAVEATS if (caveats or m.self_reported) else Verdict.SUPPORTED
+            verdict = Verdict.SUPPORTED_WITH_CAVEATS if caveats else Verdict.SUPPORTED
             if m.self_reported:
-                caveats.insert(0, "self-reported: the list is the claimant's own")
+                verdict = Verdict.SELF_REPORTED
+                caveats.insert(0, "the list is the claimant's own")
                 return _record(claim, verdict, m, rule, reason, sources, ["absence", "self_reported"],
                                caveats, parameters)
         elif found == 0:
@@ -192,7 +239,7 @@ def judge(claim, measurement: Measurement, ceiling: Measurement = None, paramete
         result = check(stated.comparator, m.value, stated.value, _tolerance(claim))
         holds, rule, within_rounding = result.holds, result.rule, result.within_rounding_only
         if m.kind == "rank":
-            rule = "rank " + rule
+            rule = rank_rule(stated.comparator, m.value, stated.value, holds)
         if stated.comparator in ("about", "just_over"):
             applied.append("rounding")
     alternatives = m.details.get("alternatives") or ()
@@ -216,11 +263,13 @@ def judge(claim, measurement: Measurement, ceiling: Measurement = None, paramete
         reason = f"{reason} {ceiling.description}".strip()
     if m.self_reported:
         applied.append("self_reported")
-        caveats.insert(0, "self-reported: the figure is the claimant's own")
+        caveats.insert(0, "the figure is the claimant's own")
     if unsettled:
         verdict = Verdict.NOT_CHECKABLE
     elif not holds:
         verdict = Verdict.NOT_SUPPORTED
+    elif m.self_reported:
+        verdict = Verdict.SELF_REPORTED
     elif caveats or within_rounding:
         verdict = Verdict.SUPPORTED_WITH_CAVEATS
     else:
@@ -238,6 +287,56 @@ def _record(claim, verdict, m, rule, reason, sources, policies, caveats, paramet
                       stated_value=claim.stated.value, unit=m.unit, rule=rule, reason=reason,
                       vintage=m.vintage, sources=sources, parameters=dict(parameters or {}),
                       policies=list(policies))
+
+
+def weigh_readings(claim, headline: Assessment, readings) -> Assessment:
+    """The ``readings`` policy: ``headline`` (the claim's own parameters) unless the claim's other
+    defensible readings take the other side on whether it is met; then "conflicting", naming the choice
+    that splits them in plain words (the ledger's reasons for the values on each side).
+
+    ``readings``: ``[(changes, assessment)]``, ``changes`` the ``{choice: value}`` departures from the
+    headline, each value marked defensible in the ledger.
+    """
+    sides = {side(headline.verdict)} | {side(a.verdict) for _, a in readings}
+    if not {"met", "not met"} <= sides:
+        return headline
+    other = next(a for _, a in readings if side(a.verdict) not in ("", side(headline.verdict)))
+    changes = next(c for c, a in readings if a is other)
+    split = _splitting_choice(claim, headline, readings) or changes
+    names = " and ".join(_choice_words(claim, name) for name in split)
+    own = "; ".join(_reason_of(claim, name, headline.parameters) for name in split)
+    theirs = "; ".join(_reason_of(claim, name, {**headline.parameters, **changes}) for name in split)
+    met, unmet = ((own, headline), (theirs, other)) if side(headline.verdict) == "met" else ((theirs, other),
+                                                                                              (own, headline))
+    reason = (f"Defensible readings disagree on whether it is met, split by the {names}: met with {met[0]} "
+              f"({met[1].rule}); not met with {unmet[0]} ({unmet[1].rule}). {headline.reason}")
+    return Assessment(claim_id=headline.claim_id, verdict=Verdict.CONFLICTING, measured_value=headline.measured_value,
+                      stated_value=headline.stated_value, unit=headline.unit,
+                      rule=f"{met[1].rule} under one reading; {unmet[1].rule} under another", reason=reason,
+                      vintage=headline.vintage, sources=list(headline.sources), parameters=dict(headline.parameters),
+                      policies=[*headline.policies, "readings"])
+
+
+def _splitting_choice(claim, headline, readings) -> tuple:
+    """The names of the one choice whose change alone moves the claim to the other side ('' if none)."""
+    mine = side(headline.verdict)
+    for changes, a in readings:
+        if len(changes) == 1 and side(a.verdict) not in ("", mine):
+            return tuple(changes)
+    return ()
+
+
+def _choice_words(claim, name) -> str:
+    return name.replace("_", " ")
+
+
+def _reason_of(claim, name, parameters) -> str:
+    """The ledger's reason for the value choice ``name`` takes in ``parameters``."""
+    for value, mark in zip(claim.choices[name], claim.choice_marks.get(name, ())):
+        option = value if isinstance(value, dict) else {name: value}
+        if all(parameters.get(k) == v for k, v in option.items()):
+            return mark.reason
+    return name.replace("_", " ")
 
 
 def accepted_band(stated, tolerance=None) -> float:

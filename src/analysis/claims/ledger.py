@@ -65,6 +65,8 @@ class Claim:
     parameters: dict = field(default_factory=dict)
     note: str = ""
     choices: dict = field(default_factory=dict)  # analyst choices for the multiverse (analysis.claims.multiverse)
+    choice_marks: dict = field(default_factory=dict)  # {choice: (ChoiceMark, ...)}, one per value of ``choices``
+    as_of_writing: tuple = ()  # parameters that date its figure: the rule of analysis.claims.timing applies
     measure: object = None  # the registered measure (analysis.measures) that measures the claim
     args: dict = field(default_factory=dict)  # its arguments ("$name" takes the claim's parameter)
     ceiling: object = None  # optional {measure, args}: an independent maximum the stated value must not exceed
@@ -318,6 +320,87 @@ def _where(document, error_path) -> str:
     return "field " + repr(".".join(str(p) for p in path) or "(top level)")
 
 
+#: How a choice value is marked: a fair reading of the claim, or a sensitivity check that is not one.
+MARK_KINDS = ("defensible", "sensitivity")
+
+
+@dataclass(frozen=True)
+class ChoiceMark:
+    """A choice value's standing: ``defensible`` (a fair reading of the claim as worded) or
+    ``sensitivity`` (shown apart: anachronistic, stricter or looser than the wording, another
+    period), with its one-line reason in plain words."""
+
+    kind: str
+    reason: str
+
+    @property
+    def defensible(self) -> bool:
+        return self.kind == "defensible"
+
+
+def split_choices(raw, where) -> tuple:
+    """``(values, marks, problems)`` of a ledger entry's ``choices``: each value is written
+    ``{value: V, defensible: "why it is a fair reading"}`` or ``{value: V, sensitivity: "why it is
+    not"}``; a value without exactly one such mark is a problem naming the claim and the choice.
+
+    >>> values, marks, problems = split_choices({"edition": [{"value": 2019, "defensible": "fiscal 2018"},
+    ...                                                      2017]}, "claim 'x' (entry 1)")
+    >>> values, marks["edition"][0].kind
+    ({'edition': [2019]}, 'defensible')
+    >>> problems[0][:74]
+    "claim 'x' (entry 1), field 'choices.edition': value 2017 is not marked; wr"
+    """
+    values, marks, problems = {}, {}, []
+    for name, entries in (raw or {}).items():
+        values[name], marks[name] = [], []
+        for entry in entries:
+            kinds = [k for k in MARK_KINDS if isinstance(entry, dict) and k in entry]
+            extra = set(entry) - {"value", *MARK_KINDS} if isinstance(entry, dict) else set()
+            reason = entry.get(kinds[0]) if len(kinds) == 1 else None
+            if len(kinds) != 1 or "value" not in entry or extra or not isinstance(reason, str) or not reason.strip():
+                shown = entry.get("value", entry) if isinstance(entry, dict) else entry
+                problems.append(f"{where}, field 'choices.{name}': value {shown!r} is not marked; write it as "
+                                f"{{value: ..., defensible: \"why it is a fair reading\"}} or {{value: ..., "
+                                f"sensitivity: \"why it is not (anachronistic, stricter than the wording, "
+                                f"another period)\"}}")
+                continue
+            values[name].append(entry["value"])
+            marks[name].append(ChoiceMark(kinds[0], reason.strip()))
+        marks[name] = tuple(marks[name])
+    return values, marks, problems
+
+
+def readings_in_words(claim, parameters) -> list:
+    """The ledger's reasons, in plain words, for the choice values ``parameters`` take (what a reader is
+    told a verdict was checked under).
+
+    >>> claim = load_ledger().claim("rd-top-five-2018")
+    >>> readings_in_words(claim, claim.parameters)
+    ['the 2019 edition ranks fiscal 2018 spending, the year the claim names']
+    """
+    found = []
+    for name, values in claim.choices.items():
+        for value, mark in zip(values, claim.choice_marks.get(name, ())):
+            option = value if isinstance(value, dict) else {name: value}
+            if all(parameters.get(k) == v for k, v in option.items()):
+                found.append(mark.reason)
+                break
+    return found
+
+
+def _marked(entries, source) -> list:
+    """The ledger's claim entries with their choices split into values and marks (a LedgerError lists
+    every unmarked value)."""
+    out, problems = [], []
+    for number, c in enumerate(entries, start=1):
+        values, marks, found = split_choices(c.get("choices"), f"claim {c.get('id')!r} (entry {number})")
+        problems += found
+        out.append({**c, "choices": values, "choice_marks": marks} if c.get("choices") else c)
+    if problems:
+        raise _malformed(source, problems)
+    return out
+
+
 def _malformed(source, problems) -> LedgerError:
     """The error for a ledger with ``problems``: one line for one problem, else one line each.
 
@@ -416,6 +499,10 @@ def _choice_problems(claim, spec, where) -> list:
         if not any({**headline, **e} == headline for e in coerced):
             problems.append(f"{field_name}: the claim's own value ({', '.join(f'{n}={headline[n]!r}' for n in names)}) "
                             f"must be one of the choices (it is the headline specification)")
+        marks = claim.choice_marks.get(key, ())
+        if any({**headline, **e} == headline and not m.defensible for e, m in zip(coerced, marks)):
+            problems.append(f"{field_name}: the claim's own value is marked sensitivity; the headline must be a "
+                            f"defensible reading (mark it defensible, or choose a defensible value as the claim's own)")
         resolved = [json.dumps({**headline, **e}, sort_keys=True) for e in coerced]
         if len(set(resolved)) != len(resolved):
             problems.append(f"{field_name}: a value is listed twice")
@@ -501,6 +588,16 @@ def _cross_check(claims, notebooks, text, source):
         raise _malformed(source, problems)
 
 
+def _time_check(claims, article, source):
+    """The claims' figures as of writing follow the one rule (:func:`analysis.claims.timing.time_problems`)."""
+    from analysis.claims.timing import time_problems
+
+    problems = [p for number, c in enumerate(claims, start=1)
+                for p in time_problems(c, article.written, f"claim {c.id!r} (entry {number})")]
+    if problems:
+        raise _malformed(source, problems)
+
+
 def load_ledger(path=None) -> Ledger:
     """Read and validate an article's ledger; a LedgerError lists every problem with entry and field.
 
@@ -524,8 +621,9 @@ def load_ledger(path=None) -> Ledger:
     except ParameterError as exc:
         raise LedgerError(f"{path}: notebooks: {exc}") from None
     claims = tuple(
-        Claim(**{**c, "stated": Stated(**c["stated"]),
+        Claim(**{**c, "stated": Stated(**c["stated"]), "as_of_writing": tuple(c.get("as_of_writing", ())),
                  "caveats": tuple(c.get("caveats", ())), "limits": tuple(c.get("limits", ()))})
-        for c in document["claims"])
+        for c in _marked(document["claims"], path))
     _cross_check(claims, notebooks, article.text(), path)
+    _time_check(claims, article, path)
     return Ledger(article=article, notebooks=notebooks, claims=claims, path=path)

@@ -40,7 +40,7 @@ from analysis.errors import AuditError
 
 #: The committed table of every specification (in ``data/processed``).
 MULTIVERSE_FILE = "multiverse.csv"
-COLUMNS = ("claim_id", "spec_id", "headline", "choices", "measured_value", "measured_number", "unit",
+COLUMNS = ("claim_id", "spec_id", "headline", "defensible", "choices", "measured_value", "measured_number", "unit",
            "verdict", "rule", "datasets")
 
 
@@ -73,6 +73,11 @@ class Axis:
     name: str
     options: tuple
     group: bool = False
+    marks: tuple = ()  # the ledger's ChoiceMark of each option (defensible or sensitivity, with its reason)
+
+    def mark(self, option):
+        """The ChoiceMark of ``option`` (one of :attr:`options`)."""
+        return self.marks[self.options.index(option)]
 
     def describe(self, option, headline) -> str:
         """The option as ``name=value`` text: a parameter's value, or a group's whole parameter set."""
@@ -87,6 +92,7 @@ class Specification:
     claim_id: str
     choices: dict
     headline: bool
+    defensible: bool = True  # every choice value it takes is marked defensible
 
     @property
     def id(self) -> str:
@@ -103,7 +109,8 @@ def axes(claim, ledger) -> list:
     out = []
     for name, values in claim.choices.items():
         entries = [{name: v} for v in values] if name in spec.parameters else values
-        out.append(Axis(name, tuple(spec.validate(e) for e in entries), group=name not in spec.parameters))
+        out.append(Axis(name, tuple(spec.validate(e) for e in entries), group=name not in spec.parameters,
+                        marks=tuple(claim.choice_marks.get(name, ()))))
     return out
 
 
@@ -120,12 +127,14 @@ def specifications(claim, ledger) -> list:
     A claim without choices has one specification, the headline (empty choices).
     """
     base = headline_choices(claim, ledger) if claim.choices else {}
+    found = axes(claim, ledger)
     out = []
-    for combo in itertools.product(*(axis.options for axis in axes(claim, ledger))):
+    for combo in itertools.product(*(axis.options for axis in found)):
         choices = dict(base)
         for option in combo:
             choices.update(option)
-        out.append(Specification(claim.id, choices, headline=choices == base))
+        defensible = all(axis.mark(option).defensible for axis, option in zip(found, combo))
+        out.append(Specification(claim.id, choices, headline=choices == base, defensible=defensible))
     return out
 
 
@@ -166,11 +175,11 @@ def evaluate(claims=None, ledger=None) -> pd.DataFrame:
     for claim in claims:
         for s in specifications(claim, ledger):
             try:
-                a = audit.assess_claim(claim, parameters(claim, s))
+                a = audit.assess_specification(claim, parameters(claim, s))
             except (AuditError, ValueError, LookupError) as exc:
                 raise AuditError(f"{ledger.path}: claim {claim.id!r}, field 'choices' (specification "
                                  f"{canonical(s.choices)}): {exc}") from None
-            rows.append((claim.id, s.id, s.headline, canonical(s.choices), measured_text(a.measured_value),
+            rows.append((claim.id, s.id, s.headline, s.defensible, canonical(s.choices), measured_text(a.measured_value),
                          number(a.measured_value), a.unit, a.verdict.value, a.rule, cited.keys(a)))
     return pd.DataFrame(rows, columns=COLUMNS)
 
@@ -243,7 +252,8 @@ def flips(claim, table, ledger) -> list:
     """The single choices that flip the claim's verdict: for each axis, each option that (with every
     other choice at the headline) gives a verdict other than the headline's.
 
-    Returns ``[{"axis", "choice", "verdict", "measured_value", "spec_id"}]`` in ledger order.
+    Returns ``[{"axis", "choice", "verdict", "measured_value", "spec_id", "defensible", "reading"}]`` in
+    ledger order (``reading``: the ledger's reason for the option, in plain words).
     """
     rows = table[table["claim_id"] == claim.id]
     by_choices = {r.choices: r for r in rows.itertuples(index=False)}
@@ -253,8 +263,10 @@ def flips(claim, table, ledger) -> list:
     for axis, option, choices in single_choices(claim, base, ledger):
         row = by_choices.get(canonical(choices))
         if row is not None and row.verdict != head["verdict"]:
+            mark = axis.mark(option)
             out.append({"axis": axis.name, "choice": axis.describe(option, base), "verdict": row.verdict,
-                        "measured_value": row.measured_value, "spec_id": row.spec_id})
+                        "measured_value": row.measured_value, "spec_id": row.spec_id,
+                        "defensible": mark.defensible, "reading": mark.reason})
     return out
 
 
@@ -290,10 +302,10 @@ def choice_flips(claim, parameters, ledger) -> list:
     >>> [(f.changes, f.assessment.verdict.value) for f in choice_flips(claim, claim.parameters, ledger)]
     [({'edition': 2017}, 'not supported')]
     """
-    now = audit.assess_claim(claim, parameters).verdict
+    now = audit.assess_specification(claim, parameters).verdict
     out = []
     for axis, option, trial in single_choices(claim, parameters, ledger):
-        assessment = audit.assess_claim(claim, trial)
+        assessment = audit.assess_specification(claim, trial)
         if assessment.verdict != now:
             changes = {k: v for k, v in option.items() if parameters.get(k) != v}
             out.append(ChoiceFlip(axis.name, changes, assessment))
@@ -321,28 +333,51 @@ def shared_choices(rows, claim_rows) -> dict:
 def robustness(table, ledger=None) -> pd.DataFrame:
     """Per claim of ``table``: number of specifications, headline verdict and measured value, how many
     specifications agree with the headline verdict, the count per verdict (JSON), the single-choice
-    flips, and a one-line summary such as ``supported in 3/4; flips with edition=2017 (not supported)``."""
+    flips, and a one-line summary (:func:`robustness_line`).  Counts are of defensible specifications (every
+    choice value marked defensible in the ledger); the sensitivity checks are counted apart in the line."""
     from analysis.claims.ledger import load_ledger
 
     ledger = ledger or load_ledger()
     out = []
     for claim_id in dict.fromkeys(table["claim_id"]):
         claim = ledger.claim(claim_id)
-        rows = table[table["claim_id"] == claim_id]
+        every = table[table["claim_id"] == claim_id]
+        rows = every[every["defensible"].astype(str) == "True"]  # robustness counts defensible readings only
         head = rows[rows["headline"].astype(str) == "True"].iloc[0]
         agree = int((rows["verdict"] == head["verdict"]).sum())
         found = flips(claim, table, ledger)
-        line = f"{head['verdict']} in {agree}/{len(rows)}"
-        if found:
-            line += "; flips with " + "; ".join(f"{f['choice']} ({f['verdict']})" for f in found)
-        elif agree < len(rows):
-            line += "; flips only when choices combine"
+        checks = every[every["defensible"].astype(str) != "True"]
+        line = robustness_line(head["verdict"], agree, len(rows), found, len(checks),
+                               int((checks["verdict"] != head["verdict"]).sum()))
         out.append({"claim_id": claim_id, "specifications": len(rows), "headline_verdict": head["verdict"],
                     "headline_measured": head["measured_value"], "agree": agree,
                     "share": agree / len(rows), "verdicts": json.dumps(_shares(rows["verdict"])),
                     "flips": found, "robustness": line})
     return pd.DataFrame(out, columns=["claim_id", "specifications", "headline_verdict", "headline_measured",
                                       "agree", "share", "verdicts", "flips", "robustness"])
+
+
+def robustness_line(verdict, agree, defensible, found, sensitivity, differ=0) -> str:
+    """The scorecard's robustness line, in plain words: how many defensible readings give the headline
+    reading's verdict, which defensible choices flip it, and apart, how many sensitivity checks (``differ``
+    of ``sensitivity``) give another verdict, naming the single ones.
+
+    >>> flip = {"reading": "the 2017 edition", "verdict": "not supported", "defensible": False}
+    >>> robustness_line("supported", 1, 1, [flip], 3, 1)
+    'supported in 1/1 defensible reading; sensitivity checks, not fair readings of the claim: 1 of 3 give another verdict (the 2017 edition: not supported)'
+    """
+    line = f"{verdict} in {agree}/{defensible} defensible reading{'s' if defensible != 1 else ''}"
+    fair = [f for f in found if f["defensible"]]
+    if fair:
+        line += "; flips with " + "; ".join(f"{f['reading']} ({f['verdict']})" for f in fair)
+    elif agree < defensible:
+        line += "; flips only when choices combine"
+    if sensitivity:
+        checks = list({(f["reading"], f["verdict"]): f for f in found if not f["defensible"]}.values())
+        line += f"; sensitivity checks, not fair readings of the claim: {differ} of {sensitivity} give another verdict"
+        if checks:
+            line += " (" + "; ".join(f"{f['reading']}: {f['verdict']}" for f in checks) + ")"
+    return line
 
 
 #: The robustness line of an audited claim that declares no choices.
@@ -362,11 +397,14 @@ def verdict_table(summary) -> pd.DataFrame:
 
 
 def flips_table(summary) -> pd.DataFrame:
-    """Every single-choice flip: claim, choice, verdict and measured value under it, headline verdict, spec id."""
-    rows = [{"claim": r.claim_id, "choice": f["choice"], "verdict": f["verdict"],
+    """Every single-choice flip: claim, choice, whether it is a defensible reading or a sensitivity check,
+    verdict and measured value under it, headline verdict, spec id."""
+    rows = [{"claim": r.claim_id, "choice": f["choice"], "reading": f["reading"],
+             "kind": "defensible" if f["defensible"] else "sensitivity check", "verdict": f["verdict"],
              "measured": f["measured_value"], "headline": r.headline_verdict, "spec_id": f["spec_id"]}
             for r in summary.itertuples(index=False) for f in r.flips]
-    return pd.DataFrame(rows, columns=["claim", "choice", "verdict", "measured", "headline", "spec_id"])
+    return pd.DataFrame(rows, columns=["claim", "choice", "reading", "kind", "verdict", "measured", "headline",
+                                       "spec_id"])
 
 
 def robustness_lines(ledger=None, folder=None) -> dict:
@@ -417,6 +455,6 @@ def datasets_read(claim, ledger, table=None) -> list:
     if rows is not None and len(rows):
         cited = {k for text in rows["datasets"] for k in str(text or "").split()}
         return [key for key in entries if key in cited]
-    assessments = [audit.assess_claim(claim, parameters(claim, s)) for s in specifications(claim, ledger)]
+    assessments = [audit.assess_specification(claim, parameters(claim, s)) for s in specifications(claim, ledger)]
     cited = {d.key for d in provenance.datasets_cited(assessments, entries)}
     return [key for key in entries if key in cited]

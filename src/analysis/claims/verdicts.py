@@ -4,8 +4,11 @@ The scale is ordered from strongest support to none:
 
 =========================  ===========================================================
 ``SUPPORTED``              the independent data meet the claim's own wording
-``SUPPORTED_WITH_CAVEATS`` met, but only within the wording's rounding, or only by the
-                           company's own (self-reported) figures, or with a stated doubt
+``SUPPORTED_WITH_CAVEATS`` met by independent data, but only within the wording's
+                           rounding, or with a stated doubt
+``SELF_REPORTED``          "company figures only": met, but only by the claimant's own
+                           figures or statements (or by sources it wrote, commissioned or
+                           retained); not independently verified
 ``CONFLICTING``            defensible sources or choices disagree on whether it is met
 ``NOT_SUPPORTED``          the data do not meet the claim's wording
 ``NOT_CHECKABLE``          no independent public data can settle it (the reason says what
@@ -21,7 +24,7 @@ The acceptance rule comes from the claim's wording (its ``comparator``):
 >>> check("more_than", 19.06, 15).holds
 True
 >>> check("at_most", 6, 5).rule
-'6 ≤ 5'
+'6, more than 5'
 """
 import math
 from dataclasses import asdict, dataclass, field
@@ -36,6 +39,7 @@ class Verdict(str, Enum):
 
     SUPPORTED = "supported"
     SUPPORTED_WITH_CAVEATS = "supported with caveats"
+    SELF_REPORTED = "company figures only"
     CONFLICTING = "conflicting"
     NOT_SUPPORTED = "not supported"
     NOT_CHECKABLE = "not checkable"
@@ -48,6 +52,44 @@ class Verdict(str, Enum):
 
     def __str__(self):
         return self.value
+
+    @property
+    def look(self) -> "Look":
+        """What it means and how it is drawn (:data:`SCALE`)."""
+        return SCALE[self]
+
+
+@dataclass(frozen=True)
+class Look:
+    """A verdict's meaning in plain words and its look: an Okabe–Ito colour, a text colour with
+    enough contrast, an icon (so that a verdict never rests on colour alone), a chart marker, and its
+    schema.org ClaimReview rating (1–5; None: the review carries the verdict's name only)."""
+
+    meaning: str
+    colour: str
+    text: str
+    icon: str
+    marker: str
+    rating: object = None
+
+
+#: The scale, declared once: every report, chart and ClaimReview takes its meanings, colours, icons and
+#: ratings from here.  "company figures only" has no rating: nothing independent was checked.
+SCALE = {
+    Verdict.SUPPORTED: Look("independent data meet the claim's own wording", "#009E73", "#000", "✓", "o", 5),
+    Verdict.SUPPORTED_WITH_CAVEATS: Look(
+        "independent data meet it, but only within the wording's rounding or with a stated doubt",
+        "#56B4E9", "#000", "◑", "D", 4),
+    Verdict.SELF_REPORTED: Look(
+        "met only by the claimant's own figures or statements, or by sources it wrote, commissioned or "
+        "retained: not independently verified", "#F0E442", "#000", "○", "P"),
+    Verdict.CONFLICTING: Look("defensible sources or readings disagree on whether it is met; the reason names "
+                              "what splits them", "#E69F00", "#000", "⇄", "s", 3),
+    Verdict.NOT_SUPPORTED: Look("the data do not meet the claim's wording", "#D55E00", "#000", "✗", "X", 1),
+    Verdict.NOT_CHECKABLE: Look("no independent public data can settle it; the reason names what is missing",
+                                "#CC79A7", "#000", "?", "^"),
+    Verdict.NOT_YET_AUDITED: Look("the ledger names no measure for this claim yet", "#FFFFFF", "#000", "…", "."),
+}
 
 
 @dataclass(frozen=True)
@@ -83,35 +125,52 @@ def rule_number(x) -> str:
     return f"{x:,.1f}" if abs(x) >= 1000 else f"{x:,.4g}"  # 14,738.9, not 1.474e+04
 
 
+# Each rule is written so that it reads true: as a relation when the value meets it, as what the value is
+# instead when it does not ("6, more than 5", never "6 ≤ 5").
+
 def _more_than(m, s, tol):
-    return RuleResult(m > s, f"{rule_number(m)} > {rule_number(s)}")
+    holds = m > s
+    return RuleResult(holds, f"{rule_number(m)} > {rule_number(s)}" if holds else
+                      f"{rule_number(m)}, not more than {rule_number(s)}")
 
 
 def _at_least(m, s, tol):
-    return RuleResult(m >= s, f"{rule_number(m)} ≥ {rule_number(s)}")
+    holds = m >= s
+    return RuleResult(holds, f"{rule_number(m)} ≥ {rule_number(s)}" if holds else
+                      f"{rule_number(m)}, less than {rule_number(s)}")
 
 
 def _at_most(m, s, tol):
-    return RuleResult(m <= s, f"{rule_number(m)} ≤ {rule_number(s)}")
+    holds = m <= s
+    return RuleResult(holds, f"{rule_number(m)} ≤ {rule_number(s)}" if holds else
+                      f"{rule_number(m)}, more than {rule_number(s)}")
 
 
 def _about(m, s, tol):
     tol = rounding_unit(s) / 2 if tol is None else tol
     holds = abs(m - s) <= tol
-    return RuleResult(holds, f"|{rule_number(m)} − {rule_number(s)}| ≤ {rule_number(tol)}", within_rounding_only=holds and m != s)
+    rule = (f"|{rule_number(m)} − {rule_number(s)}| ≤ {rule_number(tol)}" if holds else
+            f"{rule_number(m)} is {rule_number(abs(m - s))} from {rule_number(s)}, more than {rule_number(tol)}")
+    return RuleResult(holds, rule, within_rounding_only=holds and m != s)
 
 
 def _just_over(m, s, tol):
     tol = rounding_unit(s) / 2 if tol is None else tol
-    return RuleResult(s < m <= s + tol, f"{rule_number(s)} < {rule_number(m)} ≤ {rule_number(s + tol)}")
+    holds = s < m <= s + tol
+    return RuleResult(holds, f"{rule_number(s)} < {rule_number(m)} ≤ {rule_number(s + tol)}" if holds else
+                      f"{rule_number(m)}, not just over {rule_number(s)} (above it, up to {rule_number(s + tol)})")
 
 
 def _equals(m, s, tol):
-    return RuleResult(m == s, f"{rule_number(m)} = {rule_number(s)}")
+    holds = m == s
+    return RuleResult(holds, f"{rule_number(m)} = {rule_number(s)}" if holds else
+                      f"{rule_number(m)}, not {rule_number(s)}")
 
 
 def _none_exists(m, s, tol):
-    return RuleResult(m == 0, f"{rule_number(m)} qualifying cases = 0")
+    holds = m == 0
+    return RuleResult(holds, "no qualifying case" if holds else
+                      f"{rule_number(m)} qualifying case{'s' if m != 1 else ''}, not none")
 
 
 def _years(value):
@@ -195,15 +254,20 @@ class Assessment:
         return cls(**data)
 
 
-def decide(result: RuleResult, caveats=()) -> Verdict:
-    """The verdict a rule result earns: met with caveats (or only within rounding) →
-    SUPPORTED_WITH_CAVEATS; met → SUPPORTED; not met → NOT_SUPPORTED.
+def decide(result: RuleResult, caveats=(), self_reported=False) -> Verdict:
+    """The verdict a rule result earns: not met → NOT_SUPPORTED; met only by the claimant's own
+    figures → SELF_REPORTED; met with caveats (or only within rounding) → SUPPORTED_WITH_CAVEATS;
+    met → SUPPORTED.
 
-    >>> decide(RuleResult(True, "x"), caveats=["self-reported"]).value
+    >>> decide(RuleResult(True, "x"), caveats=["a derived figure"]).value
     'supported with caveats'
+    >>> decide(RuleResult(True, "x"), self_reported=True).value
+    'company figures only'
     """
     if not result.holds:
         return Verdict.NOT_SUPPORTED
+    if self_reported:
+        return Verdict.SELF_REPORTED
     if caveats or result.within_rounding_only:
         return Verdict.SUPPORTED_WITH_CAVEATS
     return Verdict.SUPPORTED
@@ -218,9 +282,9 @@ def judge(claim, measured, *, unit, reason, vintage, sources, caveats=(), tolera
     >>> from types import SimpleNamespace as NS
     >>> claim = NS(id="x", stated=NS(value=15, comparator="more_than"))
     >>> a = judge(claim, 19.06, unit="USD billion", reason="R&D was US$19.06bn.", vintage="2019",
-    ...           sources=[], caveats=["self-reported"])
+    ...           sources=[], caveats=["converted at the yearly average rate"])
     >>> a.verdict.value, a.rule, a.reason
-    ('supported with caveats', '19.06 > 15', 'R&D was US$19.06bn. Caveat: self-reported.')
+    ('supported with caveats', '19.06 > 15', 'R&D was US$19.06bn. Caveat: converted at the yearly average rate.')
     """
     result = check(claim.stated.comparator, measured, claim.stated.value, tolerance)
     verdict = decide(result, caveats)

@@ -145,25 +145,17 @@ def by_id(fact: str) -> Fact:
 
 
 def is_own_source(fact: Fact, claimant: str) -> bool:
-    """Whether a cited row gives the claimant's own figures or words: its web address names the
-    claimant (``huawei.com`` for Huawei), or its source is the claimant's annual report or press
-    release, wherever the copy is hosted.
+    """Whether a cited row is not independent of the claimant: the claimant wrote, commissioned or
+    retained it (:func:`analysis.data.ties.tie`).
 
     >>> is_own_source(lookup("facts_population", entity="UN", metric="member_states"), "Huawei")
     False
     >>> is_own_source(by_id("facts_rd_spending/Huawei/Research and development expenses/2019"), "Huawei")
     True
     """
-    import re
-    from urllib.parse import urlparse
+    from analysis.data import ties
 
-    if not claimant:
-        return False
-    host = (urlparse(fact.source_url).hostname or "").lower()
-    name = claimant.lower().replace(" ", "")
-    own_document = re.search(rf"\b{re.escape(claimant)}\b.*\b(annual report|press release)\b",
-                             fact.source_title, flags=re.IGNORECASE)
-    return name in host or bool(own_document)
+    return bool(ties.tie(fact, claimant))
 
 
 def iso_date(fact: Fact) -> str:

@@ -8,7 +8,8 @@ a company is a different question that no dataset here settles.
 The documents are the legal rows of ``facts_events`` (``claim_id == "e"``) and any
 row of ``facts_incidents`` whose text mentions law, legal opinions or compulsion.
 Each row gets a *stance* from its value and quote (:data:`STANCE_PATTERNS`, first
-match wins) and an *author kind* (``company`` if the entity is Huawei, else
+match wins) and an *author kind* (``company`` if the entity is Huawei, ``retained by the
+company`` if Huawei wrote, commissioned or retained it (:mod:`analysis.data.ties`), else
 ``third party``):
 
 - ``against``: the row disputes that PRC law does not compel (e.g. "not convincing");
@@ -67,6 +68,20 @@ def _row_ref(table, line) -> str:
     return f"data/raw/{_manifest.get(table).file}#L{line}"
 
 
+def _author_kind(entity: str, claimant: str = "Huawei") -> str:
+    """"company" (the claimant itself), "retained by the company" (an author the claimant wrote,
+    commissioned or retained: :mod:`analysis.data.ties`) or "third party".
+
+    >>> _author_kind("Zhong Lun"), _author_kind("Donald Clarke (GWU)")
+    ('retained by the company', 'third party')
+    """
+    from analysis.data import ties
+
+    if claimant.lower() in entity.lower():
+        return "company"
+    return "retained by the company" if (claimant, entity) in ties.declared_ties() else "third party"
+
+
 def legal_documents() -> pd.DataFrame:
     """Every legal row: table, line, entity, metric, period, value, stance, author_kind, source, quote, notes, ref."""
     rows = []
@@ -78,7 +93,7 @@ def legal_documents() -> pd.DataFrame:
         rows.append({
             "table": table, "line": int(r["line"]), "entity": r["entity"], "metric": r["metric"],
             "period": r["period"], "value": r["value"], "stance": stance_of(r["value"], r["quote"]),
-            "author_kind": "company" if "huawei" in r["entity"].lower() else "third party",
+            "author_kind": _author_kind(r["entity"]),
             "source_title": r["source_title"], "source_url": r["source_url"], "quote": r["quote"],
             "notes": r["notes"], "ref": _row_ref(table, int(r["line"])),
         })
@@ -132,7 +147,7 @@ def law_firms(docs: pd.DataFrame = None) -> pd.DataFrame:
     docs = legal_documents() if docs is None else docs
     claim_rows = docs[(docs["author_kind"] == "company") & docs["metric"].str.contains("law_firms")]
     named_in = " ".join(claim_rows["quote"])
-    third = docs[docs["author_kind"] == "third party"]
+    third = docs[docs["author_kind"] != "company"]  # third parties and the firms the claimant retained
     out = []
     for firm in sorted(set(third["entity"])):
         if firm not in named_in:

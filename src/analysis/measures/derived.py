@@ -9,6 +9,8 @@ figures if either input does.
 39.5
 >>> years_since(Measurement(1987.0, "year", "number", "", ""), 2019).value
 32
+>>> change(Measurement(131659.0, "CNY million", "number", "", ""), Measurement(101509.0, "CNY million", "number", "", "")).value
+30150
 """
 from analysis.measures import Measurement, register
 
@@ -30,6 +32,27 @@ def share(part: Measurement, whole: Measurement, digits: int = 2) -> Measurement
         vintage=whole.vintage, sources=tuple(part.sources) + tuple(whole.sources),
         self_reported=part.self_reported or whole.self_reported,
         details={"basis": whole.details.get("basis", "")}, caveats=tuple(part.caveats) + tuple(whole.caveats))
+
+
+@register("derived.change", "number")
+def change(later: Measurement, earlier: Measurement) -> Measurement:
+    """``later`` minus ``earlier`` (the same quantity in the same unit): above 0 is an increase."""
+    missing = _unavailable(later, earlier)
+    if missing:
+        return missing
+    if later.unit != earlier.unit:
+        raise ValueError(f"cannot compare {later.unit!r} with {earlier.unit!r}: give both in the same unit")
+    value = _whole(later.value - earlier.value)
+    return Measurement(
+        value, later.unit, "number",
+        f"{later.value:,.0f} against {earlier.value:,.0f} the year before: a change of {value:+,.0f} {later.unit}.",
+        vintage=f"{earlier.vintage}; {later.vintage}", sources=tuple(earlier.sources) + tuple(later.sources),
+        self_reported=later.self_reported or earlier.self_reported,
+        caveats=tuple(later.caveats) + tuple(earlier.caveats))
+
+
+def _whole(x):
+    return int(x) if float(x).is_integer() else x
 
 
 @register("derived.years_since", "number")

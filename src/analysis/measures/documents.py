@@ -6,7 +6,7 @@ The legal rows and their stances are :mod:`analysis.data.legal`'s (``for``, ``ag
 (:data:`analysis.data.legal.STATEMENT_TABLES`).
 
 >>> opinions("PRC law does not compel").details["summary"]
-'1 for / 1 against'
+'0 independent for / 1 against; 1 retained by the claimant for'
 >>> firm_count("without_disclaimer").value
 1
 >>> statement(r"\\(Ren Zhengfei\\)", r"shut\\w* .*down", "a transcript is needed").kind
@@ -18,7 +18,6 @@ from functools import lru_cache
 import pandas as pd
 
 from analysis.data import facts, legal
-from analysis.data import manifest as _manifest
 from analysis.measures import Measurement, register
 
 #: The counting rules :func:`firm_count` takes (``legal.FIRM_COUNTS`` without "both", which is two counts).
@@ -36,15 +35,17 @@ def _listed(rows: pd.DataFrame) -> str:
 
 
 def opinion_status(n_for: int, n_against: int, n_own_for: int = 0) -> str:
-    """The evidence status of a proposition from documented opinions: third parties on both
-    sides → "contested"; only against it → "refuted"; only third parties for it → "independent";
+    """The evidence status of a proposition from documented opinions: against it, third parties or
+    the claimant's own (or retained) authors for it → "contested"; only against it → "refuted"; only third parties for it → "independent";
     only the claimant's own documents for it → "self-reported only"; none → "undocumented".
 
     >>> opinion_status(1, 1), opinion_status(0, 2), opinion_status(2, 0), opinion_status(0, 0, 1), opinion_status(0, 0)
     ('contested', 'refuted', 'independent', 'self-reported only', 'undocumented')
+    >>> opinion_status(0, 1, 1)
+    'contested'
     """
     if n_against:
-        return "contested" if n_for else "refuted"
+        return "contested" if n_for or n_own_for else "refuted"
     if n_for:
         return "independent"
     return "self-reported only" if n_own_for else "undocumented"
@@ -55,18 +56,21 @@ def opinions(part: str) -> Measurement:
     """Documented opinions for and against the proposition the legal stance rules read
     (:data:`analysis.data.legal.STANCE_PATTERNS`), as one evidence part named ``part``
     (:func:`opinion_status`).  Authors are counted once; the claimant's own rows count only
-    when no third party has written.  ``details``: for, against, summary ("1 for / 1 against")."""
+    when no third party has written.  ``details``: for, against, summary ("0 independent for / 1 against; 1 retained by the claimant for")."""
     docs = _documents()
     third = docs[docs["author_kind"] == "third party"]
     supporting, opposing = third[third["stance"] == "for"], third[third["stance"] == "against"]
-    own = docs[(docs["author_kind"] == "company") & (docs["stance"] == "for")]
+    own = docs[(docs["author_kind"] != "third party") & (docs["stance"] == "for")]
     n_for, n_against = supporting["entity"].nunique(), opposing["entity"].nunique()
     status = opinion_status(n_for, n_against, len(own))
-    cited = pd.concat([supporting, opposing]) if n_for or n_against else own
-    summary = f"{n_for} for / {n_against} against"
+    retained_rows = own[own["author_kind"] != "company"]
+    cited = pd.concat([supporting, opposing, retained_rows]) if n_for or n_against else own
+    retained = retained_rows["entity"].nunique()
+    summary = f"{n_for} independent for / {n_against} against" + (
+        f"; {retained} retained by the claimant for" if retained else "")
     return Measurement(
         ((part, status),), "legal opinions", "evidence",
-        f"Documented third-party opinions: {summary}" + (f": {_listed(cited)}." if len(cited) else "."),
+        f"Documented opinions: {summary}" + (f": {_listed(cited)}." if len(cited) else "."),
         vintage="legal documents (facts tables)", sources=tuple(legal.row_source(r) for _, r in cited.iterrows()),
         self_reported=status == "self-reported only",
         details={"for": n_for, "against": n_against, "summary": summary})
@@ -100,6 +104,15 @@ def firm_count(rule: str) -> Measurement:
         details={**counts, **extra})
 
 
+#: The fact tables a statement is looked for in, as a reader names them.
+TABLE_WORDS = {"facts_events": "events", "facts_incidents": "incidents", "facts_rd_spending": "company figures"}
+
+
+def _and(words) -> str:
+    words = list(words) or ["cited"]
+    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
+
+
 def _own_source(row, claimant: str) -> bool:
     fact = facts.Fact(**{f.name: row[f.name] for f in fields(facts.Fact)})
     return facts.is_own_source(fact, claimant)
@@ -127,10 +140,11 @@ def statement(speaker: str, wording: str, missing: str, tables: list = legal.STA
             sources=tuple(legal.row_source(r) for _, r in quoting.iterrows()), self_reported=not independent,
             details={"found": len(quoting)})
     other = "; ".join(f"{r['period']} ({r['source_title']}): \u201c{r['quote']}\u201d" for _, r in said.iterrows())
+    names = [TABLE_WORDS.get(str(t), "other") for t in list(tables)]
     return Measurement(
         0, "statements", "unavailable",
-        f"No row of {', '.join(f'data/raw/{_manifest.get(t).file}' for t in tables)} quotes the speaker with that "
-        f"wording; other rows naming the speaker: "
+        f"No cited row of the {_and(names)} fact table{'s' if len(names) > 1 else ''} quotes the speaker with "
+        f"that wording; other rows naming the speaker: "
         f"{other or 'none'}.",
         vintage="attributed statements (facts tables)", sources=tuple(legal.row_source(r) for _, r in said.iterrows()),
         missing=missing, details={"found": 0, "speaker_rows": len(said)})

@@ -59,14 +59,21 @@ def _is_own(row) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _structure_sources() -> tuple:
-    return tuple(ownership.row_source(r) for _, r in ownership.structure_statements(_figures()).iterrows())
+def _structure_rows(year: int):
+    """The rows describing who the shareholders are, of ``year`` or before (a later row describes a later time:
+    it is not evidence for ``year``)."""
+    rows = ownership.structure_statements(_figures())
+    return rows[rows["year"].isna() | (rows["year"] <= int(year))]
+
+
+def _structure_sources(year: int) -> tuple:
+    return tuple(ownership.row_source(r) for _, r in _structure_rows(year).iterrows())
 
 
 @lru_cache(maxsize=None)
-def _structure_text() -> str:
+def _structure_text(year: int) -> str:
     quotes = "; ".join(f"\u201c{r['quote']}\u201d ({r['source_kind']}, {r['period']})"
-                       for _, r in ownership.structure_statements(_figures()).iterrows())
+                       for _, r in _structure_rows(year).iterrows())
     return f"The cited rows describe the holders: {quotes or 'none'}."
 
 
@@ -130,10 +137,10 @@ def holder_rank(holder: str, year: int, union_reading: str) -> Measurement:
         raise LookupError(f"no holder {holder!r} in {year} under {union_reading!r}; holders: "
                           f"{', '.join(table['holder'])}")
     stake, others = float(mine["share_pct"].iloc[0]), table[table["holder"] != holder]
-    sources = _structure_sources()
+    sources = _structure_sources(year)
     if math.isnan(stake) or others["share_pct"].isna().any():
         unknown = ", ".join(table.loc[table["share_pct"].isna(), "holder"])
-        return Measurement(None, "rank", "unavailable", _structure_text(), vintage=f"{year}", sources=sources,
+        return Measurement(None, "rank", "unavailable", _structure_text(year), vintage=f"{year}", sources=sources,
                            missing=f"The stake of {unknown} in {year} cannot be derived from the cited rows.")
     rank = 1 + int((others["share_pct"] > stake).sum())
     used = [_measured("ren_share", year)]
@@ -166,16 +173,16 @@ def private_share(year: int, union_reading: str) -> Measurement:
     union_as = ownership.UNION_AS[union_reading]
     union_private = union_as is None or union_as[1]
     public = table[(table["kind"] == "union") & (not union_private)]
-    sources = _structure_sources()
+    sources = _structure_sources(year)
     if public["share_pct"].isna().any():
-        return Measurement(None, "percent", "unavailable", _structure_text(), vintage=f"{year}", sources=sources,
+        return Measurement(None, "percent", "unavailable", _structure_text(year), vintage=f"{year}", sources=sources,
                            missing=f"Ren Zhengfei's stake in {year} is not in the cited rows, so the stake of the "
                                    f"holders not counted as private cannot be derived.")
     value = _plain(round(100 - float(public["share_pct"].sum()), 6))
     named = ", ".join(public["holder"]) or "none"
     return Measurement(
         value, "percent", "number",
-        f"{_structure_text()} No cited row names a state shareholder. Reading of the Union: "
+        f"{_structure_text(year)} No cited row names a state shareholder. Reading of the Union: "
         f"{ownership.UNION_READINGS[union_reading]}. Holders not counted as private: {named}; privately held "
         f"share {value:g} %.",
         vintage=f"{year} ownership structure", sources=sources, self_reported=True)
@@ -193,7 +200,7 @@ def owners_of_kind(year: int, union_reading: str, kinds: list) -> Measurement:
     named = ", ".join(found["holder"]) or "none"
     return Measurement(
         len(found), "owners", "cases",
-        f"{_structure_text()} Reading of the Union: {ownership.UNION_READINGS[union_reading]}. "
+        f"{_structure_text(year)} Reading of the Union: {ownership.UNION_READINGS[union_reading]}. "
         f"Holders of kind {' or '.join(kinds)}: {named}.",
-        vintage=f"{year} ownership structure", sources=_structure_sources(), self_reported=True,
+        vintage=f"{year} ownership structure", sources=_structure_sources(year), self_reported=True,
         details={"complete": True})

@@ -7,24 +7,25 @@ review's ``url``, ``article.html#card-<claim id>``).  With a base URL (``run --b
 report's date, the date of the commit it was built from (never the time of the build), and the
 claim carries its first appearance (the article) and, when ``article.yaml`` gives one, its date.
 
-Ratings follow the verdict scale (:class:`analysis.claims.verdicts.Verdict`), read from it rather
-than listed here: the verdicts that place a claim on the scale of support get a value, strongest
-highest (``bestRating`` the number of them, ``worstRating`` 1); "not checkable" says nothing about
-support, so its rating carries only its name (``alternateName``), with no value and no best or worst.
+Ratings come from the verdict scale (:data:`analysis.claims.verdicts.SCALE`, its ``rating``): 1–5
+for the verdicts that place a claim on a scale of support (supported 5, supported with caveats 4,
+conflicting 3, not supported 1); "company figures only" (nothing independent was checked) and "not
+checkable" (nothing says how well it holds) carry only their name (``alternateName``), with no
+value and no best or worst.
 
 >>> ratings()["supported"], ratings()["not supported"], "not checkable" in ratings()
-(4, 1, False)
+(5, 1, False)
 """
 import json
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from analysis.claims.verdicts import Verdict
+from analysis.claims.verdicts import SCALE
 from analysis.errors import ParameterError
 from analysis.report.urls import web_url
 
-#: Verdicts that rate no degree of support: their rating is only a name.
-UNRATED = (Verdict.NOT_CHECKABLE.value, Verdict.NOT_YET_AUDITED.value)
+#: ratingValue by verdict (bestRating 5, worstRating 1); verdicts absent here get no rating value.
+RATING = {v.value: look.rating for v, look in SCALE.items() if look.rating is not None}
 #: Scorecard rows that are no review at all: nothing was checked, so nothing is published as one.
 UNREVIEWED = ("not yet audited", "notebook failed", "not run in this variant")
 #: Who publishes the reviews (the project, not a person).
@@ -34,9 +35,8 @@ REVIEW_PAGE = "article.html"
 
 
 def ratings() -> dict:
-    """``{verdict: ratingValue}`` for the verdicts that rate support, from the scale's order."""
-    scale = [v.value for v in Verdict if v.value not in UNRATED]
-    return {v: len(scale) - i for i, v in enumerate(scale)}
+    """``{verdict: ratingValue}`` for the verdicts that rate support, from the scale."""
+    return dict(RATING)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ matplotlib.rcParams.update({"svg.hashsalt": "claim-audit", "figure.dpi": 100, "s
 import matplotlib.pyplot as plt  # noqa: E402  (after the rcParams above)
 import pandas as pd  # noqa: E402
 
+from analysis.claims.verdicts import SCALE, Verdict  # noqa: E402
 from analysis.report.prose import short_quote  # noqa: E402
 
 HIGHLIGHT, OTHER, LINE = "#D55E00", "#999999", "#0072B2"
@@ -450,10 +451,8 @@ def stacked_share_chart(table, title, xlabel):
 
 
 #: Verdict colours (Okabe–Ito, as the report's badges), for charts that colour points by verdict.
-VERDICT_COLOURS = {"supported": "#009E73", "supported with caveats": "#56B4E9", "conflicting": "#E69F00",
-                   "not supported": "#D55E00", "not checkable": "#CC79A7"}
-VERDICT_MARKERS = {"supported": "o", "supported with caveats": "D", "conflicting": "s", "not supported": "X",
-                   "not checkable": "^"}
+VERDICT_COLOURS = {v.value: look.colour for v, look in SCALE.items() if v is not Verdict.NOT_YET_AUDITED}
+VERDICT_MARKERS = {v.value: look.marker for v, look in SCALE.items() if v is not Verdict.NOT_YET_AUDITED}
 
 
 def specification_curve_chart(values, verdicts, choices, threshold, title, ylabel, headline_index=None,

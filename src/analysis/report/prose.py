@@ -15,7 +15,7 @@ parts of a qualitative claim.  Nothing here measures or judges: every function o
 >>> ledger = load_ledger()
 >>> claim = ledger.claim("rd-top-five-2018")
 >>> rule_sentence(claim, audit.assess_claim(claim, claim.parameters))
-'The wording “top five” means at most 5; measured: rank 5 ≤ 5, so the verdict is **supported**.'
+'The wording “top five” means at most 5; measured: rank 5: within the top five, so the verdict is **supported**.'
 """
 import re
 from collections.abc import Iterable, Sequence
@@ -221,7 +221,8 @@ def choice_flips_sentence(flips: Sequence, limit: int = 4) -> str:
 
 
 #: The limit the judge's self-reported policy puts on a claim, in words.
-SELF_REPORTED = "the figure is the company's own, so a met claim is at best supported with caveats"
+SELF_REPORTED = ("the figure is the company's own, so a met claim is at best “company figures only”: "
+                 "not independently verified")
 
 
 def limits_markdown(claims: Sequence, assessments: Sequence) -> str:
@@ -233,7 +234,7 @@ def limits_markdown(claims: Sequence, assessments: Sequence) -> str:
     >>> print(limits_markdown([c], [NS(policies=["self_reported"])]))
     **Caveats and limits.**
     <BLANKLINE>
-    - The figure is the company's own, so a met claim is at best supported with caveats.
+    - The figure is the company's own, so a met claim is at best “company figures only”: not independently verified.
     - The op-ed year is 2019.
     - Products are not dated.
     """

@@ -9,7 +9,8 @@ the whole ledger.  In a variant (a run with changed parameters,
 changed parameters its notebook used (empty in the published report).  The ``robustness``
 column says how the headline verdict fares across the claim's multiverse of defensible
 choices (``data/processed/multiverse.csv``, :mod:`analysis.claims.multiverse`), e.g.
-"supported in 3/4; flips with edition=2017 (not supported)".
+"supported in 1/1 defensible reading; sensitivity checks, not fair readings of the claim: 1 of 3 give
+another verdict (another period: ...: not supported)": defensible readings are counted, sensitivity checks apart.
 
 >>> list(COLUMNS)[:5]
 ['claim_id', 'quote', 'wording', 'stated_value', 'measured_value']

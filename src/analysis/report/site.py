@@ -42,7 +42,8 @@ import jinja2
 
 from analysis import atomic, paths
 from analysis.claims import multiverse
-from analysis.claims.verdicts import Verdict
+from analysis.claims.ledger import readings_in_words
+from analysis.claims.verdicts import SCALE, Verdict
 from analysis.data import manifest as _manifest
 from analysis.data import provenance
 from analysis.report import article_page, changelog, claimreview, markup, summary
@@ -62,27 +63,17 @@ NAV_PAGES = (("index.html", "Scorecard"), ("article.html", "The article, annotat
 FAILED = "notebook failed"
 
 #: Badge look per verdict: an Okabe–Ito colour, a text colour with enough contrast, and an icon,
-#: so that a verdict never rests on colour alone (the label is always written out too).
+#: so that a verdict never rests on colour alone (the label is always written out too).  The verdicts'
+#: looks come from the scale (:data:`analysis.claims.verdicts.SCALE`); two run states are added here.
 BADGES = {
-    Verdict.SUPPORTED.value: {"colour": "#009E73", "text": "#000", "icon": "✓"},
-    Verdict.SUPPORTED_WITH_CAVEATS.value: {"colour": "#56B4E9", "text": "#000", "icon": "◑"},
-    Verdict.CONFLICTING.value: {"colour": "#E69F00", "text": "#000", "icon": "⇄"},
-    Verdict.NOT_SUPPORTED.value: {"colour": "#D55E00", "text": "#000", "icon": "✗"},
-    Verdict.NOT_CHECKABLE.value: {"colour": "#CC79A7", "text": "#000", "icon": "?"},
-    Verdict.NOT_YET_AUDITED.value: {"colour": "#FFFFFF", "text": "#000", "icon": "…"},
+    **{v.value: {"colour": look.colour, "text": look.text, "icon": look.icon} for v, look in SCALE.items()},
     FAILED: {"colour": "#000000", "text": "#FFF", "icon": "!"},
     NOT_RUN: {"colour": "#DDDDDD", "text": "#000", "icon": "–"},
 }
 
 #: What each label means, for the pages' keys (a label without one is shown with its badge alone).
 MEANINGS = {
-    Verdict.SUPPORTED.value: "independent data meet the claim's own wording",
-    Verdict.SUPPORTED_WITH_CAVEATS.value: "met, but only within the wording's rounding, only by self-reported "
-                                          "figures, or with a stated doubt",
-    Verdict.CONFLICTING.value: "defensible sources or choices disagree on whether it is met",
-    Verdict.NOT_SUPPORTED.value: "the data do not meet the claim's wording",
-    Verdict.NOT_CHECKABLE.value: "no independent public data can settle it; the reason names what is missing",
-    Verdict.NOT_YET_AUDITED.value: "the ledger names no measure for this claim yet",
+    **{v.value: look.meaning for v, look in SCALE.items()},
     FAILED: "the notebook that checks it failed in this build",
     NOT_RUN: "this variant did not run the notebook that checks it",
 }
@@ -138,6 +129,27 @@ class BuildInfo:
     @property
     def short_commit(self) -> str:
         return self.commit[:12] + (" (uncommitted changes)" if self.dirty else "")
+
+
+def _independence(claimant):
+    """``row -> words``: whether a cited row is independent of the claimant (:mod:`analysis.data.ties`)."""
+    from types import SimpleNamespace
+
+    from analysis.data import ties
+
+    def of(row) -> str:
+        if row.is_fact:
+            f = row.fields
+            cited = SimpleNamespace(entity=f.get("entity", ""), source_url=f.get("source_url", ""),
+                                    source_title=f.get("source_title", ""))
+        elif row.dataset is not None:
+            d = row.dataset
+            cited = SimpleNamespace(entity=d.publisher, source_url=d.url or d.publisher_page, source_title=d.publisher)
+        else:
+            return ""
+        return ties.independence(cited, claimant)
+
+    return of
 
 
 def build_info(root=None, environ=None) -> BuildInfo:
@@ -350,6 +362,8 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     for a in assessments:
         by_notebook.setdefault(ledger.page_of(ledger.claim(a.claim_id)), []).append(a)
     rows = claim_rows(table, assessments, pages=set(executed), failures=failures, manifest=manifest)
+    for r in rows:  # what each verdict was checked under, in the ledger's plain words
+        r["readings"] = readings_in_words(ledger.claim(r["claim_id"]), r["parameters"])
     exporter, specifications = None, _multiverse_table(ledger)
     pages = set(executed if pages is None else pages)
     for name, path in executed.items():
@@ -370,10 +384,11 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
 
     atomic.write_text(reports_dir / "sources.html", env.get_template("sources.html.j2").render(
         info=info, variant=variant, datasets=list(manifest.values()), anchor=provenance.dataset_anchor,
-        rows=provenance.cited_rows(assessments, manifest, raw_dir), present=lambda d: d.path.is_file()))
+        rows=provenance.cited_rows(assessments, manifest, raw_dir), present=lambda d: d.path.is_file(),
+        independence=_independence(getattr(ledger.article, "claimant", "") or "")))
     write_candidates_page(reports_dir, ledger, env, info, variant)
 
-    counts = {}
+    counts = {v.value: 0 for v in SCALE if v is not Verdict.NOT_YET_AUDITED}  # every verdict side by side, 0s too
     for r in rows:
         counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
     verdict_order = [v for v in BADGES if v in counts] + sorted(set(counts) - set(BADGES))
