@@ -127,7 +127,8 @@ def op_ed_score():
 
 def test_the_candidates_cover_the_op_eds_ledger_and_agree_with_it():
     s = op_ed_score()
-    assert s.claims == 30
+    assert s.claims == 31  # the 30 the issue counted, and rd-increase-2019 (a pledge: "we will increase")
+    assert set(s.missed) <= {"rd-increase-2019", "fukushima-meltdown"}, s.missed  # 29 of 31, 29 of the first 30
     assert s.covered >= 28, s.missed
     assert s.agreeing >= 25, s.disagreeing
 
