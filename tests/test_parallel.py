@@ -16,7 +16,7 @@ import pytest
 
 from analysis import cli, paths
 from analysis.claims.ledger import Ledger, NotebookSpec, load_ledger
-from analysis.report import runner
+from analysis.report import fresh, runner
 
 
 def notebook(*sources):
@@ -140,6 +140,7 @@ def test_the_command_line_passes_run_options(monkeypatch, tmp_path):
         return runner.RunResult(scorecard=tmp_path / "scorecard.csv", index=tmp_path / "index.html")
 
     monkeypatch.setattr(runner, "run", fake_run)
+    monkeypatch.setattr(fresh, "unchanged", lambda **kwargs: None)  # whatever reports/ holds, run is called
     assert cli.main(["run", "--jobs", "3", "--scheduler", "tcp://127.0.0.1:8786", "--no-cache", "--no-progress"]) == 0
     assert (seen["jobs"], seen["scheduler"], seen["use_cache"], seen["progress"]) == (3, "tcp://127.0.0.1:8786",
                                                                                       False, False)

@@ -79,4 +79,4 @@ def test_every_verdict_has_one_distinct_okabe_ito_look_and_the_report_takes_it_f
     assert site.badge(own)["icon"] == SCALE[Verdict.SELF_REPORTED].icon
     assert figures.VERDICT_COLOURS[own] == SCALE[Verdict.SELF_REPORTED].colour
     assert own not in claimreview.RATING  # nothing independent was checked: no rating value
-    assert claimreview.RATING[Verdict.SUPPORTED.value] == 5
+    assert claimreview.RATING[Verdict.SUPPORTED.value] == 4

@@ -63,7 +63,8 @@ class Verdict(str, Enum):
 class Look:
     """A verdict's meaning in plain words and its look: an Okabe–Ito colour, a text colour with
     enough contrast, an icon (so that a verdict never rests on colour alone), a chart marker, and its
-    schema.org ClaimReview rating (1–5; None: the review carries the verdict's name only)."""
+    schema.org ClaimReview rating (1–4, one step per verdict that rates support; None: the review carries
+    the verdict's name only)."""
 
     meaning: str
     colour: str
@@ -76,15 +77,15 @@ class Look:
 #: The scale, declared once: every report, chart and ClaimReview takes its meanings, colours, icons and
 #: ratings from here.  "company figures only" has no rating: nothing independent was checked.
 SCALE = {
-    Verdict.SUPPORTED: Look("independent data meet the claim's own wording", "#009E73", "#000", "✓", "o", 5),
+    Verdict.SUPPORTED: Look("independent data meet the claim's own wording", "#009E73", "#000", "✓", "o", 4),
     Verdict.SUPPORTED_WITH_CAVEATS: Look(
         "independent data meet it, but only within the wording's rounding or with a stated doubt",
-        "#56B4E9", "#000", "◑", "D", 4),
+        "#56B4E9", "#000", "◑", "D", 3),
     Verdict.SELF_REPORTED: Look(
         "met only by the claimant's own figures or statements, or by sources it wrote, commissioned or "
         "retained: not independently verified", "#F0E442", "#000", "○", "P"),
     Verdict.CONFLICTING: Look("defensible sources or readings disagree on whether it is met; the reason names "
-                              "what splits them", "#E69F00", "#000", "⇄", "s", 3),
+                              "what splits them", "#E69F00", "#000", "⇄", "s", 2),
     Verdict.NOT_SUPPORTED: Look("the data do not meet the claim's wording", "#D55E00", "#000", "✗", "X", 1),
     Verdict.NOT_CHECKABLE: Look("no independent public data can settle it; the reason names what is missing",
                                 "#CC79A7", "#000", "?", "^"),

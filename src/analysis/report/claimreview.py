@@ -7,14 +7,14 @@ review's ``url``, ``article.html#card-<claim id>``).  With a base URL (``run --b
 report's date, the date of the commit it was built from (never the time of the build), and the
 claim carries its first appearance (the article) and, when ``article.yaml`` gives one, its date.
 
-Ratings come from the verdict scale (:data:`analysis.claims.verdicts.SCALE`, its ``rating``): 1–5
-for the verdicts that place a claim on a scale of support (supported 5, supported with caveats 4,
-conflicting 3, not supported 1); "company figures only" (nothing independent was checked) and "not
+Ratings come from the verdict scale (:data:`analysis.claims.verdicts.SCALE`, its ``rating``): 1–4
+for the verdicts that place a claim on a scale of support (supported 4, supported with caveats 3,
+conflicting 2, not supported 1); "company figures only" (nothing independent was checked) and "not
 checkable" (nothing says how well it holds) carry only their name (``alternateName``), with no
 value and no best or worst.
 
 >>> ratings()["supported"], ratings()["not supported"], "not checkable" in ratings()
-(5, 1, False)
+(4, 1, False)
 """
 import json
 from dataclasses import dataclass
@@ -24,8 +24,10 @@ from analysis.claims.verdicts import SCALE
 from analysis.errors import ParameterError
 from analysis.report.urls import web_url
 
-#: ratingValue by verdict (bestRating 5, worstRating 1); verdicts absent here get no rating value.
+#: ratingValue by verdict (bestRating 4, worstRating 1); verdicts absent here get no rating value.
 RATING = {v.value: look.rating for v, look in SCALE.items() if look.rating is not None}
+#: Verdicts that rate no degree of support: their rating is only a name.
+UNRATED = tuple(v.value for v, look in SCALE.items() if look.rating is None)
 #: Scorecard rows that are no review at all: nothing was checked, so nothing is published as one.
 UNREVIEWED = ("not yet audited", "notebook failed", "not run in this variant")
 #: Who publishes the reviews (the project, not a person).
