@@ -128,6 +128,8 @@ def jupyter_book(executable, folder) -> dict:
     (kernel / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Python 3", "language": "python"}), encoding="utf-8")
+    found = shutil.which(str(executable))  # a relative path (as `make bench` gives) must survive the cwd below
+    executable = os.path.abspath(found) if found else executable
     return timed([executable, "build", book], env={"JUPYTER_PATH": str(Path(folder) / "jupyter")},
                  cwd=str(ROOT / "notebooks"))
 
