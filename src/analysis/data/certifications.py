@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
-from analysis.data import facts, tables
+from analysis.data import entities, facts, tables
 from analysis.data import manifest as _manifest
 from analysis.errors import DataSchemaError, DatasetError
 
@@ -40,21 +40,11 @@ from analysis.errors import DataSchemaError, DatasetError
 # --------------------------------------------------------------------------------------------
 
 #: Vendor → regular expressions that must match the WHOLE normalised registry name
-#: (upper case, every run of non-alphanumerics → one space; see :func:`normalise_vendor`).
-#: Decisions: Nokia includes its Alcatel-Lucent lineage (Alcatel, Lucent Technologies,
-#: Alcatel-Lucent; Nokia bought Alcatel-Lucent in 2016) but NOT Alcatel-Lucent Enterprise,
-#: a separately owned company since 2014; Samsung means Samsung Electronics (not other
-#: Samsung group firms); Juniper includes "HPE Juniper Networking" (the CC portal's current name).
-VENDOR_PATTERNS = {
-    "Huawei": [r"HUAWEI( .*)?", r"HISILICON( .*)?"],
-    "Cisco": [r"CISCO SYSTEMS( .*)?"],
-    "Juniper": [r"(HPE )?JUNIPER NETWORK(S|ING)?( .*)?"],
-    "Nokia": [r"NOKIA( .*)?", r"ALCATEL", r"ALCATEL LUCENT", r"LUCENT TECHNOLOGIES( .*)?"],
-    "Ericsson": [r"ERICSSON( .*)?"],
-    "ZTE": [r"ZTE( .*)?"],
-    "Samsung": [r"SAMSUNG", r"SAMSUNG ELECTRONICS?( .*)?"],
-    "Apple": [r"APPLE( INC)?"],
-}
+#: (upper case, every run of non-alphanumerics → one space; see :func:`normalise_vendor`):
+#: the grouped members of the one entity table (:mod:`analysis.data.entities`), which records each
+#: grouping (Nokia with its Alcatel-Lucent lineage, not Alcatel-Lucent Enterprise; Samsung
+#: Electronics only; "HPE Juniper Networking" as Juniper) and its basis.
+VENDOR_PATTERNS = entities.registry_name_patterns()
 #: The vendors the analysis knows; Huawei is the claimant, the others are peers.
 VENDORS = tuple(VENDOR_PATTERNS)
 CLAIMANT = "Huawei"
