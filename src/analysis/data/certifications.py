@@ -138,6 +138,40 @@ def _read_records(path, key, needed, repair=None):
     return header, records
 
 
+#: The CMVP snapshot of 2026-04-15 lists certificate numbers 1–5242 except these 11, which its source
+#: left out (data mirror, certifications/PROVENANCE.md); each maps to the first validation date of the
+#: nearest listed number below it, the earliest date it can have been validated by, since numbers are
+#: issued in date order.  tests/test_certifications.py recomputes both from the raw file.
+CMVP_MISSING = {1844: "2012-11-29", 3204: "2018-06-20", 3403: "2019-03-13", 3404: "2019-03-13",
+                3405: "2019-03-13", 3406: "2019-03-13", 3407: "2019-03-13", 3462: "2019-05-28",
+                4561: "2023-08-23", 4717: "2024-07-09", 5190: "2026-03-12"}
+
+
+def cmvp_missing_by(cutoff_date) -> tuple:
+    """The CMVP certificate numbers missing from the snapshot that can have been validated by the cut-off:
+    while any can, a count or highest level read from the snapshot by that date is a lower bound.
+
+    >>> cmvp_missing_by("2018-12-31"), cmvp_missing_by("2012-01-01")
+    ((1844, 3204), ())
+    """
+    cutoff = check_cutoff(cutoff_date)
+    return tuple(n for n, earliest in CMVP_MISSING.items() if earliest <= cutoff)
+
+
+def cmvp_missing_numbers(raw_dir=None) -> dict:
+    """``{missing certificate number: first validation date of the nearest listed number below it}``,
+    computed from the raw snapshot (what :data:`CMVP_MISSING` records)."""
+    entry = _manifest.get("nist_cmvp_2026_04_15")
+    _, records = _read_records((raw_dir or paths.RAW) / entry.file, entry.key, _CMVP_COLUMNS)
+    dates = {int(r["certificate_number"]): r["first_validation_date"] for _, r in records}
+    out = {}
+    for number in range(1, max(dates) + 1):
+        if number not in dates:
+            below = max(n for n in dates if n < number and dates[n])
+            out[number] = dates[below]
+    return out
+
+
 def read_cmvp(raw_dir=None) -> pd.DataFrame:
     """Every CMVP certificate with a validation date: the raw columns used, plus ``vendor`` and ``line``."""
     entry = _manifest.get("nist_cmvp_2026_04_15")
@@ -423,7 +457,8 @@ def independent_certificates(cutoff_date) -> pd.DataFrame:
     """Huawei's certificates from independent labs and schemes up to the cut-off, one row per certificate.
 
     Columns: scheme, id, product, level, date, lab_or_body, complete_registry, line.
-    CMVP rows come from the complete registry; CC rows from the reports seen (a subset).
+    CMVP rows come from the registry (complete but for the numbers in :data:`CMVP_MISSING`); CC rows from the
+    reports seen (a subset).
     """
     cutoff = check_cutoff(cutoff_date)
     cmvp = load_cmvp()
