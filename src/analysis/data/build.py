@@ -66,7 +66,7 @@ def code_files(make) -> list:
     ``analysis`` modules that module uses directly, and this module (CSV formatting).
 
     >>> sorted(Path(f).name for f in code_files(nvd.build_cve_counts))[:3]
-    ['build.py', 'errors.py', 'manifest.py']
+    ['build.py', 'entities.py', 'errors.py']
     """
     module = sys.modules[make.__module__]
     used = {module, sys.modules[__name__]}
