@@ -185,6 +185,8 @@ def test_a_broken_ledger_stops_run_before_anything_runs(tmp_path):
     article_copy(folder)
     (root / "data" / "raw").mkdir(parents=True)
     shutil.copy(paths.MANIFEST, root / "data" / "raw" / "manifest.csv")
+    # the entity table: the vendor registries read it when they are imported
+    shutil.copytree(paths.RAW / "sources", root / "data" / "raw" / "sources")
     text = paths.LEDGER.read_text(encoding="utf-8")
     (folder / "claims.yaml").write_text(text.replace("- id: track-record-30-years", "- id: countries-170-plus-operate"),
                                       encoding="utf-8")

@@ -36,6 +36,7 @@ def tiny_registries(monkeypatch):
     monkeypatch.setattr(certifications, "load_cc_reports", lambda: reports)
     monkeypatch.setattr(certifications, "load_cc_active", lambda: active)
     monkeypatch.setattr(certifications, "load_levels", lambda: levels)
+    monkeypatch.setattr(certifications, "CMVP_MISSING", {})  # the made-up CMVP misses no number
     monkeypatch.setattr(certifications, "fips_scale_maximum", lambda: 4)
     certificates._certificates.cache_clear()
     yield
@@ -136,3 +137,17 @@ def test_comparison_argument_errors(tiny_registries):
         certificates.reference_comparison("Huawei", "2018-12-31", "peer_best", ["Huawei"])
     with pytest.raises(LookupError, match="unknown scale"):
         certificates.reference_comparison("Huawei", "2018-12-31", claimed={"ISO 27001": CLAIMED_EAL5})
+
+
+def test_a_missing_cmvp_number_makes_fips_figures_lower_bounds(tiny_registries, monkeypatch):
+    # made-up gap: one certificate number missing whose listed neighbour below dates from 2016-01-01
+    monkeypatch.setattr(certifications, "CMVP_MISSING", {15: "2016-01-01"})
+    before = certificates.reference_comparison("Huawei", "2015-12-31", "scale_maximum")
+    assert before.value[0] == ("FIPS 140 level 1 vs 4", "others only") and before.caveats == ()
+    after = certificates.reference_comparison("Huawei", "2018-12-31", "scale_maximum")
+    # the missing certificate could be a Huawei level 4, so "below the top" is no longer decided
+    assert after.value[0] == ("FIPS 140 level 2 vs 4", "undocumented")
+    assert after.details["scales"]["FIPS 140"]["best_case"] is None
+    assert any("15" in c and "lower bounds" in c for c in after.caveats)
+    count = certificates.certificate_count("Huawei", ["cmvp"], "2018-12-31")
+    assert count.value == 2 and count.details["lower_bound"] is True

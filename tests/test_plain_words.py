@@ -4,11 +4,51 @@ from html.parser import HTMLParser
 
 import pytest
 
+from analysis import paths
 from analysis.report.runner import run
 
 #: A code identifier: snake_case (a file key such as facts_events, a parameter value such as confirmed_breach);
 #: a segment of a path in a citation ("src/sec_certs_page/cc/…", a source's own file) is not one.
 IDENTIFIER = re.compile(r"(?<![/\w])[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+(?![/\w])")
+
+
+#: Identifiers a page may show, each by a narrow rule: a notebook's own name (shown in monospace beside its
+#: title in the scorecard's notebook list, as the name to run it by: ``python -m analysis run 01_rd_spending``).
+ALLOWED = frozenset(p.stem for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+#: Elements a reader does not see unless asked: a notebook page's code, shown only by "Show code", and the
+#: cells' execution prompts.
+HIDDEN_CLASSES = frozenset({"jp-InputArea-editor", "jp-InputPrompt", "jp-OutputPrompt"})
+_VOID = ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr")
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees on a page: script, style and the :data:`HIDDEN_CLASSES` left out; attributes
+    (link addresses, file names in ``href``) are not text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hidden, self.found = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in _VOID:
+            classes = set((dict(attrs).get("class") or "").split())
+            self.hidden.append(tag in ("script", "style") or bool(classes & HIDDEN_CLASSES))
+
+    def handle_endtag(self, tag):
+        if tag not in _VOID and self.hidden:
+            self.hidden.pop()
+
+    def handle_data(self, data):
+        if not any(self.hidden) and data.strip():
+            self.found.append(" ".join(data.split()))
+
+
+def visible_identifiers(html) -> list:
+    """``[(identifier, the text it is in)]`` in the text a reader sees on a page, less :data:`ALLOWED`."""
+    parser = _Visible()
+    parser.feed(html)
+    return [(m.group(0), text[:160]) for text in parser.found for m in IDENTIFIER.finditer(text)
+            if m.group(0) not in ALLOWED]
 
 
 class _Text(HTMLParser):
@@ -50,6 +90,13 @@ def test_the_scan_finds_identifiers_and_ignores_code_and_attributes():
     assert identifiers(page, within="audit-header") == []
 
 
+def test_the_page_scan_skips_hidden_code_prompts_and_addresses_but_not_tables():
+    page = ('<div class="jp-InputArea-editor"><pre>show_table(x_y)</pre></div><div class="jp-InputPrompt">In [1]:</div>'
+            '<a href="01_rd_spending.html">R&amp;D</a> <span class="mono">01_rd_spending</span>'
+            '<table><tr><th>rd_eur_m</th></tr></table><p>review_of_Zhong_Lun</p>')
+    assert [i for i, _ in visible_identifiers(page)] == ["rd_eur_m", "review_of_Zhong_Lun"]
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
@@ -63,4 +110,15 @@ def test_every_claim_row_of_the_scorecard_shows_no_identifier(built):
     html = (built / "index.html").read_text(encoding="utf-8")
     assert html.count('class="claim-row"') == 31
     found = identifiers(html, within="claim-row")
+    assert found == [], found[:10]
+
+
+#: The pages of the built report the scan covers so far; README ("Plain words in verdicts") lists what the
+#: notebook pages and the sources page still show, page by page.
+CLEAN_PAGES = ("index.html", "about.html", "article.html", "candidates.html", "changes.html")
+
+
+@pytest.mark.parametrize("page", CLEAN_PAGES)
+def test_these_whole_pages_show_no_identifier(built, page):
+    found = visible_identifiers((built / page).read_text(encoding="utf-8"))
     assert found == [], found[:10]

@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import atomic, paths
-from analysis.data import certifications, ebola, events, fetch, integrity, nvd, population, rd, tables
+from analysis.data import certifications, ebola, entities, events, fetch, integrity, nvd, population, rd, tables
 from analysis.data import manifest as _manifest
 from analysis.errors import DatasetError
 
@@ -39,14 +39,14 @@ OUTPUTS = {
     "rd_scoreboard.csv": (rd.build_scoreboard, [f"scoreboard_{e}" for e in rd.EDITIONS]),
     "fx_annual.csv": (rd.build_fx, ["fx_annual_fred", "facts_rd_spending"]),
     population.WORLD_POPULATION_FILE: (population.build_world_population, population.RAW_KEYS),
-    "cmvp_certificates.csv": (certifications.build_cmvp_certificates, ["nist_cmvp_2026_04_15"]),
-    "cc_active_peers.csv": (certifications.build_cc_active_peers, ["cc_portal_active_2025_12"]),
+    "cmvp_certificates.csv": (certifications.build_cmvp_certificates, ["nist_cmvp_2026_04_15", entities.KEY]),
+    "cc_active_peers.csv": (certifications.build_cc_active_peers, ["cc_portal_active_2025_12", entities.KEY]),
     "registry_levels_by_year.csv": (certifications.build_registry_levels,
                                     ["nist_cmvp_2026_04_15", "cc_portal_active_2025_12"]),
     ebola.SERIES_FILE: (ebola.build_series, [key for key, _ in ebola.SERIES.values()]),
     ebola.GHO_FILE: (ebola.build_gho, list(ebola.GHO_KEYS)),
     events.NOAA_FILE: (events.build_noaa_japan, [events.NOAA_KEY]),
-    nvd.COUNTS_FILE: (nvd.build_cve_counts, [nvd.feed_key(y) for y in nvd.FEED_YEARS]),
+    nvd.COUNTS_FILE: (nvd.build_cve_counts, [*(nvd.feed_key(y) for y in nvd.FEED_YEARS), entities.KEY]),
     nvd.COVERAGE_FILE: (nvd.build_cve_coverage, [nvd.feed_key(y) for y in nvd.FEED_YEARS]),
 }
 PROVENANCE_FILE = integrity.PROVENANCE_FILE
@@ -66,7 +66,7 @@ def code_files(make) -> list:
     ``analysis`` modules that module uses directly, and this module (CSV formatting).
 
     >>> sorted(Path(f).name for f in code_files(nvd.build_cve_counts))[:3]
-    ['build.py', 'errors.py', 'manifest.py']
+    ['build.py', 'entities.py', 'errors.py']
     """
     module = sys.modules[make.__module__]
     used = {module, sys.modules[__name__]}

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
-from analysis.data import facts, tables
+from analysis.data import entities, facts, tables
 from analysis.data import manifest as _manifest
 from analysis.errors import DataSchemaError, DatasetError
 
@@ -40,21 +40,11 @@ from analysis.errors import DataSchemaError, DatasetError
 # --------------------------------------------------------------------------------------------
 
 #: Vendor → regular expressions that must match the WHOLE normalised registry name
-#: (upper case, every run of non-alphanumerics → one space; see :func:`normalise_vendor`).
-#: Decisions: Nokia includes its Alcatel-Lucent lineage (Alcatel, Lucent Technologies,
-#: Alcatel-Lucent; Nokia bought Alcatel-Lucent in 2016) but NOT Alcatel-Lucent Enterprise,
-#: a separately owned company since 2014; Samsung means Samsung Electronics (not other
-#: Samsung group firms); Juniper includes "HPE Juniper Networking" (the CC portal's current name).
-VENDOR_PATTERNS = {
-    "Huawei": [r"HUAWEI( .*)?", r"HISILICON( .*)?"],
-    "Cisco": [r"CISCO SYSTEMS( .*)?"],
-    "Juniper": [r"(HPE )?JUNIPER NETWORK(S|ING)?( .*)?"],
-    "Nokia": [r"NOKIA( .*)?", r"ALCATEL", r"ALCATEL LUCENT", r"LUCENT TECHNOLOGIES( .*)?"],
-    "Ericsson": [r"ERICSSON( .*)?"],
-    "ZTE": [r"ZTE( .*)?"],
-    "Samsung": [r"SAMSUNG", r"SAMSUNG ELECTRONICS?( .*)?"],
-    "Apple": [r"APPLE( INC)?"],
-}
+#: (upper case, every run of non-alphanumerics → one space; see :func:`normalise_vendor`):
+#: the grouped members of the one entity table (:mod:`analysis.data.entities`), which records each
+#: grouping (Nokia with its Alcatel-Lucent lineage, not Alcatel-Lucent Enterprise; Samsung
+#: Electronics only; "HPE Juniper Networking" as Juniper) and its basis.
+VENDOR_PATTERNS = entities.registry_name_patterns()
 #: The vendors the analysis knows; Huawei is the claimant, the others are peers.
 VENDORS = tuple(VENDOR_PATTERNS)
 CLAIMANT = "Huawei"
@@ -146,6 +136,40 @@ def _read_records(path, key, needed, repair=None):
                 records.append((start, dict(zip(header, fields))))
             start = reader.line_num + 1
     return header, records
+
+
+#: The CMVP snapshot of 2026-04-15 lists certificate numbers 1–5242 except these 11, which its source
+#: left out (data mirror, certifications/PROVENANCE.md); each maps to the first validation date of the
+#: nearest listed number below it, the earliest date it can have been validated by, since numbers are
+#: issued in date order.  tests/test_certifications.py recomputes both from the raw file.
+CMVP_MISSING = {1844: "2012-11-29", 3204: "2018-06-20", 3403: "2019-03-13", 3404: "2019-03-13",
+                3405: "2019-03-13", 3406: "2019-03-13", 3407: "2019-03-13", 3462: "2019-05-28",
+                4561: "2023-08-23", 4717: "2024-07-09", 5190: "2026-03-12"}
+
+
+def cmvp_missing_by(cutoff_date) -> tuple:
+    """The CMVP certificate numbers missing from the snapshot that can have been validated by the cut-off:
+    while any can, a count or highest level read from the snapshot by that date is a lower bound.
+
+    >>> cmvp_missing_by("2018-12-31"), cmvp_missing_by("2012-01-01")
+    ((1844, 3204), ())
+    """
+    cutoff = check_cutoff(cutoff_date)
+    return tuple(n for n, earliest in CMVP_MISSING.items() if earliest <= cutoff)
+
+
+def cmvp_missing_numbers(raw_dir=None) -> dict:
+    """``{missing certificate number: first validation date of the nearest listed number below it}``,
+    computed from the raw snapshot (what :data:`CMVP_MISSING` records)."""
+    entry = _manifest.get("nist_cmvp_2026_04_15")
+    _, records = _read_records((raw_dir or paths.RAW) / entry.file, entry.key, _CMVP_COLUMNS)
+    dates = {int(r["certificate_number"]): r["first_validation_date"] for _, r in records}
+    out = {}
+    for number in range(1, max(dates) + 1):
+        if number not in dates:
+            below = max(n for n in dates if n < number and dates[n])
+            out[number] = dates[below]
+    return out
 
 
 def read_cmvp(raw_dir=None) -> pd.DataFrame:
@@ -433,7 +457,8 @@ def independent_certificates(cutoff_date) -> pd.DataFrame:
     """Huawei's certificates from independent labs and schemes up to the cut-off, one row per certificate.
 
     Columns: scheme, id, product, level, date, lab_or_body, complete_registry, line.
-    CMVP rows come from the complete registry; CC rows from the reports seen (a subset).
+    CMVP rows come from the registry (complete but for the numbers in :data:`CMVP_MISSING`); CC rows from the
+    reports seen (a subset).
     """
     cutoff = check_cutoff(cutoff_date)
     cmvp = load_cmvp()

@@ -46,27 +46,16 @@ from typing import TypedDict
 import pandas as pd
 
 from analysis import paths
+from analysis.data import entities, tables
 from analysis.data import manifest as _manifest
-from analysis.data import tables
 from analysis.errors import DataSchemaError, DatasetError
 
 #: CVE ID years with a feed in the manifest (no 2020 feed could be pinned; see PROVENANCE.md).
 FEED_YEARS = (*range(2002, 2020), 2021)
-#: Vendor (display name) → the CPE vendor strings that mean it.  Strings checked against the
-#: feeds: ``huaweidevice`` and ``huawei_firmware`` are one-off spellings of Huawei; ``zteusa``
-#: is ZTE's US subsidiary.  Left out on purpose: ``sony_ericsson`` and ``ericssonlg`` (joint
-#: ventures, not Ericsson), ``alcatelmobile`` (a licensed phone brand, not Alcatel-Lucent).
-VENDORS = {
-    "Huawei": ("huawei", "huaweidevice", "huawei_firmware"),
-    "Cisco": ("cisco",),
-    "Juniper": ("juniper",),
-    "Nokia": ("nokia",),
-    "Alcatel-Lucent": ("alcatel-lucent", "alcatel"),
-    "Ericsson": ("ericsson",),
-    "ZTE": ("zte", "zteusa"),
-    "Samsung": ("samsung",),
-    "Apple": ("apple",),
-}
+#: Vendor (display name) → the CPE vendor strings that mean it: the grouped members of the one
+#: entity table (:mod:`analysis.data.entities`), which also records the strings left out on purpose
+#: (joint ventures, a licensed brand) and why.
+VENDORS = entities.cve_vendor_strings()
 #: Severity levels, highest first; ``UNSCORED`` marks a CVE with neither CVSS v3 nor v2 metrics.
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
 UNSCORED = "UNSCORED"

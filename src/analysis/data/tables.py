@@ -195,6 +195,14 @@ def _schemas() -> dict:
             "basis": col(str, text),
             "evidence": col(str, pa.Check.str_startswith("facts_")),
         }, strict=True, ordered=True, unique=["claimant", "author"]),
+        "raw:source_entities": pa.DataFrameSchema({
+            **{name: col(str, text) for name in ("entity", "member", "relation")},
+            "since": col(str, pa.Check.str_matches(r"^(\d{4}-\d{2}-\d{2})?$", error="empty or YYYY-MM-DD")),
+            "grouped": col(str, pa.Check.isin(["yes", "no"])),
+            "cve_vendor_strings": col(str),
+            "registry_names": col(str),
+            "basis": col(str, text),
+        }, strict=True, ordered=True, unique=["entity", "member"]),
         "raw:fx_annual_fred": pa.DataFrameSchema({
             "Date": col(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
             "Country": col(str, text),

@@ -1,7 +1,9 @@
 """Measures over certificate registries: how many certificates a vendor held by a cut-off date,
 the highest level it reached, and that level against a reference level on each scale.
 
-Registries (:data:`REGISTRIES`): ``cmvp``, the NIST CMVP list of FIPS 140 certificates (complete);
+Registries (:data:`REGISTRIES`): ``cmvp``, the NIST CMVP list of FIPS 140 certificates (complete but for
+11 certificate numbers the snapshot's source left out, :data:`analysis.data.certifications.CMVP_MISSING`:
+by a cut-off any of them can have been validated by, a figure read from it is a lower bound);
 ``cc_reports``, the Common Criteria certification reports seen (a hand-gathered subset); and
 ``cc_active``, the Common Criteria portal's active list of December 2025 (certificates since
 archived are missing).  A figure read from an incomplete registry is a lower bound, and the
@@ -35,7 +37,7 @@ class Registry:
 
 
 REGISTRIES = {
-    "cmvp": Registry("NIST CMVP validated modules (FIPS 140)", "FIPS 140", True, "nist_cmvp_2026_04_15",
+    "cmvp": Registry("NIST CMVP validated modules (FIPS 140)", "FIPS 140", True, "nist_cmvp_2026_04_15",  # but for CMVP_MISSING
                      "NIST CMVP registry as of 2026-04-15"),
     "cc_reports": Registry("Common Criteria certification reports seen (a subset)", "Common Criteria", False,
                            "cc_reports_seen", "Common Criteria reports seen"),
@@ -171,11 +173,30 @@ def _best_on(registries, vendor: str, cutoff: str):
     return level, [_registry_source(registry) if row is None else _row_source(registry, row)]
 
 
-def _read_from() -> str:
+def _complete(registry: str, cutoff: str) -> bool:
+    """Whether ``registry`` holds every certificate dated up to ``cutoff``: a complete registry, and for
+    CMVP no missing certificate number can have been validated by then."""
+    if registry == "cmvp":
+        return not certifications.cmvp_missing_by(cutoff)
+    return REGISTRIES[registry].complete
+
+
+def _missing_caveat(registries, cutoff: str) -> tuple:
+    """The caveat naming the CMVP certificate numbers missing by the cut-off (none: ())."""
+    missing = certifications.cmvp_missing_by(cutoff) if "cmvp" in registries else ()
+    if not missing:
+        return ()
+    many = len(missing) > 1
+    return (f"{len(missing)} CMVP certificate number{'s' if many else ''} ({', '.join(map(str, missing))}) that "
+            f"may have been issued by {cutoff} {'are' if many else 'is'} missing from the snapshot, so FIPS 140 "
+            f"figures up to then are lower bounds",)
+
+
+def _read_from(cutoff: str) -> str:
     """Which registries each scale is read from, and whether its levels are exact or lower bounds."""
     return "; ".join(
         f"{name}: {', '.join(REGISTRIES[r].label for r in scale.registries)}"
-        f"{'' if all(REGISTRIES[r].complete for r in scale.registries) else ', lower bounds'}"
+        f"{'' if all(_complete(r, cutoff) for r in scale.registries) else ', lower bounds'}"
         for name, scale in SCALES.items())
 
 
@@ -203,20 +224,21 @@ def certificate_count(vendor: str, registries: list, cutoff_date: str) -> Measur
         rows = _rows(registry, vendor, cutoff).sort_values(["date", "line"])
         by_registry[registry] = len(rows)
         labs |= set(rows["lab"])
-        if REGISTRIES[registry].complete:
+        if _complete(registry, cutoff):
             sources.append(_registry_source(registry))
         elif len(rows):
             sources += [_row_source(registry, rows.iloc[i]) for i in sorted({0, len(rows) - 1})]
     count = sum(by_registry.values())
     parts = " + ".join(f"{n} in {REGISTRIES[r].label}" for r, n in by_registry.items())
     details = {"by_registry": by_registry, "labs": sorted(labs)}
-    if not all(REGISTRIES[r].complete for r in registries):
+    if not all(_complete(r, cutoff) for r in registries):
         details["lower_bound"] = True
     return Measurement(
         count, "certificates", "number",
         f"{vendor}'s certificates dated up to {cutoff}: {count} ({parts}), from {len(labs)} labs or "
         f"certification bodies.",
-        vintage=_vintage(registries, cutoff), sources=tuple(sources), details=details)
+        vintage=_vintage(registries, cutoff), sources=tuple(sources), details=details,
+        caveats=_missing_caveat(registries, cutoff))
 
 
 @register("certificates.highest_level", "number")
@@ -230,13 +252,13 @@ def highest_level(vendor: str, registries: list, cutoff_date: str) -> Measuremen
     cutoff, vendor = certifications.check_cutoff(cutoff_date), _check_vendor(vendor, allow_any=True)
     registries = _check_registries(registries)
     level, sources = _best_on(registries, vendor, cutoff)
-    complete = all(REGISTRIES[r].complete for r in registries)
+    complete = all(_complete(r, cutoff) for r in registries)
     who = "any vendor" if vendor == "any" else vendor
     return Measurement(
         level, "level", "number",
         f"Highest level {who} reached by {cutoff} in {', '.join(REGISTRIES[r].label for r in registries)}: "
         f"{level or 'none'}{'' if complete else ' (a lower bound: the registries read are incomplete)'}.",
-        vintage=_vintage(registries, cutoff), sources=tuple(sources),
+        vintage=_vintage(registries, cutoff), sources=tuple(sources), caveats=_missing_caveat(registries, cutoff),
         details={} if complete else {"lower_bound": True})
 
 
@@ -260,7 +282,7 @@ def _scale_maximum(scale: str):
 def _reference(scale: str, reference: str, peers, cutoff: str):
     """(reference level, exact?, [sources]) on ``scale``."""
     registries = SCALES[scale].registries
-    complete = all(REGISTRIES[r].complete for r in registries)
+    complete = all(_complete(r, cutoff) for r in registries)
     if reference == "scale_maximum":
         level, cited = _scale_maximum(scale)
         return level, True, [cited]
@@ -311,8 +333,8 @@ def reference_comparison(vendor: str, cutoff_date: str, reference: str = "scale_
     incomplete registry (other than the scale maximum) is a lower bound, so it is not exact.
 
     >>> m = reference_comparison("Huawei", "2018-12-31", "peer_best", ["Cisco", "Juniper"])
-    >>> m.value[0]
-    ('FIPS 140 level 2 vs 2', 'independent')
+    >>> m.value[0]  # two CMVP numbers missing by then could be peers' higher modules
+    ('FIPS 140 level 2 vs ≥ level 2 (lower bound)', 'undocumented')
     """
     cutoff, vendor = certifications.check_cutoff(cutoff_date), _check_vendor(vendor)
     if reference not in REFERENCES:
@@ -326,7 +348,7 @@ def reference_comparison(vendor: str, cutoff_date: str, reference: str = "scale_
         raise LookupError(f"claimed levels for unknown scale(s) {unknown}; scales: {', '.join(SCALES)}")
     parts, sources, caveats, scales = [], [], [], {}
     for name, scale in SCALES.items():
-        complete = all(REGISTRIES[r].complete for r in scale.registries)
+        complete = all(_complete(r, cutoff) for r in scale.registries)
         level, own_sources = _best_on(scale.registries, vendor, cutoff)
         claim = _claimed_level(name, claimed[name]) if name in claimed else None
         best_case = max(level, claim[0]) if claim else (level if complete else None)
@@ -342,7 +364,8 @@ def reference_comparison(vendor: str, cutoff_date: str, reference: str = "scale_
     return Measurement(
         tuple(parts), "highest level reached vs reference", "evidence",
         f"Highest level {vendor} reached by {cutoff} on each scale against {REFERENCES[reference]}: "
-        + "; ".join(label for label, _ in parts) + f" ({_read_from()}).",
-        vintage=_vintage(tuple(REGISTRIES), cutoff), sources=unique, caveats=tuple(caveats),
+        + "; ".join(label for label, _ in parts) + f" ({_read_from(cutoff)}).",
+        vintage=_vintage(tuple(REGISTRIES), cutoff), sources=unique,
+        caveats=tuple(caveats) + _missing_caveat(tuple(REGISTRIES), cutoff),
         details={"comparison": "; ".join(label for label, _ in parts), "summary": "; ".join(label for label, _ in parts), "scales": scales,
                  "reference": reference, "peers": list(peers)})

@@ -6,7 +6,7 @@ A CVE is a vulnerability disclosed in a product and recorded by NVD: each one co
 
 >>> m = cve_count("Huawei", 1999, 2019, "CRITICAL")
 >>> m.value, m.kind, m.unit
-(26, 'cases', 'Huawei CVEs ≥ CRITICAL')
+(27, 'cases', 'Huawei CVEs ≥ CRITICAL')
 """
 from functools import lru_cache
 

@@ -10,7 +10,7 @@ an undisputed counter-example from allegations that stand against denials (or si
 >>> m.value, m.details["disputed"], m.kind
 (2, 2, 'cases')
 >>> counter_examples("critical_vulnerability", 1999, 2019, "HIGH").value   # NVD, not the timeline
-315
+318
 >>> government_requests("including_lawful", 1999, 2019).value
 1
 """
