@@ -112,13 +112,21 @@ def spans_of(ledger) -> list:
 
 def article_meta(article) -> list:
     """``[(label, value)]`` of what ``article.yaml`` says of the article, for the pages to show;
-    a field the data leave empty is said to be unknown rather than left out.
+    a field the data leave empty is said to be unknown rather than left out, and the bracket of dates it
+    was written in (``written``), when recorded, is shown with its reasoning.
 
     >>> from types import SimpleNamespace as NS
     >>> article_meta(NS(author="A", author_role="", outlet=None, published="2019-03-01", read_from="r", notes=""))
     [('Author', 'A'), ('Outlet', 'not known'), ('Published', '2019-03-01'), ('Text read from', 'r')]
+    >>> article_meta(NS(author="A", author_role="", outlet=None, published=None, read_from="r", notes="",
+    ...                 written=NS(start="2019-01-01", end="2019-03-21", reasoning="why")))[2:4]
+    [('Published', 'not known'), ('Written', 'between 2019-01-01 and 2019-03-21: why')]
     """
     author = article.author + (f" ({article.author_role})" if article.author_role else "")
     rows = [("Author", author), ("Outlet", str(article.outlet or "not known")),
-            ("Published", str(article.published or "not known")), ("Text read from", article.read_from)]
+            ("Published", str(article.published or "not known"))]
+    written = getattr(article, "written", None)
+    if written is not None:
+        rows.append(("Written", f"between {written.start} and {written.end}: {written.reasoning}"))
+    rows.append(("Text read from", article.read_from))
     return rows + ([("Note", article.notes)] if article.notes else [])
