@@ -2,6 +2,7 @@
 provenance page's use of it when the raw file is not in the checkout."""
 import dataclasses
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,7 @@ from analysis.data import provenance
 from analysis.data.manifest import load_manifest
 from analysis.errors import ChecksumError
 
-FIXTURE = "tests/fixtures/articles/rd-and-population-fixture"
+FIXTURE = Path(__file__).parent / "fixtures" / "articles" / "rd-and-population-fixture"  # whatever the cwd
 BOARD = "rd_spending/SB2019_World2500.csv"
 
 
@@ -60,7 +61,7 @@ def test_the_sources_page_shows_a_kept_row_only_while_its_file_is_still_pinned(t
     assert not row.available and not row.from_table
 
 
-@pytest.mark.parametrize("folder", [*list_articles(), FIXTURE])
+@pytest.mark.parametrize("folder", [*list_articles(), FIXTURE], ids=lambda f: Path(f).name)
 def test_the_committed_table_holds_every_row_the_headline_verdicts_cite(folder):
     """Fails when a ledger, the data or a measure changed which rows are cited: run `make data`
     (build-data; with `--article` for an article outside articles/) and commit data/cited_rows.csv."""
