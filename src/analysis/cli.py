@@ -60,18 +60,12 @@ def _cited_rows(args):
     return write_cited_rows([load_ledger(f) for f in dict.fromkeys(folders)], raw_dir=args.raw)
 
 
-def _run_options(args) -> dict:
-    """The options besides data, code and parameters that shape a run's output (a no-op rebuild must match them)."""
-    base_url = (args.base_url or "").strip().rstrip("/")
-    return {"base_url": base_url} if base_url else {}
-
-
 def _run(args):
     from analysis.report import fresh  # a rebuild with nothing changed stops there, importing little
 
     result = fresh.unchanged(article=args.article, reports_dir=args.output, notebooks=args.notebook,
                              overrides=args.parameter, use_cache=not args.no_cache,
-                             options=_run_options(args))
+                             options=fresh.run_options(args.base_url))
     if result is None:
         from analysis.report.runner import run
 

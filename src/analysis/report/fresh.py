@@ -82,6 +82,17 @@ def write_record(reports_dir, article_folder, html, scorecard, index, options=No
     return atomic.write_text(Path(reports_dir) / RECORD, json.dumps(record, indent=1, sort_keys=True) + "\n")
 
 
+def run_options(base_url=None) -> dict:
+    """The options besides data, code and parameters that shape a run's output, as a run key takes them
+    (one form whether the base URL ends in "/" or not; none when unset).
+
+    >>> run_options("https://example.org/a/"), run_options(None)
+    ({'base_url': 'https://example.org/a'}, {})
+    """
+    base_url = str(base_url or "").strip().rstrip("/")
+    return {"base_url": base_url} if base_url else {}
+
+
 def forget(reports_dir) -> None:
     """Remove the record (a run that may change the report starts with this)."""
     (Path(reports_dir) / RECORD).unlink(missing_ok=True)

@@ -871,7 +871,7 @@ def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, s
     _write_report(result, ledger, whole, reports_dir, base_url)
     if complete and variant is None and result.ok:
         fresh.write_record(reports_dir, ledger.article.folder, result.html, result.scorecard, result.index,
-                           options={"base_url": base_url.rstrip("/")} if base_url else {})  # as the command line
+                           options=fresh.run_options(base_url))
     return result
 
 
