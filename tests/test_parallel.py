@@ -61,10 +61,27 @@ def test_the_default_pool_runs_notebooks_at_once_in_separate_processes(pair):
 
 def test_any_concurrent_futures_executor_can_run_them(pair):
     ledger, reports = pair
+    before = os.getcwd()
     with ThreadPoolExecutor(max_workers=2) as pool:
         result = runner.run(ledger=ledger, reports_dir=reports, executor=pool, progress=False)
     assert result.ok, result.failures
     assert {t["worker"].rsplit(":", 1)[1] for t in result.timings.values()} == {str(os.getpid())}
+    # two notebooks at once from threads of one process leave its working folder where it was
+    assert os.getcwd() == before
+
+
+def test_a_kernel_run_from_a_thread_works_in_the_notebooks_folder(pair):
+    ledger, reports = pair
+    for name in ("01_a", "02_b"):
+        node = nbformat.read(paths.NOTEBOOKS / f"{name}.ipynb", as_version=4)
+        node.cells.append(nbformat.v4.new_code_cell("import os\nprint(os.getcwd())"))
+        nbformat.write(node, paths.NOTEBOOKS / f"{name}.ipynb")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        result = runner.run(ledger=ledger, reports_dir=reports, executor=pool, progress=False)
+    assert result.ok, result.failures
+    for name in ("01_a", "02_b"):
+        node = nbformat.read(result.executed[name], as_version=4)
+        assert node.cells[-1].outputs[0]["text"] == f"{paths.NOTEBOOKS}\n"
 
 
 def test_a_dask_cluster_can_run_them(tmp_path, monkeypatch):

@@ -305,8 +305,12 @@ def _execute(name, notebook, parameters, scratch, cwd, kernel_manager_class, can
 
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
+            # The kernel's working folder goes to nbclient (``resources.metadata.path``), not to papermill's
+            # ``cwd``: that one changes the whole process's folder while the notebook runs, and two notebooks
+            # run from threads of one process would leave it in the wrong place.
             papermill.execute_notebook(str(notebook), str(scratch), parameters=parameters, engine_name=_engine(),
-                                       kernel_name=KERNEL, cwd=cwd, progress_bar=False, log_output=False,
+                                       kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
+                                       progress_bar=False, log_output=False,
                                        kernel_manager_class=kernel_manager_class or LocalKernelManager,
                                        shutdown_kernel="immediate")
         except Exception as exc:
