@@ -18,6 +18,9 @@ ALLOWED = frozenset(p.stem for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 #: Elements a reader does not see unless asked: a notebook page's code, shown only by "Show code", and the
 #: cells' execution prompts.
 HIDDEN_CLASSES = frozenset({"jp-InputArea-editor", "jp-InputPrompt", "jp-OutputPrompt"})
+#: Elements whose text is not prose: keyboard input (``<kbd>``), a command the reader types as shown, such as
+#: ``python -m analysis fetch scoreboard_2019`` (the dataset's key is what the command takes).
+TYPED = frozenset({"kbd"})
 _VOID = ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr")
 
 
@@ -32,7 +35,7 @@ class _Visible(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag not in _VOID:
             classes = set((dict(attrs).get("class") or "").split())
-            self.hidden.append(tag in ("script", "style") or bool(classes & HIDDEN_CLASSES))
+            self.hidden.append(tag in ("script", "style", *TYPED) or bool(classes & HIDDEN_CLASSES))
 
     def handle_endtag(self, tag):
         if tag not in _VOID and self.hidden:
@@ -115,10 +118,15 @@ def test_every_claim_row_of_the_scorecard_shows_no_identifier(built):
 
 #: The pages of the built report the scan covers so far; README ("Plain words in verdicts") lists what the
 #: notebook pages and the sources page still show, page by page.
-CLEAN_PAGES = ("index.html", "about.html", "article.html", "candidates.html", "changes.html")
+CLEAN_PAGES = ("index.html", "about.html", "article.html", "candidates.html", "changes.html", "sources.html")
 
 
 @pytest.mark.parametrize("page", CLEAN_PAGES)
 def test_these_whole_pages_show_no_identifier(built, page):
     found = visible_identifiers((built / page).read_text(encoding="utf-8"))
     assert found == [], found[:10]
+
+
+def test_a_typed_command_is_not_prose_but_the_prose_around_it_is():
+    page = '<p>Run <kbd>python -m analysis fetch scoreboard_2019</kbd> to get scoreboard_2019.</p>'
+    assert [i for i, _ in visible_identifiers(page)] == ["scoreboard_2019"]

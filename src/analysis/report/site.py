@@ -49,6 +49,7 @@ from analysis.data import provenance
 from analysis.report import article_page, changelog, claimreview, markup, summary
 from analysis.report.candidates import write_candidates_page
 from analysis.report.scorecard import NOT_RUN, write_scorecard
+from analysis.report.sources_page import write_sources_page
 from analysis.report.urls import web_url
 
 SITE_TEMPLATES = paths.TEMPLATES / "site"
@@ -382,10 +383,8 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
             body = body.read_text(encoding="utf-8")
         atomic.write_text(reports_dir / f"{name}.html", add_header(body, header))
 
-    atomic.write_text(reports_dir / "sources.html", env.get_template("sources.html.j2").render(
-        info=info, variant=variant, datasets=list(manifest.values()), anchor=provenance.dataset_anchor,
-        rows=provenance.cited_rows(assessments, manifest, raw_dir), present=lambda d: d.path.is_file(),
-        independence=_independence(getattr(ledger.article, "claimant", "") or "")))
+    write_sources_page(reports_dir, env, info=info, variant=variant, assessments=assessments, manifest=manifest,
+                       raw_dir=raw_dir, independence=_independence(getattr(ledger.article, "claimant", "") or ""))
     write_candidates_page(reports_dir, ledger, env, info, variant)
 
     counts = {v.value: 0 for v in SCALE if v is not Verdict.NOT_YET_AUDITED}  # every verdict side by side, 0s too
