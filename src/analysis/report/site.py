@@ -13,7 +13,8 @@
 - ``changes.html``: the changes between the repository's tagged versions (:mod:`analysis.report.changelog`);
 - ``sources.html``: the provenance page, every pinned dataset (publisher, URL,
   SHA-256, retrieved date) and every cited row, each with an anchor the measured
-  values link to (:mod:`analysis.data.provenance`);
+  values link to (:mod:`analysis.data.provenance`), in plain words, with ``sources.csv`` beside it
+  (:mod:`analysis.report.sources_page`);
 - one page per executed notebook, re-rendered with a header (build date, git
   commit, parameters, data vintages, the claims and their verdicts) and the code
   hidden until the reader shows it;
