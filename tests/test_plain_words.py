@@ -126,8 +126,3 @@ CLEAN_PAGES = ("index.html", "about.html", "article.html", "candidates.html", "c
 def test_these_whole_pages_show_no_identifier(built, page):
     found = visible_identifiers((built / page).read_text(encoding="utf-8"))
     assert found == [], found[:10]
-
-
-def test_a_typed_command_is_not_prose_but_the_prose_around_it_is():
-    page = '<p>Run <kbd>python -m analysis fetch scoreboard_2019</kbd> to get scoreboard_2019.</p>'
-    assert [i for i, _ in visible_identifiers(page)] == ["scoreboard_2019"]
