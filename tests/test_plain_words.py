@@ -18,12 +18,16 @@ ALLOWED = frozenset(p.stem for p in paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 #: Elements a reader does not see unless asked: a notebook page's code, shown only by "Show code", and the
 #: cells' execution prompts.
 HIDDEN_CLASSES = frozenset({"jp-InputArea-editor", "jp-InputPrompt", "jp-OutputPrompt"})
+#: Elements whose text is to be typed, not read: a command or a ``-p NAME VALUE`` a reader types exactly
+#: (``<kbd>-p top_n 20</kbd>``, ``<kbd>python -m analysis multiverse --render SPEC_ID</kbd>``); pages mark
+#: every such command up as keyboard input and never put prose inside one.
+TYPED_TAGS = frozenset({"kbd"})
 _VOID = ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr")
 
 
 class _Visible(HTMLParser):
-    """The text a reader sees on a page: script, style and the :data:`HIDDEN_CLASSES` left out; attributes
-    (link addresses, file names in ``href``) are not text."""
+    """The text a reader sees on a page: script, style and the :data:`HIDDEN_CLASSES` left out, and the
+    :data:`TYPED_TAGS` (text to type); attributes (link addresses, file names in ``href``) are not text."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -32,7 +36,7 @@ class _Visible(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag not in _VOID:
             classes = set((dict(attrs).get("class") or "").split())
-            self.hidden.append(tag in ("script", "style") or bool(classes & HIDDEN_CLASSES))
+            self.hidden.append(tag in ("script", "style", *TYPED_TAGS) or bool(classes & HIDDEN_CLASSES))
 
     def handle_endtag(self, tag):
         if tag not in _VOID and self.hidden:
@@ -114,8 +118,8 @@ def test_every_claim_row_of_the_scorecard_shows_no_identifier(built):
 
 
 #: The pages of the built report the scan covers so far; README ("Plain words in verdicts") lists what the
-#: notebook pages and the sources page still show, page by page.
-CLEAN_PAGES = ("index.html", "about.html", "article.html", "candidates.html", "changes.html")
+#: notebook pages still show, page by page.
+CLEAN_PAGES = ("index.html", "about.html", "article.html", "candidates.html", "changes.html", "sources.html")
 
 
 @pytest.mark.parametrize("page", CLEAN_PAGES)
