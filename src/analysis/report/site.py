@@ -245,9 +245,18 @@ def claim_rows(table, assessments, pages=(), failures=None, manifest=None) -> li
 
 
 def _parameter_rows(spec, values) -> list:
+    """Each parameter as a page shows it: its label and its value's and default's labels (the ledger's plain
+    words), beside the name and value a reader types to change it (``-p name value``)."""
     return [{"name": name, "value": values.get(name, p.default), "default": p.default,
-             "changed": values.get(name, p.default) != p.default, "help": p.help}
+             "changed": values.get(name, p.default) != p.default, "help": p.help, "label": p.title,
+             "shown": p.show(values.get(name, p.default)), "default_shown": p.show(p.default),
+             "typed": _typed(values.get(name, p.default))}
             for name, p in spec.parameters.items()]
+
+
+def _typed(value) -> str:
+    """A parameter value as typed after ``-p name`` (a list comma-separated)."""
+    return ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
 
 
 def _multiverse_table(ledger):
