@@ -210,6 +210,17 @@ class NotebookSpec:
     def defaults(self) -> dict:
         return {name: spec.default for name, spec in self.parameters.items()}
 
+    def words(self, values) -> str:
+        """``{name: value}`` as a reader reads it: each parameter's label and its value's, in the ledger's
+        plain words (a name the spec does not know is shown as it is).
+
+        >>> load_ledger().notebooks["01_rd_spending"].words({"fx_source": "fred_datahub", "fx_year": 2018})
+        'exchange-rate source: FRED series (datahub.io copy); exchange-rate year: 2018'
+        """
+        known = self.parameters
+        return "; ".join(f"{known[k].title}: {known[k].show(v)}" if k in known else f"{k}: {v}"
+                         for k, v in values.items())
+
     def validate(self, values) -> dict:
         """Check and coerce ``{name: value}``; unknown names are an error listing the valid ones."""
         unknown = sorted(set(values) - set(self.parameters))
@@ -237,7 +248,7 @@ def inferred_spec(claim) -> NotebookSpec:
     ledger value (an int stays an int), with that value as default and no other restriction."""
     names = {bool: "bool", int: "int", float: "float", str: "str", list: "list"}
     params = {name: ParameterSpec(name=name, type=names.get(type(value), "str"), default=value,
-                                  help=f"parameter of claim {claim.id}")
+                                  help=f"parameter of claim {claim.id}", label=name.replace("_", " "))
               for name, value in claim.parameters.items()}
     return NotebookSpec(name=CLAIM_NOTEBOOK, title=f"Claim {claim.id}", parameters=params)
 

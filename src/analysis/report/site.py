@@ -46,7 +46,7 @@ from analysis.claims.ledger import readings_in_words
 from analysis.claims.verdicts import SCALE, Verdict
 from analysis.data import manifest as _manifest
 from analysis.data import provenance
-from analysis.report import article_page, changelog, claimreview, markup, summary
+from analysis.report import article_page, changelog, claimreview, markup, names, summary
 from analysis.report.candidates import write_candidates_page
 from analysis.report.scorecard import NOT_RUN, write_scorecard
 from analysis.report.urls import web_url
@@ -269,7 +269,8 @@ def _notebook_datasets(ledger, spec_name, assessments, manifest, table=None) -> 
     keys = {k for c in ledger.claims if ledger.page_of(c) == spec_name
             for k in multiverse.datasets_read(c, ledger, table)}
     keys |= {d.key for d in provenance.datasets_cited(assessments, manifest)}
-    return [{"dataset": d, "anchor": provenance.dataset_anchor(d.key)} for k, d in manifest.items() if k in keys]
+    return [{"dataset": d, "anchor": provenance.dataset_anchor(d.key), "title": names.dataset_title(d),
+             "publisher": names.publisher_name(d)} for k, d in manifest.items() if k in keys]
 
 
 #: The tag (and, on the page, the cell id) of the parameters cell papermill injects.
