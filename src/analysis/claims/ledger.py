@@ -215,10 +215,10 @@ class NotebookSpec:
         plain words (a name the spec does not know is shown as it is).
 
         >>> load_ledger().notebooks["01_rd_spending"].words({"fx_source": "fred_datahub", "fx_year": 2018})
-        'exchange-rate source: FRED series (datahub.io copy); exchange-rate year: 2018'
+        'exchange-rate source: FRED series (datahub.io copy), exchange-rate year: 2018'
         """
         known = self.parameters
-        return "; ".join(f"{known[k].title}: {known[k].show(v)}" if k in known else f"{k}: {v}"
+        return ", ".join(f"{known[k].title}: {known[k].show(v)}" if k in known else f"{k}: {v}"
                          for k, v in values.items())
 
     def validate(self, values) -> dict:
