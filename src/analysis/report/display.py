@@ -82,6 +82,11 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _link(url: str) -> str:
+    """A link whose text names the file and the site; a file named by an underscored slug by its words.
+
+    >>> _link("https://www.theregister.com/2015/03/30/huawei_kit_kosher_says/").split(">")[1]
+    'Huawei kit kosher says (theregister.com)</a'
+    """
     parts = urlsplit(url)
     host = parts.netloc.removeprefix("www.")
     last = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])

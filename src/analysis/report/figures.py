@@ -548,7 +548,13 @@ def specification_curve(claim, table, spec=None):
 
 def _choice_words(spec, name, value) -> str:
     """``name=value`` (as the multiverse table writes it) by the ledger's labels: the value's label if a choice
-    of that text has one, else the text."""
+    of that text has one, else the text.
+
+    >>> from analysis.claims.ledger import load_ledger
+    >>> spec = load_ledger().notebooks["05_ownership_legal"]
+    >>> print(_choice_words(spec, "union_reading", "not_private"), "|", _choice_words(spec, "year", "2019"))
+    how the employees' trade union counts: an owner not counted as private | annual report year: 2019
+    """
     known = spec.parameters.get(name)
     if known is None:
         return f"{name}: {value}"
