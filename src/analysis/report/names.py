@@ -9,7 +9,8 @@ function here is one declared rule, with overrides where the mechanical rule rea
 - :func:`metric_words` and :func:`fact_label`: a hand-gathered fact row named by its own columns (entity,
   metric, period), the metric's underscores read as words;
 - :func:`column_header`: a raw column name as a header (``certificate_number`` → "Certificate number");
-- :func:`url_title`: a link's text when the data give only its address (the address's last segment as words);
+- :func:`url_title`: a link's text when the data give only its address (the address's last segment as words),
+  :func:`url_site` when only the site is worth reading;
 - :func:`publisher_name` and :func:`origin_words`: the manifest's publisher and origin without file names.
 
 >>> dataset_title("scoreboard_2019")
@@ -216,6 +217,15 @@ def origin_words(origin: str) -> str:
 _NUMBER_ID = re.compile(r"[_-]\d{4,}$")
 
 
+def url_site(url: str) -> str:
+    """The site of an address, for a link whose address is not worth reading (a pinned download).
+
+    >>> url_site("https://raw.githubusercontent.com/owner/repo/0123/file_name.csv")
+    'raw.githubusercontent.com'
+    """
+    return urlparse(str(url or "").strip()).netloc.lower().removeprefix("www.")
+
+
 def url_title(url: str) -> str:
     """A title for a link whose text would be its address: the address's last path segment as words (its
     file extension and a trailing number id dropped), then the site; the bare site if the path says nothing.
@@ -226,7 +236,7 @@ def url_title(url: str) -> str:
     'example.org'
     """
     parsed = urlparse(str(url or "").strip())
-    site = parsed.netloc.lower().removeprefix("www.")
+    site = url_site(url)
     segments = [s for s in unquote(parsed.path).split("/") if s]
     slug = re.sub(r"\.[A-Za-z0-9]{2,5}$", "", segments[-1]) if segments else ""
     slug = _NUMBER_ID.sub("", slug)

@@ -13,7 +13,8 @@
 - ``changes.html``: the changes between the repository's tagged versions (:mod:`analysis.report.changelog`);
 - ``sources.html``: the provenance page, every pinned dataset (publisher, URL,
   SHA-256, retrieved date) and every cited row, each with an anchor the measured
-  values link to (:mod:`analysis.data.provenance`);
+  values link to (:mod:`analysis.data.provenance`), in plain words, with ``sources.csv`` beside it
+  (:mod:`analysis.report.sources_page`);
 - one page per executed notebook, re-rendered with a header (build date, git
   commit, parameters, data vintages, the claims and their verdicts) and the code
   hidden until the reader shows it;
@@ -49,6 +50,7 @@ from analysis.data import provenance
 from analysis.report import article_page, changelog, claimreview, markup, names, summary
 from analysis.report.candidates import write_candidates_page
 from analysis.report.scorecard import NOT_RUN, write_scorecard
+from analysis.report.sources_page import write_sources_page
 from analysis.report.urls import web_url
 
 SITE_TEMPLATES = paths.TEMPLATES / "site"
@@ -392,10 +394,8 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
             body = body.read_text(encoding="utf-8")
         atomic.write_text(reports_dir / f"{name}.html", add_header(body, header))
 
-    atomic.write_text(reports_dir / "sources.html", env.get_template("sources.html.j2").render(
-        info=info, variant=variant, datasets=list(manifest.values()), anchor=provenance.dataset_anchor,
-        rows=provenance.cited_rows(assessments, manifest, raw_dir), present=lambda d: d.path.is_file(),
-        independence=_independence(getattr(ledger.article, "claimant", "") or "")))
+    write_sources_page(reports_dir, env, info=info, variant=variant, assessments=assessments, manifest=manifest,
+                       raw_dir=raw_dir, independence=_independence(getattr(ledger.article, "claimant", "") or ""))
     write_candidates_page(reports_dir, ledger, env, info, variant)
 
     counts = {v.value: 0 for v in SCALE if v is not Verdict.NOT_YET_AUDITED}  # every verdict side by side, 0s too
