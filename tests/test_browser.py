@@ -205,7 +205,8 @@ def test_every_page_loads_clean_with_links_and_images_that_resolve(driver, repor
 def test_notebook_page_opens_with_claims_and_verdicts_and_hides_code_until_asked(driver, report, card):
     _open(driver, report / "01_rd_spending.html")
     header = driver.find_element("id", "audit-header").text
-    for label in ("Built", "Git commit", "Parameters used", "Data vintages", "edition", "scoreboard_2019"):
+    for label in ("Built", "Git commit", "Parameters used", "Data vintages", "Scoreboard edition",
+                  "EU Industrial R&D Investment Scoreboard, 2019 edition"):
         assert label in header
     mine = card[card["notebook"] == "01_rd_spending"]
     for _, row in mine.iterrows():

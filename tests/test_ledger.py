@@ -250,3 +250,38 @@ def test_notebook_parameters_gives_each_claim_its_own_values_overridden_by_chang
     # a value changed from the notebook default overrides every claim that uses it, and no other
     assert audit.notebook_parameters("nb", {"year": 2019, "as_of": "2018-03-01"}, ledger) == {
         "cave-month": {"year": 2019}, "quake-month": {"year": 2019}, "cave-role": {"as_of": "2018-07-01"}}
+
+
+def _parameter(doc, notebook, name):
+    return doc["notebooks"][notebook]["parameters"][name]
+
+
+@pytest.mark.parametrize("mutate, expected", [
+    (lambda d: _parameter(d, "01_rd_spending", "fx_year").pop("label"),
+     "claims.yaml is malformed: notebook '01_rd_spending', parameter 'fx_year' has no label; add label: "
+     "\"its name in plain words\""),
+    (lambda d: _parameter(d, "01_rd_spending", "fx_source")["labels"].pop("fred_datahub"),
+     "claims.yaml is malformed: notebook '01_rd_spending', parameter 'fx_source': choice 'fred_datahub' has no "
+     "label; add it under labels (fred_datahub: \"its name in plain words\")"),
+    (lambda d: _parameter(d, "05_ownership_legal", "union_reading")["labels"].update(state="owned by the state"),
+     "parameter 'union_reading': labels names 'state', which is not one of its choices"),
+])
+def test_a_parameter_or_choice_without_a_plain_label_is_refused(tmp_path, document, mutate, expected):
+    """Every parameter has a label and every choice of a str parameter one (report pages show them)."""
+    with pytest.raises(LedgerError) as err:
+        load_mutated(tmp_path, document, mutate)
+    assert expected in str(err.value)
+    assert "\n" not in str(err.value)  # one problem, one line
+
+
+def test_every_parameter_and_choice_reads_in_plain_words():
+    """The labels the pages show: each parameter's, each str choice's (a number or a name reads as itself)."""
+    ledger = load_ledger()
+    fx = ledger.notebooks["01_rd_spending"].parameters["fx_source"]
+    assert (fx.title, fx.show("fed_g5a")) == ("exchange-rate source", "Federal Reserve G.5A release")
+    assert ledger.notebooks["01_rd_spending"].parameters["fx_year"].show(2019) == "2019"
+    for spec in ledger.notebooks.values():
+        for p in spec.parameters.values():
+            assert p.label and p.title != p.name, p.name
+            if p.type == "str":
+                assert all(c in dict(p.labels) for c in p.choices), p.name

@@ -123,18 +123,26 @@ def test_choice_flips_sentence_names_each_choice_as_a_parameter_hint():
     assert prose.choice_flips_sentence([flip("not supported", edition=2017),
                                         flip("conflicting", definition="alleged", severity="HIGH"),
                                         flip("not checkable", vendors=["Huawei", "ZTE"])]) == (
-        "Of the analyst choices declared for it, `-p edition 2017` makes it *not supported*; "
-        "`-p definition alleged -p severity HIGH` makes it *conflicting*; "
-        "`-p vendors Huawei,ZTE` makes it *not checkable*.")
+        "Of the analyst choices declared for it, <kbd>-p edition 2017</kbd> makes it *not supported*; "
+        "<kbd>-p definition alleged -p severity HIGH</kbd> makes it *conflicting*; "
+        "<kbd>-p vendors Huawei,ZTE</kbd> makes it *not checkable*.")
     many = prose.choice_flips_sentence([flip("not supported", year=y) for y in range(2010, 2016)], limit=4)
-    assert many.endswith("`-p year 2013` makes it *not supported*; 2 more do too.")
+    assert many.endswith("<kbd>-p year 2013</kbd> makes it *not supported*; 2 more do too.")
+
+
+def test_choice_flips_sentence_says_each_choice_in_the_ledgers_words_before_what_to_type():
+    labelled = NS(changes={"fx_source": "fred_datahub"}, words="exchange-rate source: FRED series",
+                  assessment=NS(verdict=NS(value="not supported")))
+    assert prose.choice_flips_sentence([labelled]) == (
+        "Of the analyst choices declared for it, exchange-rate source: FRED series "
+        "(<kbd>-p fx_source fred_datahub</kbd>) makes it *not supported*.")
 
 
 def test_rule_sentence_with_flips_adds_the_choices_that_change_it():
     claim = NS(stated=NS(wording="top five", comparator="at_most"))
     text = prose.rule_sentence(claim, assessment("rank 5 ≤ 5", "supported", 5), flips=[flip("not supported", edition=2017)])
     assert text.endswith("so the verdict is **supported**. Of the analyst choices declared for it, "
-                         "`-p edition 2017` makes it *not supported*.")
+                         "<kbd>-p edition 2017</kbd> makes it *not supported*.")
 
 
 def test_limits_markdown_adds_the_self_reported_limit_and_says_each_once():

@@ -82,6 +82,17 @@ def test_badges_pair_every_verdict_with_an_icon_and_a_label():
     assert site.badge("supported with caveats")["slug"] == "supported-with-caveats"
 
 
+def test_parameter_rows_show_labels_and_keep_the_value_to_type(ledger):
+    """A notebook header names a parameter and its values by the ledger's labels; what a reader types stays exact."""
+    rows = {r["name"]: r for r in site._parameter_rows(ledger.notebooks["01_rd_spending"], {"fx_source": "fred_datahub"})}
+    fx = rows["fx_source"]
+    assert (fx["label"], fx["shown"], fx["default_shown"], fx["typed"], fx["changed"]) == (
+        "exchange-rate source", "FRED series (datahub.io copy)", "Federal Reserve G.5A release", "fred_datahub", True)
+    assert (rows["fx_year"]["shown"], rows["edition"]["label"]) == ("2019", "Scoreboard edition")
+    vendors = {r["name"]: r for r in site._parameter_rows(ledger.notebooks["03_security_record"], {})}["vendors"]
+    assert vendors["typed"] == "Huawei,Cisco,Juniper,Nokia,Ericsson,ZTE,Samsung,Apple"
+
+
 def test_one_line_reason_splits_at_the_first_sentence_only():
     assert site.one_line("Huawei's report gives CNY 131,659m; so it holds. Caveat: self-reported.") == (
         "Huawei's report gives CNY 131,659m; so it holds.", "Caveat: self-reported.")

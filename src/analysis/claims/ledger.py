@@ -90,6 +90,26 @@ class ParameterSpec:
     min: object = None
     max: object = None
     format: object = None  # "date": a str that must be an ISO date (YYYY-MM-DD)
+    label: str = ""  # the name in plain words, as report pages show it ('' : the name itself)
+    labels: tuple = ()  # ((choice value, its name in plain words), ...), as report pages show them
+
+    @property
+    def title(self) -> str:
+        """The parameter's name as a reader sees it: its label, else its name."""
+        return self.label or self.name
+
+    def show(self, value) -> str:
+        """``value`` as a reader sees it: a choice's label, the items of a list joined, else the value
+        as written (a number, a date, a company's name).
+
+        >>> fx = ParameterSpec("fx_source", "str", "fed_g5a", "", choices=("fed_g5a",),
+        ...                    labels=(("fed_g5a", "Federal Reserve G.5A release"),))
+        >>> fx.show("fed_g5a"), ParameterSpec("vendors", "list", [], "").show(["Huawei", "Cisco"])
+        ('Federal Reserve G.5A release', 'Huawei, Cisco')
+        """
+        if isinstance(value, (list, tuple)):
+            return ", ".join(self.show(v) for v in value)
+        return dict(self.labels).get(value, str(value))
 
     def describe(self) -> str:
         """One line for ``python -m analysis params``."""
@@ -190,6 +210,17 @@ class NotebookSpec:
     def defaults(self) -> dict:
         return {name: spec.default for name, spec in self.parameters.items()}
 
+    def words(self, values) -> str:
+        """``{name: value}`` as a reader reads it: each parameter's label and its value's, in the ledger's
+        plain words (a name the spec does not know is shown as it is).
+
+        >>> load_ledger().notebooks["01_rd_spending"].words({"fx_source": "fred_datahub", "fx_year": 2018})
+        'exchange-rate source: FRED series (datahub.io copy), exchange-rate year: 2018'
+        """
+        known = self.parameters
+        return ", ".join(f"{known[k].title}: {known[k].show(v)}" if k in known else f"{k}: {v}"
+                         for k, v in values.items())
+
     def validate(self, values) -> dict:
         """Check and coerce ``{name: value}``; unknown names are an error listing the valid ones."""
         unknown = sorted(set(values) - set(self.parameters))
@@ -217,7 +248,7 @@ def inferred_spec(claim) -> NotebookSpec:
     ledger value (an int stays an int), with that value as default and no other restriction."""
     names = {bool: "bool", int: "int", float: "float", str: "str", list: "list"}
     params = {name: ParameterSpec(name=name, type=names.get(type(value), "str"), default=value,
-                                  help=f"parameter of claim {claim.id}")
+                                  help=f"parameter of claim {claim.id}", label=name.replace("_", " "))
               for name, value in claim.parameters.items()}
     return NotebookSpec(name=CLAIM_NOTEBOOK, title=f"Claim {claim.id}", parameters=params)
 
@@ -423,6 +454,31 @@ def _schema_errors(document, source):
         raise _malformed(source, [f"{_where(document, e.path)}: {e.message}" for e in errors])
 
 
+def _label_problems(raw) -> list:
+    """What is missing from the plain-word labels of the notebooks' parameters: every parameter needs a
+    ``label``, and every choice of a ``str`` parameter a label under ``labels`` (numbers, dates and names
+    in a list read as themselves); a label for a value that is not a choice is a slip.
+
+    >>> print(*_label_problems({"01_x": {"parameters": {"fx_source": {"type": "str", "label": "exchange-rate source",
+    ...                                                               "choices": ["fed_g5a"], "labels": {}}}}}))
+    notebook '01_x', parameter 'fx_source': choice 'fed_g5a' has no label; add it under labels (fed_g5a: "its name in plain words")
+    """
+    problems = []
+    for name, entry in raw.items():
+        for pname, p in entry["parameters"].items():
+            where = f"notebook {name!r}, parameter {pname!r}"
+            if not str(p.get("label", "")).strip():
+                problems.append(f"{where} has no label; add label: \"its name in plain words\" (as the report "
+                                f"shows it)")
+            labels, choices = p.get("labels") or {}, [str(c) for c in p.get("choices", ())]
+            needed = choices if p.get("type") == "str" else []
+            problems += [f"{where}: choice {c!r} has no label; add it under labels ({c}: \"its name in plain "
+                         f"words\")" for c in needed if c not in labels]
+            problems += [f"{where}: labels names {v!r}, which is not one of its choices ({', '.join(choices) or 'none'}); "
+                         f"remove it or add it to choices" for v in labels if v not in choices]
+    return problems
+
+
 def _build_notebooks(raw) -> dict:
     specs = {}
     for name, entry in raw.items():
@@ -430,7 +486,8 @@ def _build_notebooks(raw) -> dict:
         for pname, p in entry["parameters"].items():
             params[pname] = ParameterSpec(name=pname, type=p["type"], default=p["default"], help=p["help"],
                                           choices=tuple(p.get("choices", ())), min=p.get("min"),
-                                          max=p.get("max"), format=p.get("format"))
+                                          max=p.get("max"), format=p.get("format"), label=p.get("label", ""),
+                                          labels=tuple((p.get("labels") or {}).items()))
             params[pname].coerce(p["default"])  # a default must satisfy its own spec
         specs[name] = NotebookSpec(name=name, title=entry["title"], parameters=params,
                                    ordered=tuple(tuple(pair) for pair in entry.get("ordered", ())))
@@ -616,6 +673,8 @@ def load_ledger(path=None) -> Ledger:
     document = read_yaml(path)
     _schema_errors(document, path)
     article = load_article(path.parent)
+    if _label_problems(document.get("notebooks") or {}):
+        raise _malformed(path, _label_problems(document.get("notebooks") or {}))
     try:
         notebooks = _build_notebooks(document.get("notebooks") or {})
     except ParameterError as exc:

@@ -79,10 +79,13 @@ class Axis:
         """The ChoiceMark of ``option`` (one of :attr:`options`)."""
         return self.marks[self.options.index(option)]
 
+    def shown(self, option, headline) -> dict:
+        """What of ``option`` a reader is told: a group's whole parameter set, else what differs from the headline."""
+        return option if self.group else {k: v for k, v in option.items() if headline.get(k) != v} or option
+
     def describe(self, option, headline) -> str:
         """The option as ``name=value`` text: a parameter's value, or a group's whole parameter set."""
-        shown = option if self.group else {k: v for k, v in option.items() if headline.get(k) != v} or option
-        return ", ".join(f"{k}={_text(v)}" for k, v in shown.items())
+        return ", ".join(f"{k}={_text(v)}" for k, v in self.shown(option, headline).items())
 
 
 @dataclass(frozen=True)
@@ -252,19 +255,22 @@ def flips(claim, table, ledger) -> list:
     """The single choices that flip the claim's verdict: for each axis, each option that (with every
     other choice at the headline) gives a verdict other than the headline's.
 
-    Returns ``[{"axis", "choice", "verdict", "measured_value", "spec_id", "defensible", "reading"}]`` in
-    ledger order (``reading``: the ledger's reason for the option, in plain words).
+    Returns ``[{"axis", "choice", "words", "verdict", "measured_value", "spec_id", "defensible", "reading"}]``
+    in ledger order (``choice``: ``name=value`` as typed; ``words``: the same by the ledger's labels;
+    ``reading``: the ledger's reason for the option, in plain words).
     """
     rows = table[table["claim_id"] == claim.id]
     by_choices = {r.choices: r for r in rows.itertuples(index=False)}
     head = rows[rows["headline"].astype(str) == "True"].iloc[0]
     base = headline_choices(claim, ledger)
+    spec = ledger.parameter_spec(claim)
     out = []
     for axis, option, choices in single_choices(claim, base, ledger):
         row = by_choices.get(canonical(choices))
         if row is not None and row.verdict != head["verdict"]:
             mark = axis.mark(option)
-            out.append({"axis": axis.name, "choice": axis.describe(option, base), "verdict": row.verdict,
+            out.append({"axis": axis.name, "choice": axis.describe(option, base),
+                        "words": spec.words(axis.shown(option, base)), "verdict": row.verdict,
                         "measured_value": row.measured_value, "spec_id": row.spec_id,
                         "defensible": mark.defensible, "reading": mark.reason})
     return out
@@ -288,6 +294,7 @@ class ChoiceFlip:
     axis: str
     changes: dict
     assessment: Assessment
+    words: str = ""  # the changes by the ledger's labels ("exchange-rate source: FRED series (datahub.io copy)")
 
 
 def choice_flips(claim, parameters, ledger) -> list:
@@ -308,7 +315,7 @@ def choice_flips(claim, parameters, ledger) -> list:
         assessment = audit.assess_specification(claim, trial)
         if assessment.verdict != now:
             changes = {k: v for k, v in option.items() if parameters.get(k) != v}
-            out.append(ChoiceFlip(axis.name, changes, assessment))
+            out.append(ChoiceFlip(axis.name, changes, assessment, ledger.parameter_spec(claim).words(changes)))
     return out
 
 
@@ -397,14 +404,15 @@ def verdict_table(summary) -> pd.DataFrame:
 
 
 def flips_table(summary) -> pd.DataFrame:
-    """Every single-choice flip: claim, choice, whether it is a defensible reading or a sensitivity check,
-    verdict and measured value under it, headline verdict, spec id."""
-    rows = [{"claim": r.claim_id, "choice": f["choice"], "reading": f["reading"],
+    """Every single-choice flip: claim, choice (as typed, ``name=value``, and in the ledger's labels), whether it
+    is a defensible reading or a sensitivity check, verdict and measured value under it, headline verdict, spec id."""
+    rows = [{"claim": r.claim_id, "choice": f["choice"], "choice_words": f.get("words", f["choice"]),
+             "reading": f["reading"],
              "kind": "defensible" if f["defensible"] else "sensitivity check", "verdict": f["verdict"],
              "measured": f["measured_value"], "headline": r.headline_verdict, "spec_id": f["spec_id"]}
             for r in summary.itertuples(index=False) for f in r.flips]
-    return pd.DataFrame(rows, columns=["claim", "choice", "reading", "kind", "verdict", "measured", "headline",
-                                       "spec_id"])
+    return pd.DataFrame(rows, columns=["claim", "choice", "choice_words", "reading", "kind", "verdict", "measured",
+                                       "headline", "spec_id"])
 
 
 def robustness_lines(ledger=None, folder=None) -> dict:

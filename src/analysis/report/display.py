@@ -34,6 +34,8 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 import pandas as pd
 
+from analysis.report import names
+
 #: Labels for column names the library's tables use, so every notebook says the same thing.
 HEADERS = {
     "rd_eur_m": "R&D, EUR million", "world_rank": "Scoreboard's world rank", "rank": "rank (recomputed)",
@@ -80,10 +82,17 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _link(url: str) -> str:
+    """A link whose text names the file and the site; a file named by an underscored slug by its words.
+
+    >>> _link("https://www.theregister.com/2015/03/30/huawei_kit_kosher_says/").split(">")[1]
+    'Huawei kit kosher says (theregister.com)</a'
+    """
     parts = urlsplit(url)
     host = parts.netloc.removeprefix("www.")
     last = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
     text = f"{last} ({host})" if last and last != host else host
+    if "_" in last:  # a slug written with underscores reads as code: its words instead (analysis.report.names)
+        text = names.url_title(url)
     href = html.escape(url)
     return f'<a href="{href}" title="{href}">{html.escape(text)}</a>'
 

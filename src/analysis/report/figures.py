@@ -456,7 +456,7 @@ VERDICT_MARKERS = {v.value: look.marker for v, look in SCALE.items() if v is not
 
 
 def specification_curve_chart(values, verdicts, choices, threshold, title, ylabel, headline_index=None,
-                              threshold_label="stated"):
+                              threshold_label="stated", words=None):
     """A specification curve: the measured value of every specification, sorted (top panel, coloured and
     shaped by verdict, the claim's threshold dashed, the headline ringed), and beneath it which value of
     each choice the specification used (one row per ``name=value``, a dot where chosen).
@@ -491,7 +491,8 @@ def specification_curve_chart(values, verdicts, choices, threshold, title, ylabe
         name, value = row.split("=", 1)
         used = [x for x, i in zip(xs, order) if _choice_text(choices[i].get(name)) == value]
         bottom.scatter(used, [y] * len(used), color=LINE, s=14)
-    bottom.set_yticks(range(len(rows)), rows, fontsize=7)
+    shown = [words(*row.split("=", 1)) if words else row for row in rows]  # a choice in plain words, if given
+    bottom.set_yticks(range(len(rows)), shown, fontsize=7)
     bottom.set_ylim(len(rows) - 0.5, -0.5)
     bottom.set_xlabel("specifications, sorted by measured value")
     bottom.set_xticks([])
@@ -524,10 +525,11 @@ def _choice_text(value):
     return ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
 
 
-def specification_curve(claim, table):
+def specification_curve(claim, table, spec=None):
     """The claim's specification curve (:func:`specification_curve_chart`) from its rows of the multiverse
     ``table``, or None if no specification measured a number.  The claim is named by its words in the
-    article (:func:`analysis.report.prose.short_quote`), not its ledger id."""
+    article (:func:`analysis.report.prose.short_quote`), not its ledger id; given ``spec`` (the claim's
+    :class:`~analysis.claims.ledger.NotebookSpec`), each choice by its ledger labels."""
     from analysis.claims.verdicts import number
 
     rows = table[table["claim_id"] == claim.id].reset_index(drop=True)
@@ -540,4 +542,21 @@ def specification_curve(claim, table):
         rows["measured_number"].tolist(), rows["verdict"].tolist(), [json.loads(c) for c in rows["choices"]],
         None if math.isnan(stated) else stated, f"{short_quote(claim)} ({len(rows)} specifications)", unit,
         headline_index=int(heads[0]) if len(heads) else None,
-        threshold_label=f"stated ({claim.stated.wording})")
+        threshold_label=f"stated ({claim.stated.wording})",
+        words=(lambda name, value: _choice_words(spec, name, value)) if spec is not None else None)
+
+
+def _choice_words(spec, name, value) -> str:
+    """``name=value`` (as the multiverse table writes it) by the ledger's labels: the value's label if a choice
+    of that text has one, else the text.
+
+    >>> from analysis.claims.ledger import load_ledger
+    >>> spec = load_ledger().notebooks["05_ownership_legal"]
+    >>> print(_choice_words(spec, "union_reading", "not_private"), "|", _choice_words(spec, "year", "2019"))
+    how the employees' trade union counts: an owner not counted as private | annual report year: 2019
+    """
+    known = spec.parameters.get(name)
+    if known is None:
+        return f"{name}: {value}"
+    labels = {_choice_text(v): label for v, label in known.labels}
+    return f"{known.title}: {labels.get(value, value)}"

@@ -201,19 +201,31 @@ def _option_text(value) -> str:
     return ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
 
 
+def typed(changes: dict) -> str:
+    """Parameter values as a reader types them to run with them, marked up as keyboard input (Markdown passes
+    the element through; report pages never scan text to type as prose).
+
+    >>> typed({"edition": 2017, "vendors": ["Huawei", "Cisco"]})
+    '<kbd>-p edition 2017 -p vendors Huawei,Cisco</kbd>'
+    """
+    return "<kbd>" + " ".join(f"-p {k} {_option_text(v)}" for k, v in changes.items()) + "</kbd>"
+
+
 def choice_flips_sentence(flips: Sequence, limit: int = 4) -> str:
-    """The declared analyst choices that change a claim's verdict, as ``-p name value`` hints
-    (:func:`analysis.claims.multiverse.choice_flips`); past ``limit``, how many more.
+    """The declared analyst choices that change a claim's verdict, each in the ledger's words and as the
+    ``-p name value`` to type, marked up as keyboard input (:func:`analysis.claims.multiverse.choice_flips`);
+    past ``limit``, how many more.
 
     >>> from types import SimpleNamespace as NS
-    >>> flip = NS(changes={"edition": 2017}, assessment=NS(verdict=NS(value="not supported")))
+    >>> flip = NS(changes={"edition": 2017}, words="Scoreboard edition: 2017",
+    ...           assessment=NS(verdict=NS(value="not supported")))
     >>> choice_flips_sentence([flip])
-    'Of the analyst choices declared for it, `-p edition 2017` makes it *not supported*.'
+    'Of the analyst choices declared for it, Scoreboard edition: 2017 (<kbd>-p edition 2017</kbd>) makes it *not supported*.'
     >>> choice_flips_sentence([])
     'None of the analyst choices declared for it changes the verdict.'
     """
-    found = [f"`{' '.join(f'-p {k} {_option_text(v)}' for k, v in f.changes.items())}` "
-             f"makes it *{f.assessment.verdict.value}*" for f in flips]
+    found = [(f"{f.words} ({typed(f.changes)})" if getattr(f, "words", "") else typed(f.changes))
+             + f" makes it *{f.assessment.verdict.value}*" for f in flips]
     if len(found) > limit:  # a long list of alternatives: the first ones, and how many more
         found = found[:limit] + [f"{len(found) - limit} more do too"]
     return ("Of the analyst choices declared for it, " + "; ".join(found) + "." if found

@@ -47,7 +47,7 @@ from analysis.claims.ledger import readings_in_words
 from analysis.claims.verdicts import SCALE, Verdict
 from analysis.data import manifest as _manifest
 from analysis.data import provenance
-from analysis.report import article_page, changelog, claimreview, markup, summary
+from analysis.report import article_page, changelog, claimreview, markup, names, summary
 from analysis.report.candidates import write_candidates_page
 from analysis.report.scorecard import NOT_RUN, write_scorecard
 from analysis.report.sources_page import write_sources_page
@@ -247,9 +247,18 @@ def claim_rows(table, assessments, pages=(), failures=None, manifest=None) -> li
 
 
 def _parameter_rows(spec, values) -> list:
+    """Each parameter as a page shows it: its label and its value's and default's labels (the ledger's plain
+    words), beside the name and value a reader types to change it (``-p name value``)."""
     return [{"name": name, "value": values.get(name, p.default), "default": p.default,
-             "changed": values.get(name, p.default) != p.default, "help": p.help}
+             "changed": values.get(name, p.default) != p.default, "help": p.help, "label": p.title,
+             "shown": p.show(values.get(name, p.default)), "default_shown": p.show(p.default),
+             "typed": _typed(values.get(name, p.default))}
             for name, p in spec.parameters.items()]
+
+
+def _typed(value) -> str:
+    """A parameter value as typed after ``-p name`` (a list comma-separated)."""
+    return ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
 
 
 def _multiverse_table(ledger):
@@ -262,7 +271,8 @@ def _notebook_datasets(ledger, spec_name, assessments, manifest, table=None) -> 
     keys = {k for c in ledger.claims if ledger.page_of(c) == spec_name
             for k in multiverse.datasets_read(c, ledger, table)}
     keys |= {d.key for d in provenance.datasets_cited(assessments, manifest)}
-    return [{"dataset": d, "anchor": provenance.dataset_anchor(d.key)} for k, d in manifest.items() if k in keys]
+    return [{"dataset": d, "anchor": provenance.dataset_anchor(d.key), "title": names.dataset_title(d),
+             "publisher": names.publisher_name(d)} for k, d in manifest.items() if k in keys]
 
 
 #: The tag (and, on the page, the cell id) of the parameters cell papermill injects.
