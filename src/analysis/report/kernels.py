@@ -25,8 +25,9 @@ nothing one notebook does reaches another.  What could differ from a fresh inter
   folder differs from the template's, or whose command is not ``python -m ipykernel_launcher``, is
   started the ordinary way too.
 
-One template serves a whole run: the run starts it (for the notebooks' working folder) and its pool
-workers fork their kernels from it over a Unix socket, so the warm-up is paid once per run.
+One template serves a whole run: the run starts it (for the notebooks' working folder) and forks
+every notebook's kernel from it over a Unix socket (another process can too: :func:`use`), so the
+warm-up is paid once per run.
 
 Lifetime: the template exits as soon as the process that started it is gone (checked every quarter
 second, also while it warms up), however that process ended, and is ended and collected when that
@@ -268,7 +269,7 @@ def _become_kernel(request, sockets) -> None:
 class Template:
     """A template for kernels working in ``cwd``, reached at the Unix socket ``address``: started here
     (:meth:`start`: it warms up while the caller goes on), or started by another process of the run
-    (the pool's workers share the run's template).  :meth:`fork` waits until it is ready."""
+    (other processes may share the run's template).  :meth:`fork` waits until it is ready."""
 
     def __init__(self, cwd, address, process=None):
         self.cwd, self.address, self.process = str(cwd), str(address), process
