@@ -64,7 +64,9 @@ KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
                   # pydevd, half of a forked kernel's start-up), history, completer and event loop
                   "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
                   "IPython.extensions.storemagic", "sqlite3", "tornado.gen", "tornado.locks", "tornado.queues",
-                  "tornado.platform.asyncio")
+                  "tornado.platform.asyncio", "IPython.core.oinspect",
+                  # and what the library's functions import inside them (YAML for the ledger, SVG figures)
+                  "analysis.claims.articles", "analysis.claims.timing", "matplotlib.backends.backend_svg")
 #: Set while the template imports: pydevd (the debugger) otherwise prints, at import, that Python's frozen
 #: standard modules may make it miss breakpoints, and a template whose imports print does not serve.  The
 #: variable only turns that message into a debug-level one; a kernel started the ordinary way prints it
