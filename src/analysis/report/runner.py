@@ -260,9 +260,11 @@ ENGINE = "claim-audit"
 
 @functools.cache
 def _engine() -> str:
-    """Register, once, papermill's nbclient engine that writes the output notebook when it ends
-    rather than before and after every cell (two writes per cell: a tenth of a notebook's CPU time
-    here; a partial copy is only read after a failure, and the final write happens however it ends)."""
+    """Register, once, papermill's nbclient engine that writes the output notebook once rather than
+    before and after every cell (two writes per cell: a tenth of a notebook's CPU time here).  papermill
+    itself writes the finished notebook (or the one a cell failed in) after the engine returns; the
+    engine writes only when it raises (the kernel died, or Ctrl-C), when papermill writes nothing: that
+    partial copy is what tells which cell was running (:func:`_failed_cell`)."""
     from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 
     class SaveAtEnd(NotebookExecutionManager):
@@ -271,10 +273,6 @@ def _engine() -> str:
         def save(self, **kwargs):
             if self.ended:
                 super().save(**kwargs)
-
-        def notebook_complete(self, **kwargs):
-            self.ended = True
-            super().notebook_complete(**kwargs)
 
     class Engine(NBClientEngine):
         @classmethod
@@ -285,6 +283,9 @@ def _engine() -> str:
             manager.notebook_start()
             try:
                 cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
+            except BaseException:
+                manager.ended = True  # papermill will write nothing: notebook_complete writes the partial copy
+                raise
             finally:
                 manager.cleanup_pbar()
                 manager.notebook_complete()
