@@ -297,18 +297,19 @@ def _engine() -> str:
 
 def _execute(name, notebook, parameters, scratch, cwd, kernel_manager_class, cancelled) -> int:
     """papermill into ``scratch``; a kernel that never started is started again.  Returns how
-    many kernel starts it took.  The kernel starts in ``cwd`` (nbclient's resource path): papermill's
-    own ``cwd`` would change this whole process's working folder, which threads running other
-    notebooks share."""
+    many kernel starts it took."""
     import papermill  # already imported by the caller
 
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
-        if cancelled.is_set():
+        if cancelled.is_set():  # Ctrl-C came (from the run's main thread): start no kernel again
             raise KeyboardInterrupt
         try:
+            # The kernel's working folder goes to nbclient (``resources.metadata.path``), not to papermill's
+            # ``cwd``: that one changes the whole process's folder while the notebook runs, and two notebooks
+            # run from threads of one process would leave it in the wrong place.
             papermill.execute_notebook(str(notebook), str(scratch), parameters=parameters, engine_name=_engine(),
-                                       kernel_name=KERNEL, progress_bar=False, log_output=False,
-                                       resources={"metadata": {"path": str(cwd)}},
+                                       kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
+                                       progress_bar=False, log_output=False,
                                        kernel_manager_class=kernel_manager_class or LocalKernelManager,
                                        shutdown_kernel="immediate")
         except Exception as exc:
