@@ -9,7 +9,6 @@ import nbformat
 import pytest
 from test_parallel import notebook
 
-from analysis import paths
 from analysis.report import kernels, runner
 
 pytestmark = pytest.mark.skipif(not kernels.enabled(), reason="needs fork and pidfd (Linux)")
@@ -92,20 +91,3 @@ def test_a_launch_unlike_the_template_is_started_the_ordinary_way(folder):
     assert template.fork(argv, dict(os.environ), "/") is None  # another working folder
     assert template.fork(["/usr/bin/other", *argv[1:]], dict(os.environ), here) is None  # not this python
     assert template.hello["ready"]  # it could have: it declined
-
-
-def test_kernels_of_a_run_start_with_its_articles_claims_measured(folder):
-    article = paths.ROOT / "articles" / "huawei-not-spying-2019"
-    kernels.warm(folder, article)
-    count = "from analysis import measures\nprint(measures._measure_once.cache_info().currsize)"
-    assert int(run(folder, "memos", [count])) > 0  # measured by the template, before the kernel was forked
-    assert kernels.template(folder).hello["ready"]  # measuring printed and warned nothing
-    kernels.release(folder)
-    assert int(run(folder, "memos", [count])) == 0  # a template started without an article measures nothing
-
-
-def test_measuring_that_prints_makes_the_template_decline(monkeypatch):
-    from analysis.claims import audit
-
-    monkeypatch.setattr(audit, "assess_claim", lambda claim, parameters: print("measuring", claim.id))
-    assert "measuring" in kernels.fill_memos(paths.ROOT / "articles" / "huawei-not-spying-2019")

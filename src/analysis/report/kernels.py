@@ -10,13 +10,8 @@ For each kernel the runner asks for, :class:`WarmProvisioner` (a jupyter_client 
 has the template ``fork()``; the child takes the launch's working folder, environment and arguments
 and runs ``ipykernel`` exactly as ``ipykernel_launcher`` would.
 
-For a run, the template also measures, once, every claim of the run's article under the ledger's own
-parameters, with the library's measures (:func:`fill_memos`): what they read and measured stays in their
-memos, so every kernel starts with the tables loaded and the headline measurements taken, as the modules
-imported, instead of each reading and measuring them again.
-
 Isolation is that of separate processes: the template never runs notebook code, so every kernel
-starts from the same state, a copy of the template's (modules imported, memos filled), and
+starts from the same state, a copy of the template's (modules imported, nothing computed), and
 nothing one notebook does reaches another.  What could differ from a fresh interpreter is handled:
 
 - the random generators are seeded again in the child (``random`` does it itself after a fork;
@@ -128,48 +123,18 @@ def _warm_up(modules, parent=None) -> str:
     notebook); returns what the imports printed or warned ("" if nothing).  Exits at once if the
     process ``parent`` is no longer this one's parent."""
     import importlib
+    import io
+    import warnings
 
-    def imports():
+    out = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out), \
+            contextlib.redirect_stderr(out), _as_in_a_kernel(), _variables(QUIET_IMPORT):
         for name in (*KERNEL_MODULES, *modules):
             _exit_if_orphaned(parent)
             try:
                 importlib.import_module(name)
             except Exception:  # not a module (a name imported from one), or broken: the notebook will say
                 pass
-
-    with _variables(QUIET_IMPORT):
-        return _noise_of(imports)
-
-
-def fill_memos(article, parent=None) -> str:
-    """Measure every claim of the ledger of ``article`` (a folder) under its own parameters, its
-    defensible readings included, as the notebooks' verdicts do; the measures keep the tables they read
-    and the values they measured in their memos.  A claim that cannot be measured is left to its
-    notebook, which will say why.  Returns what the measuring printed or warned ("" if nothing)."""
-    def measure_all():
-        from analysis.claims import audit
-        from analysis.claims.ledger import load_ledger
-
-        ledger = load_ledger(article)
-        for claim in ledger.claims:
-            _exit_if_orphaned(parent)
-            try:
-                audit.assess_claim(claim, claim.parameters)
-            except Exception:  # the notebook will raise it itself, in its own words
-                pass
-
-    return _noise_of(measure_all)
-
-
-def _noise_of(function) -> str:
-    """Call ``function()`` as in a kernel; returns what it printed or warned ("" if nothing)."""
-    import io
-    import warnings
-
-    out = io.StringIO()
-    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out), \
-            contextlib.redirect_stderr(out), _as_in_a_kernel():
-        function()
     return out.getvalue() + "".join(f"{w.category.__name__}: {w.message}\n" for w in caught)
 
 
@@ -216,12 +181,11 @@ def _exit_if_orphaned(parent) -> None:
 PARENT_POLL = 0.25
 
 
-def serve(folder, address, article=None) -> None:
+def serve(folder, address) -> None:
     """The template's main loop: listen on the Unix socket ``address``, warm up for the notebooks of
     ``folder``, then greet each client with ``{"ready", "env", "pid"}`` and fork one kernel per request
     line (``{"argv", "env", "cwd", "launcher"}``), answering ``{"pid"}``; end when the process that
-    started it is gone (or at SIGTERM).  With ``article``, its claims are measured before the greeting
-    (:func:`fill_memos`)."""
+    started it is gone (or at SIGTERM)."""
     import selectors
     import socket
 
@@ -234,8 +198,6 @@ def serve(folder, address, article=None) -> None:
     listener.listen(64)
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     noise = _warm_up(notebook_imports(folder), parent)
-    if article and not noise:
-        noise = fill_memos(article, parent)
     # variables a module sets when imported (debugpy sets PYDEVD_USE_FRAME_EVAL): a fresh kernel sets them
     # as it imports, so a forked one gets them back after taking the launch's environment
     by_imports = {k: v for k, v in os.environ.items() if k not in environment}
@@ -347,13 +309,12 @@ class Template:
         self.failed = False
 
     @classmethod
-    def start(cls, cwd, article=None) -> "Template":
+    def start(cls, cwd) -> "Template":
         import tempfile
 
         folder = tempfile.mkdtemp(prefix="claim-audit-template-")
         address = os.path.join(folder, "socket")
-        process = subprocess.Popen([sys.executable, "-m", __name__, str(cwd), address,
-                                    *([str(article)] if article else [])], cwd=str(cwd),
+        process = subprocess.Popen([sys.executable, "-m", __name__, str(cwd), address], cwd=str(cwd),
                                    stdin=subprocess.DEVNULL)
         return cls(cwd, address, process)
 
@@ -433,9 +394,9 @@ def _key(cwd) -> str:
     return str(Path(cwd).resolve())
 
 
-def template(cwd, article=None) -> Template:
+def template(cwd) -> Template:
     """This process's template for kernels working in ``cwd``: the one it was told to use
-    (:func:`use`), else one it starts on first use (filling the memos of ``article``'s claims)."""
+    (:func:`use`), else one it starts on first use."""
     key = _key(cwd)
     with _TEMPLATES_LOCK:
         if not _TEMPLATES:  # multiprocessing's workers skip atexit, not its finalizers
@@ -444,7 +405,7 @@ def template(cwd, article=None) -> Template:
             util.Finalize(None, _close_templates, exitpriority=10)
         found = _TEMPLATES.pop(key, None)
         if found is None or not found.alive:
-            found = Template.start(key, article)
+            found = Template.start(key)
         _TEMPLATES[key] = found  # the most recently used last
         while len(_TEMPLATES) > MAX_TEMPLATES:  # a long-lived process (a Dask worker, a test session)
             _TEMPLATES.pop(next(iter(_TEMPLATES))).close()
@@ -463,11 +424,10 @@ def release(cwd) -> None:
         found.close()
 
 
-def warm(cwd, article=None):
-    """Start the template for ``cwd`` now, if kernels may be forked here (so that it is ready later),
-    with the memos of ``article``'s claims filled; returns its address (for :func:`use` in other
-    processes of the run), or None."""
-    return template(cwd, article).address if enabled() else None
+def warm(cwd):
+    """Start the template for ``cwd`` now, if kernels may be forked here (so that it is ready later);
+    returns its address (for :func:`use` in other processes of the run), or None."""
+    return template(cwd).address if enabled() else None
 
 
 def use(cwd, address) -> None:
@@ -550,4 +510,4 @@ class WarmProvisioner(LocalProvisioner):
 
 
 if __name__ == "__main__":
-    serve(*sys.argv[1:4])
+    serve(sys.argv[1], sys.argv[2])

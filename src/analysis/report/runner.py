@@ -492,12 +492,11 @@ def _show_progress(progress) -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def _run_tasks(tasks, on_done, jobs=None, executor=None, scheduler=None, display=None, article=None) -> None:
+def _run_tasks(tasks, on_done, jobs=None, executor=None, scheduler=None, display=None) -> None:
     """Execute ``tasks``, calling ``on_done(task, outcome)`` as each finishes.
 
     Without an executor: here, ``jobs`` at a time (default: one per core), each in a thread of this
-    process (:func:`_run_here`), their kernels forked from a template that has measured the claims of
-    ``article`` (a folder; :func:`analysis.report.kernels.fill_memos`); or on the Dask ``scheduler``.
+    process (:func:`_run_here`); or on the Dask ``scheduler``.
     """
     if not tasks:
         return
@@ -505,7 +504,7 @@ def _run_tasks(tasks, on_done, jobs=None, executor=None, scheduler=None, display
         folders = list(dict.fromkeys(task.cwd for task in tasks if task.kernel_manager is None))
         try:  # the run's kernel templates, warming up while the first kernel is asked for; ended with the run
             for cwd in folders:
-                kernels.warm(cwd, article)
+                kernels.warm(cwd)
             _run_here(tasks, on_done, jobs, display)
         finally:
             for cwd in folders:
@@ -815,7 +814,7 @@ def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, s
     fresh.forget(reports_dir)
     _remove_scratch(reports_dir / "notebooks")
     _execute_plan(result, plan, keys, reports_dir / "notebooks", seed, use_cache=use_cache, jobs=jobs,
-                  executor=executor, scheduler=scheduler, progress=progress, article=ledger.article.folder)
+                  executor=executor, scheduler=scheduler, progress=progress)
     _write_report(result, ledger, whole, reports_dir, base_url)
     if complete and variant is None and result.ok:
         fresh.write_record(reports_dir, ledger.article.folder, result.html, result.scorecard, result.index,
@@ -855,10 +854,9 @@ def _include_others(result, ledger, plan, keys, reports_dir, seed) -> None:
 
 
 def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, executor=None, scheduler=None,
-                  progress=None, article=None) -> None:
+                  progress=None) -> None:
     """Execute the notebooks of ``plan`` whose result is not current in ``folder`` (or ``seed``),
-    concurrently; the results and failures go into ``result``, in the plan's order.  ``article``: the
-    folder of the article whose claims the kernels' template measures first (:func:`_run_tasks`)."""
+    concurrently; the results and failures go into ``result``, in the plan's order."""
     tasks = []
     display = _Progress([spec.name for spec, _ in plan], _show_progress(progress))
     try:
@@ -885,7 +883,7 @@ def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, e
             display.status(task.name, f"done in {outcome.timings.get('execute', 0):.1f} s", done=True)
 
         _run_tasks(_longest_first(tasks, folder), done, jobs=jobs, executor=executor, scheduler=scheduler,
-                   display=display, article=article)
+                   display=display)
     finally:
         display.close()
     order = [spec.name for spec, _ in plan]
