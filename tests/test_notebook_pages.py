@@ -63,6 +63,15 @@ def test_headings_move_down_and_long_pages_get_a_table_of_contents():
     assert '1. "Section" number 1' in html.unescape(nav)
 
 
+def test_a_page_with_a_table_of_contents_is_the_same_bytes_every_time():
+    sections = "\n\n".join(f"## Section {i}\n\nText." for i in range(1, 4))  # a fixture notebook
+    pages = [site.notebook_exporter().from_notebook_node(
+        new_notebook(cells=[new_markdown_cell("# Title", id="title"), new_markdown_cell(sections, id="body")]),
+        resources={})[0]
+        for _ in range(2)]
+    assert "<nav" in pages[0] and pages[0] == pages[1]
+
+
 def test_a_short_page_gets_no_table_of_contents():
     nb = new_notebook(cells=[new_markdown_cell("# Title\n\n## One\n\n## Two")])
     page, _ = site.notebook_exporter().from_notebook_node(nb, resources={})

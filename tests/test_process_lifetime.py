@@ -102,15 +102,20 @@ def gone_within(seconds, processes):
     return processes() == []
 
 
-def test_workers_and_kernels_die_with_a_run_killed_with_sigkill(project):
+def test_kernels_die_with_a_run_killed_with_sigkill_and_the_next_run_clears_its_leftovers(project):
     proc = project["start"](project["slow"](3), jobs=2)
     project["wait_for_kernels"](proc, 2)
-    assert len(project["processes"]()) >= 5  # the run, two workers, two kernels
+    assert len(project["processes"]()) >= 4  # the run, the kernels' template, two kernels
     proc.send_signal(signal.SIGKILL)  # nothing in the run can clean up
     proc.wait()
-    assert gone_within(5, project["processes"]), "a worker or kernel outlived the run"
+    assert gone_within(5, project["processes"]), "a kernel or the template outlived the run"
     notebooks = project["reports"] / "notebooks"
-    assert [p.name for p in notebooks.iterdir()] == []  # the workers removed their temporary copies
+    assert len([p for p in notebooks.iterdir() if p.name.startswith(runner.SCRATCH_PREFIX)]) == 2  # left behind
+
+    second = project["start"](project["fast"](), jobs=1)
+    _, err = second.communicate(timeout=300)
+    assert second.returncode == 0, err
+    assert not [p.name for p in notebooks.iterdir() if p.name.startswith(runner.SCRATCH_PREFIX)]
 
 
 def test_a_second_run_on_the_same_folder_is_refused_naming_the_first(project):

@@ -199,7 +199,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--article", metavar="FOLDER",
                    help="the article to audit: a folder with article.yaml, article.txt and claims.yaml "
                         "(default: articles/huawei-not-spying-2019)")
-    p.add_argument("-j", "--jobs", type=int, help="notebooks run at once, one process each (default: one per core)")
+    p.add_argument("-j", "--jobs", type=int,
+                   help="notebooks run at once, each in a kernel of its own (default: one per core)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the notebooks on this Dask scheduler (e.g. tcp://10.0.0.5:8786) instead")
     p.add_argument("--no-cache", action="store_true",

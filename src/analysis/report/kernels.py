@@ -18,6 +18,8 @@ nothing one notebook does reaches another.  What could differ from a fresh inter
   numpy's global generator is reseeded);
 - ``MPLBACKEND`` is set in the template as ipykernel sets it before any user code, so matplotlib
   picks the same backend;
+- an environment variable a module sets as it is imported (debugpy sets ``PYDEVD_USE_FRAME_EVAL``)
+  is set again in the child, which has taken the launch's environment;
 - a module whose import prints or warns in the template would lose that output in the notebook, so
   a template whose imports printed or warned anything declines to serve (the kernels are then started
   the ordinary way);
@@ -25,8 +27,9 @@ nothing one notebook does reaches another.  What could differ from a fresh inter
   folder differs from the template's, or whose command is not ``python -m ipykernel_launcher``, is
   started the ordinary way too.
 
-One template serves a whole run: the run starts it (for the notebooks' working folder) and its pool
-workers fork their kernels from it over a Unix socket, so the warm-up is paid once per run.
+One template serves a whole run: the run starts it (for the notebooks' working folder) and forks
+every notebook's kernel from it over a Unix socket (another process can too: :func:`use`), so the
+warm-up is paid once per run.
 
 Lifetime: the template exits as soon as the process that started it is gone (checked every quarter
 second, also while it warms up), however that process ended, and is ended and collected when that
@@ -56,7 +59,19 @@ SWITCH = "ANALYSIS_WARM_KERNELS"
 #: What ipykernel sets MPLBACKEND to before any user code runs (unless it is set already).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 #: Imported by every template: the kernel itself, and what it imports when it starts.
-KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "matplotlib_inline.backend_inline")
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "matplotlib_inline.backend_inline",
+                  # and what a kernel imports while it starts, before any cell: its debugger (debugpy and
+                  # pydevd, half of a forked kernel's start-up), history, completer and event loop
+                  "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
+                  "IPython.extensions.storemagic", "sqlite3", "tornado.gen", "tornado.locks", "tornado.queues",
+                  "tornado.platform.asyncio", "IPython.core.oinspect",
+                  # and what the library's functions import inside them (YAML for the ledger, SVG figures)
+                  "analysis.claims.articles", "analysis.claims.timing", "matplotlib.backends.backend_svg")
+#: Set while the template imports: pydevd (the debugger) otherwise prints, at import, that Python's frozen
+#: standard modules may make it miss breakpoints, and a template whose imports print does not serve.  The
+#: variable only turns that message into a debug-level one; a kernel started the ordinary way prints it
+#: while it starts, outside any cell's output (no notebook shows it).
+QUIET_IMPORT = {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 #: Variables that may differ between the template's environment and a launch's: those jupyter_client
 #: (or the kernel) sets for a kernel, and the terminal size hints some callers set and unset (pytest).
 KERNEL_VARIABLES = {"JPY_PARENT_PID", "JPY_SESSION_NAME", "JPY_INTERRUPT_EVENT", "IPY_INTERRUPT_EVENT",
@@ -113,7 +128,7 @@ def _warm_up(modules, parent=None) -> str:
 
     out = io.StringIO()
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out), \
-            contextlib.redirect_stderr(out), _as_in_a_kernel():
+            contextlib.redirect_stderr(out), _as_in_a_kernel(), _variables(QUIET_IMPORT):
         for name in (*KERNEL_MODULES, *modules):
             _exit_if_orphaned(parent)
             try:
@@ -145,6 +160,18 @@ def _as_in_a_kernel():
         del builtins.get_ipython, builtins.__IPYTHON__
 
 
+@contextlib.contextmanager
+def _variables(values):
+    """Environment variables ``values`` set (where not set already) while the block runs, removed after."""
+    added = {k: v for k, v in values.items() if k not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+
+
 def _exit_if_orphaned(parent) -> None:
     if parent is not None and os.getppid() != parent:
         os._exit(0)
@@ -171,6 +198,9 @@ def serve(folder, address) -> None:
     listener.listen(64)
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     noise = _warm_up(notebook_imports(folder), parent)
+    # variables a module sets when imported (debugpy sets PYDEVD_USE_FRAME_EVAL): a fresh kernel sets them
+    # as it imports, so a forked one gets them back after taking the launch's environment
+    by_imports = {k: v for k, v in os.environ.items() if k not in environment}
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle
     signal.signal(signal.SIGCHLD, _reap)  # kernels are collected here: their CPU time counts as the run's
     hello = (json.dumps({"ready": not noise, "noise": noise[:500], "env": environment, "pid": os.getpid()})
@@ -198,7 +228,7 @@ def serve(folder, address) -> None:
             for line in lines:
                 pid = os.fork()
                 if pid == 0:
-                    _become_kernel(json.loads(line), [listener, *pending])
+                    _become_kernel(json.loads(line), [listener, *pending], by_imports)
                 _await_own_group(pid)
                 client.sendall((json.dumps({"pid": pid}) + "\n").encode())
 
@@ -224,7 +254,7 @@ def _await_own_group(pid, tries=20000) -> None:
         os.sched_yield()
 
 
-def _become_kernel(request, sockets) -> None:
+def _become_kernel(request, sockets, by_imports=None) -> None:
     """In the forked child: become the kernel ``request`` describes; never returns."""
     code = 1
     try:
@@ -240,6 +270,8 @@ def _become_kernel(request, sockets) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        for name, value in (by_imports or {}).items():
+            os.environ.setdefault(name, value)
         if "numpy.random" in sys.modules:  # ``random`` reseeds itself after a fork; numpy does not
             sys.modules["numpy.random"].seed()
         from ipykernel import kernelapp
@@ -268,7 +300,7 @@ def _become_kernel(request, sockets) -> None:
 class Template:
     """A template for kernels working in ``cwd``, reached at the Unix socket ``address``: started here
     (:meth:`start`: it warms up while the caller goes on), or started by another process of the run
-    (the pool's workers share the run's template).  :meth:`fork` waits until it is ready."""
+    (other processes may share the run's template).  :meth:`fork` waits until it is ready."""
 
     def __init__(self, cwd, address, process=None):
         self.cwd, self.address, self.process = str(cwd), str(address), process

@@ -22,6 +22,8 @@ from nbconvert.preprocessors import Preprocessor
 TOC_MIN_SECTIONS = 3
 #: The heading level (in the notebook's Markdown) of the sections the table of contents lists.
 SECTION_LEVEL = 2
+#: The cell id of the table of contents on the page.
+CONTENTS_ID = "contents"
 
 
 def shift_headings(markdown: str, by: int = 1) -> str:
@@ -86,7 +88,8 @@ class ReaderPagePreprocessor(Preprocessor):
         if len(listed) >= TOC_MIN_SECTIONS and nb.cells:
             from nbformat.v4 import new_markdown_cell
 
-            nb.cells.insert(1, new_markdown_cell(contents_html(listed, SECTION_LEVEL + 1)))
+            # a fixed id: nbformat would draw a random one, which the page shows (reproducible bytes)
+            nb.cells.insert(1, new_markdown_cell(contents_html(listed, SECTION_LEVEL + 1), id=CONTENTS_ID))
         return nb, resources
 
     @staticmethod

@@ -5,10 +5,10 @@ SHA-256 (:func:`analysis.data.integrity.verify_inputs`: a hand-edited table or t
 multiverse, stops the run), before any kernel starts.  A notebook
 whose result is already known (same cells, parameters, data, code and locked
 environment: :mod:`analysis.report.cache`) is not run again.  The others run
-concurrently, one notebook at a time per worker: by default a pool of Python
-processes (one per core, ``jobs``), each executing papermill in-process with an
-immediate kernel shutdown and rendering the page body; any
-``concurrent.futures`` executor can be given instead, e.g. a Dask cluster's
+concurrently, ``jobs`` at a time (default one per core): by default each in a thread of
+this process, which only drives the notebook's kernel (a process of its own, where the
+notebook's work happens) with papermill, shuts it down at once and renders the page body;
+any ``concurrent.futures`` executor can be given instead, e.g. a Dask cluster's
 (``scheduler``).  A kernel that fails to start is started again (at most
 :data:`KERNEL_START_ATTEMPTS` times).
 
@@ -16,10 +16,12 @@ Each notebook is executed into a temporary file; its results land in
 ``reports/notebooks`` (executed notebook, page body, cache record) only if it
 succeeded, and its HTML is replaced only then, so a failed run never overwrites
 the last good report.  A failure is recorded (notebook, cell, error), the other
-notebooks still run, and :func:`run` reports it.  On Ctrl-C every worker stops,
-kills its kernel and removes its temporary files before KeyboardInterrupt is raised; a
-worker whose run is gone (killed, even with SIGKILL) does the same and exits.  One run
-at a time writes to a reports folder (:func:`reports_lock`: a lock file naming its pid).
+notebooks still run, and :func:`run` reports it.  On Ctrl-C every notebook stops, its
+kernel is killed and its temporary files are removed before KeyboardInterrupt is raised; a
+run killed outright (SIGKILL) takes its kernels with it (they watch their template, which
+watches the run), and the temporary folders it leaves are removed by the next run on that
+reports folder.  One run at a time writes to a reports folder (:func:`reports_lock`: a lock
+file naming its pid).
 
 Published report or variant (:mod:`analysis.report.variants`): a run with the ledger's
 parameters writes the published report ``reports/<slug>/``; with changed parameters it writes a
@@ -36,17 +38,15 @@ import atexit
 import functools
 import json
 import logging
-import multiprocessing
 import os
 import shutil
-import signal
 import sys
 import tempfile
 import threading
 import time
 import uuid
 import weakref
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -71,10 +71,6 @@ KERNEL = "python3"
 KERNEL_START_ATTEMPTS = 3
 #: How long a worker gets to kill its kernel and clean up after Ctrl-C, in seconds.
 STOP_TIMEOUT = 60
-#: How often a pool worker checks that the run that started it is still there, in seconds.
-PARENT_POLL = 0.25
-#: How long a worker whose run is gone gets to stop its notebook cleanly before it exits regardless.
-ORPHAN_GRACE = 2.0
 #: The lock file a run holds in its reports folder (it names the run's pid): one run per folder.
 LOCK_FILE = ".run.lock"
 
@@ -264,9 +260,11 @@ ENGINE = "claim-audit"
 
 @functools.cache
 def _engine() -> str:
-    """Register, once, papermill's nbclient engine that writes the output notebook when it ends
-    rather than before and after every cell (two writes per cell: a tenth of a notebook's CPU time
-    here; a partial copy is only read after a failure, and the final write happens however it ends)."""
+    """Register, once, papermill's nbclient engine that writes the output notebook once rather than
+    before and after every cell (two writes per cell: a tenth of a notebook's CPU time here).  papermill
+    itself writes the finished notebook (or the one a cell failed in) after the engine returns; the
+    engine writes only when it raises (the kernel died, or Ctrl-C), when papermill writes nothing: that
+    partial copy is what tells which cell was running (:func:`_failed_cell`)."""
     from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 
     class SaveAtEnd(NotebookExecutionManager):
@@ -275,10 +273,6 @@ def _engine() -> str:
         def save(self, **kwargs):
             if self.ended:
                 super().save(**kwargs)
-
-        def notebook_complete(self, **kwargs):
-            self.ended = True
-            super().notebook_complete(**kwargs)
 
     class Engine(NBClientEngine):
         @classmethod
@@ -289,6 +283,9 @@ def _engine() -> str:
             manager.notebook_start()
             try:
                 cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
+            except BaseException:
+                manager.ended = True  # papermill will write nothing: notebook_complete writes the partial copy
+                raise
             finally:
                 manager.cleanup_pbar()
                 manager.notebook_complete()
@@ -304,6 +301,8 @@ def _execute(name, notebook, parameters, scratch, cwd, kernel_manager_class, can
     import papermill  # already imported by the caller
 
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        if cancelled.is_set():  # Ctrl-C came (from the run's main thread): start no kernel again
+            raise KeyboardInterrupt
         try:
             # The kernel's working folder goes to nbclient (``resources.metadata.path``), not to papermill's
             # ``cwd``: that one changes the whole process's folder while the notebook runs, and two notebooks
@@ -390,99 +389,52 @@ class Outcome:
     cancelled: bool = False
 
 
-def execute_task(task) -> Outcome:
+def execute_task(task, cancelled=None) -> Outcome:
     """Execute ``task`` here (any thread or process), render its page body; never raises for a
-    notebook failure (it is in the Outcome).  Ctrl-C in this process's main thread raises
-    KeyboardInterrupt after the kernel is killed and the temporary files are gone."""
+    notebook failure (it is in the Outcome).  Without ``cancelled``: Ctrl-C in this process's main
+    thread raises KeyboardInterrupt after the kernel is killed and the temporary files are gone.  With
+    it (a ``threading.Event`` the caller sets on Ctrl-C, then killing the kernels): a cancelled Outcome,
+    the temporary files gone, no kernel started again."""
     import papermill  # noqa: F401  see execute()
 
     begin = time.perf_counter()
     scratch_dir = Path(task.scratch)
     scratch_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=scratch_dir, prefix=".run-") as tmp:
+    with tempfile.TemporaryDirectory(dir=scratch_dir, prefix=SCRATCH_PREFIX) as tmp:
         scratch = Path(tmp) / f"{task.name}.ipynb"
+        arguments = (task.name, task.notebook, task.parameters, scratch, task.cwd, task.kernel_manager)
         try:
-            starts = _interruptible(_execute, task.name, task.notebook, task.parameters, scratch, task.cwd,
-                                    task.kernel_manager)
+            starts = _interruptible(_execute, *arguments) if cancelled is None else _execute(*arguments, cancelled)
         except NotebookFailed as exc:
+            if cancelled is not None and cancelled.is_set():
+                return Outcome(task.name, cancelled=True)
             return Outcome(task.name, failure=str(exc), timings={"execute": round(time.perf_counter() - begin, 3)})
+        except KeyboardInterrupt:
+            if cancelled is None:
+                raise
+            return Outcome(task.name, cancelled=True)
         executed = time.perf_counter()
-        body = site.render_notebook_body(scratch, title=task.title, exporter=_exporter()) if task.title else ""
+        body = _render(scratch, task.title) if task.title else ""
         timings = {"execute": round(executed - begin, 3), "render": round(time.perf_counter() - executed, 3),
                    "kernel_starts": starts, "worker": f"{os.uname().nodename}:{os.getpid()}"}
         return Outcome(task.name, notebook=scratch.read_text(encoding="utf-8"), body=body, timings=timings)
 
 
-_EXPORTER = threading.local()
+#: The temporary folders of notebooks being executed start with this (in the report's notebooks folder).
+SCRATCH_PREFIX = ".run-"
+_EXPORT = {"exporter": None, "lock": threading.Lock()}
 
 
-def _exporter():
-    """This thread's HTML exporter (created once: its templates compile on first use)."""
-    if getattr(_EXPORTER, "value", None) is None:
-        _EXPORTER.value = site.notebook_exporter()
-    return _EXPORTER.value
+def _render(executed, title) -> str:
+    """The page body of an executed notebook, by this process's one HTML exporter (its templates compile
+    once, on first use), one page at a time (an exporter keeps per-notebook state while it renders)."""
+    with _EXPORT["lock"]:
+        if _EXPORT["exporter"] is None:
+            _EXPORT["exporter"] = site.notebook_exporter()
+        return site.render_notebook_body(executed, title=title, exporter=_EXPORT["exporter"])
 
 
-# --- the default pool: one Python process per worker ---------------------------------------------
-
-#: Inside a pool worker: whether a notebook is running, and whether a stop was asked for.
-_WORKER = {"busy": False, "stopping": False}
-
-
-def _worker_init(run_pid=None, templates=()) -> None:
-    """Start-up of a pool worker: Ctrl-C (SIGINT) and SIGTERM stop the notebook it runs (see
-    :func:`_interruptible`), or the idle worker at once; the worker ends when the run ``run_pid``
-    does (:func:`_end_with_run`); its kernels are forked from the run's ``templates``
-    (``(working folder, address)`` pairs: :mod:`analysis.report.kernels`); heavy imports are done
-    now, in parallel."""
-    signal.signal(signal.SIGINT, _worker_signal)
-    signal.signal(signal.SIGTERM, _worker_signal)
-    if run_pid is not None:
-        threading.Thread(target=_end_with_run, args=(run_pid,), name="watch-run", daemon=True).start()
-    for cwd, address in templates:
-        kernels.use(cwd, address)
-    import papermill  # noqa: F401
-    _exporter()
-
-
-def _end_with_run(run_pid) -> None:
-    """In a pool worker (a thread of its own): wait until the run that started it is gone, however it
-    ended (even killed with SIGKILL, when it could clean nothing up: the worker is then no longer its
-    child), then stop as on Ctrl-C (the notebook's kernel killed, its temporary files removed, for at
-    most :data:`ORPHAN_GRACE` seconds) and exit, so that no worker or kernel outlives its run."""
-    while os.getppid() == run_pid:
-        time.sleep(PARENT_POLL)
-    if _WORKER["busy"]:
-        os.kill(os.getpid(), signal.SIGTERM)  # handled in the main thread: see _worker_signal
-        deadline = time.monotonic() + ORPHAN_GRACE
-        while _WORKER["busy"] and time.monotonic() < deadline:
-            time.sleep(0.05)
-    _kill_kernels()
-    os._exit(1)
-
-
-def _worker_signal(signum, frame) -> None:
-    if _WORKER["stopping"]:  # already stopping: let the clean-up finish
-        return
-    _WORKER["stopping"] = True
-    logging.disable(logging.CRITICAL)  # the kernel is about to be killed: no "kernel died" noise
-    if _WORKER["busy"]:
-        raise KeyboardInterrupt
-    os._exit(0)  # idle: nothing to clean up
-
-
-def _pool_task(task) -> Outcome:
-    """:func:`execute_task` in a pool worker: a stop request gives a cancelled Outcome."""
-    _WORKER["busy"] = True
-    try:
-        if _WORKER["stopping"]:
-            return Outcome(task.name, cancelled=True)
-        return execute_task(task)
-    except KeyboardInterrupt:
-        return Outcome(task.name, cancelled=True)
-    finally:
-        _WORKER["busy"] = False
-
+# --- the default: notebooks at once in threads of this process ---------------------------------
 
 def default_jobs() -> int:
     """One worker per core this process may use."""
@@ -490,13 +442,6 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
-
-
-def process_pool(jobs=None, templates=()) -> ProcessPoolExecutor:
-    """A pool of ``jobs`` fresh Python processes (spawned: no state inherited from this one), whose
-    kernels are forked from ``templates`` (``(working folder, address)`` pairs of this run's)."""
-    return ProcessPoolExecutor(max_workers=jobs or default_jobs(), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(os.getpid(), tuple(templates)))
 
 
 def dask_executor(address):
@@ -550,16 +495,17 @@ def _show_progress(progress) -> bool:
 def _run_tasks(tasks, on_done, jobs=None, executor=None, scheduler=None, display=None) -> None:
     """Execute ``tasks``, calling ``on_done(task, outcome)`` as each finishes.
 
-    Without an executor: one task runs here (no worker to start); several run in a process
-    pool of ``jobs`` workers (default: one per core), or on the Dask ``scheduler``.
+    Without an executor: here, ``jobs`` at a time (default: one per core), each in a thread of this
+    process (:func:`_run_here`); or on the Dask ``scheduler``.
     """
     if not tasks:
         return
     if executor is None and not scheduler:
         folders = list(dict.fromkeys(task.cwd for task in tasks if task.kernel_manager is None))
-        try:  # the run's kernel templates, warming up while the workers start; ended with the run
-            templates = [(cwd, kernels.warm(cwd)) for cwd in folders]
-            _run_here_or_in_a_pool(tasks, on_done, jobs, [(c, a) for c, a in templates if a], display)
+        try:  # the run's kernel templates, warming up while the first kernel is asked for; ended with the run
+            for cwd in folders:
+                kernels.warm(cwd)
+            _run_here(tasks, on_done, jobs, display)
         finally:
             for cwd in folders:
                 kernels.release(cwd)
@@ -567,28 +513,36 @@ def _run_tasks(tasks, on_done, jobs=None, executor=None, scheduler=None, display
     _run_on(executor, tasks, on_done, scheduler, display)
 
 
-def _run_here_or_in_a_pool(tasks, on_done, jobs, templates, display) -> None:
-    """One task at a time here (no worker to start), or several in a process pool of ``jobs``
-    workers (default: one per core) forking their kernels from ``templates``."""
+def _run_here(tasks, on_done, jobs, display) -> None:
+    """The tasks in this process, ``jobs`` at a time (default: one per core).
+
+    One at a time, each runs in turn (Ctrl-C is handled by :func:`_interruptible`); several, each in a
+    thread of a pool of ``jobs``.  A thread only drives its notebook's kernel, which is a process of
+    its own (forked from the run's template: :mod:`analysis.report.kernels`) doing the notebook's work,
+    and renders the page with this process's one exporter; so no worker process starts, imports
+    papermill, nbclient and nbconvert and compiles the page template again.  On Ctrl-C the notebooks
+    not started are dropped, the running ones are told to stop and their kernels killed until they
+    have, having removed their temporary files."""
     jobs = min(jobs or default_jobs(), len(tasks))
     if jobs == 1:
-        for task in tasks:  # here, in this process: Ctrl-C is handled by _interruptible
+        for task in tasks:
             display.status(task.name, "running")
             on_done(task, execute_task(task))
         return
-    _run_on(None, tasks, on_done, None, display, own=process_pool(jobs, templates=templates))
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="notebook") as pool:
+        _run_on(pool, tasks, on_done, None, display, cancelled=threading.Event())
 
 
-def _run_on(executor, tasks, on_done, scheduler, display, own=None) -> None:
-    """The tasks on ``executor``, the Dask ``scheduler``'s, or the pool ``own`` (shut down after)."""
+def _run_on(executor, tasks, on_done, scheduler, display, cancelled=None) -> None:
+    """The tasks on ``executor`` or the Dask ``scheduler``'s; ``cancelled``: an event the tasks are
+    given and that Ctrl-C sets (``executor`` then runs them in this process's threads)."""
     client = None
-    if own is not None:
-        executor = own
-    elif executor is None:
+    if executor is None:
         executor, client = dask_executor(scheduler)
     futures = {}
+    task_function = execute_task if cancelled is None else functools.partial(execute_task, cancelled=cancelled)
     try:
-        futures = {executor.submit(_pool_task if own else execute_task, t): t for t in tasks}
+        futures = {executor.submit(task_function, t): t for t in tasks}
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
@@ -598,11 +552,11 @@ def _run_on(executor, tasks, on_done, scheduler, display, own=None) -> None:
                 if future.running():
                     display.status(futures[future].name, "running")
     except KeyboardInterrupt:
-        _stop(futures, own)
+        if cancelled is not None:
+            cancelled.set()
+        _stop(futures)
         raise
     finally:
-        if own is not None:
-            own.shutdown(wait=True, cancel_futures=True)
         if client is not None:
             executor.shutdown(wait=False)
             client.close()
@@ -615,30 +569,18 @@ def _outcome(future, task) -> Outcome:
         return Outcome(task.name, failure=f"notebook {task.name}: its worker failed ({type(exc).__name__}: {exc})")
 
 
-def _stop(futures, pool) -> None:
-    """After Ctrl-C: cancel what has not started, ask every worker to stop (they kill their
-    kernels and remove their temporary files), and wait for them."""
+def _stop(futures) -> None:
+    """After Ctrl-C: cancel what has not started, kill the kernels of this process's notebooks (again
+    and again: one may have been starting) until every running task has stopped and removed its
+    temporary files.  (A task on another process or machine, as on Dask, is its worker's to stop.)"""
     for future in futures:
         future.cancel()
-    processes = list((getattr(pool, "_processes", None) or {}).values()) if pool is not None else []
-    for process in processes:
-        try:
-            os.kill(process.pid, signal.SIGTERM)
-        except (ProcessLookupError, TypeError):
-            pass
     deadline = time.monotonic() + STOP_TIMEOUT
     running = [f for f in futures if not f.done()]
     while running and time.monotonic() < deadline:
-        if pool is None:
-            _kill_kernels()  # workers are threads of this process: their kernels are ours
+        _kill_kernels()
         wait(running, timeout=0.5)
         running = [f for f in running if not f.done()]
-    if pool is not None:
-        pool.shutdown(wait=False, cancel_futures=True)  # idle workers now exit
-    for process in processes:
-        process.join(timeout=max(5.0, deadline - time.monotonic()))
-        if process.is_alive():  # stuck: last resort
-            process.kill()
 
 
 def _save(folder, name, outcome, key, parts) -> Path:
@@ -870,6 +812,7 @@ def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, s
     result = RunResult(variant=variant)
     _include_others(result, ledger, plan, keys, reports_dir, seed)  # may refuse the run: nothing written yet
     fresh.forget(reports_dir)
+    _remove_scratch(reports_dir / "notebooks")
     _execute_plan(result, plan, keys, reports_dir / "notebooks", seed, use_cache=use_cache, jobs=jobs,
                   executor=executor, scheduler=scheduler, progress=progress)
     _write_report(result, ledger, whole, reports_dir, base_url)
@@ -877,6 +820,14 @@ def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, s
         fresh.write_record(reports_dir, ledger.article.folder, result.html, result.scorecard, result.index,
                            options=fresh.run_options(base_url))
     return result
+
+
+def _remove_scratch(folder) -> None:
+    """Remove the temporary folders of notebooks that a run killed outright (SIGKILL: it could clean
+    nothing up) left in ``folder``; only a run holding the folder's lock calls this, so none is in use."""
+    for scratch in Path(folder).glob(SCRATCH_PREFIX + "*"):
+        if scratch.is_dir():
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _key(spec, parameters, inputs) -> tuple:

@@ -285,9 +285,9 @@ HEADER_SLOT = "<!-- audit-header -->"
 def notebook_exporter():
     """The nbconvert HTML exporter for notebook pages (create once, render many: its templates
     are compiled on first use)."""
-    from nbconvert import HTMLExporter
+    from analysis.report.exporter import PageExporter
 
-    return HTMLExporter(template_name=NOTEBOOK_TEMPLATE, extra_template_basedirs=[str(paths.TEMPLATES)])
+    return PageExporter(template_name=NOTEBOOK_TEMPLATE, extra_template_basedirs=[str(paths.TEMPLATES)])
 
 
 def render_notebook_body(executed, title=None, exporter=None) -> str:

@@ -1,0 +1,73 @@
+"""The notebook pages' exporter (analysis.report.exporter) gives the same document as nbconvert's own
+HTMLExporter with bleach over each code cell: parsed alike (BeautifulSoup, as nbconvert does), the pages
+are equal, for a fixture notebook made here and for committed notebooks."""
+import pytest
+from bs4 import BeautifulSoup
+from nbconvert import HTMLExporter
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from analysis import paths
+from analysis.report import exporter, site
+
+#: The audit template's code cell, and nbconvert's lab template's (bleach over the highlighted source).
+OURS = "{{ cell.source | highlight_code(metadata=cell.metadata) }}"
+BLEACHED = "{{ cell.source | highlight_code(metadata=cell.metadata) | clean_html }}"
+
+
+@pytest.fixture(scope="module")
+def exporters(tmp_path_factory):
+    """(the reference: nbconvert's HTMLExporter, with its BeautifulSoup pass, on the audit template with
+    bleach over each code cell; the notebook pages' exporter)"""
+    folder = tmp_path_factory.mktemp("templates") / "reference"
+    folder.mkdir()
+    template = (paths.TEMPLATES / "audit" / "index.html.j2").read_text(encoding="utf-8")
+    assert template.count(OURS) == 1
+    (folder / "index.html.j2").write_text(template.replace(OURS, BLEACHED), encoding="utf-8")
+    (folder / "conf.json").write_bytes((paths.TEMPLATES / "audit" / "conf.json").read_bytes())
+    reference = HTMLExporter(template_name="reference", extra_template_basedirs=[str(folder.parent)])
+    return reference, site.notebook_exporter()
+
+
+def same_document(notebook, exporters):
+    reference, ours = exporters
+    expected, _ = reference.from_notebook_node(notebook, resources={"audit_header": "<h1>Page</h1>"})
+    page, _ = ours.from_notebook_node(notebook, resources={"audit_header": "<h1>Page</h1>"})
+    assert 'tabindex="0"' in page
+    return str(BeautifulSoup(page, features="html.parser")) == expected
+
+
+def test_a_fixture_notebook_gives_the_same_document(exporters):
+    outputs = [new_output("stream", name="stdout", text="a < b & 'c'\n"),
+               new_output("display_data", data={"text/html": '<table><tr><th valign=top>x</th><td>1<br></td></tr>'
+                                                             '</table><img src="data:image/png;base64,AA==">'
+                                                             '<script>var s = "<img src=x>";</script><!-- <img> -->',
+                                                "text/plain": "x"}),
+               new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})]
+    notebook = new_notebook(cells=[
+        new_markdown_cell("# Fixture\n\n## One\n\nText with <em>markup</em> & an ampersand.\n\n## Two\n\n## Three",
+                          id="md"),
+        new_code_cell("s = '<b>\"quoted\" & </b>'  # a comment with <tags>\nprint(s)", id="code",
+                      outputs=outputs, execution_count=1)])
+    assert same_document(notebook, exporters)
+
+
+@pytest.mark.parametrize("name", ["01_rd_spending", "07_robustness"])
+def test_committed_notebooks_give_the_same_document(name, exporters):
+    import nbformat
+
+    assert same_document(nbformat.read(str(paths.NOTEBOOKS / f"{name}.ipynb"), as_version=4), exporters)
+
+
+@pytest.mark.parametrize("page, expected", [
+    ('<img src="a">', f'<img src="a" alt="{exporter.NO_ALT}">'),
+    ('<IMG src="a"/>', f'<IMG src="a" alt="{exporter.NO_ALT}"/>'),
+    ('<img alt="" src="a">', '<img alt="" src="a">'),
+    ('<div class="jp-Cell-inputWrapper">', '<div class="jp-Cell-inputWrapper" tabindex="0">'),
+    ('<div class="a jp-OutputArea-output" tabindex="-1" id=x>', '<div class="a jp-OutputArea-output" tabindex="0" id=x>'),
+    ('<div class="jp-OutputArea-outputs">', '<div class="jp-OutputArea-outputs">'),
+    ('<span class="jp-OutputArea-output">', '<span class="jp-OutputArea-output">'),
+    ('<script>"<img src=x>"</script><style>/* <img> */</style><!-- <img> -->',
+     '<script>"<img src=x>"</script><style>/* <img> */</style><!-- <img> -->'),
+])
+def test_accessible_adds_what_nbconvert_adds_and_nothing_else(page, expected):
+    assert exporter.accessible(page) == expected
