@@ -5,10 +5,16 @@
   any failure fails the test;
 - else the test is skipped with a message naming the datasets and the fix.
 """
+import fcntl
+import os
+
 import pytest
 
 from analysis import measures, paths
 from analysis.data import fetch
+
+#: The test article (a fixture written for the tests: claims without a theme notebook, no code knows it).
+FIXTURE_ARTICLE = paths.ROOT / "tests" / "fixtures" / "articles" / "rd-and-population-fixture"
 
 
 def require_raw(*keys):
@@ -38,3 +44,66 @@ def fresh_measurements():
     measures.clear_cache()
     yield
     measures.clear_cache()
+
+
+
+def shared_build(tmp_path_factory, name, build):
+    """Run ``build()`` (a report build returning the runner's result) once per test session, however many
+    tests and pytest-xdist workers ask for it.  Under xdist the first worker to ask builds while holding a
+    lock file in the session's own temporary folder (common to its workers, never to another session);
+    the others wait for the lock and read the outcome it left, so a failed build fails every test that
+    asked for it, with the same failures.  Without xdist the build simply runs."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        result = build()
+        assert result.ok, result.failures
+        return
+    shared = tmp_path_factory.getbasetemp().parent  # this session's folder, common to its workers
+    outcome = shared / f"{name}.outcome"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, however the build ends
+        if not outcome.exists():
+            try:
+                result = build()
+                outcome.write_text("" if result.ok else repr(result.failures), encoding="utf-8")
+            except BaseException as exc:
+                outcome.write_text(f"the build raised {exc!r}", encoding="utf-8")
+                raise
+    failures = outcome.read_text(encoding="utf-8")
+    assert not failures, f"the session's shared build {name} failed: {failures}"
+
+
+@pytest.fixture(scope="session")
+def published_report(tmp_path_factory):
+    """The op-ed's report as `make report` builds it (the ledger's parameters, into the published folder
+    ``reports/<slug>/``, with the landing page ``reports/index.html``), built from cold (``use_cache=False``)
+    once per test session (:func:`shared_build`) for every test that only reads a built report.  Tests that
+    need a build of their own (a variant, a build to compare, a cache to invalidate) still run one."""
+    from analysis.claims.ledger import load_ledger
+    from analysis.report.runner import run
+
+    shared_build(tmp_path_factory, "published-report", lambda: run(use_cache=False, progress=False))
+    return load_ledger().article.reports_dir()
+
+
+@pytest.fixture(scope="session")
+def fixture_article_report(tmp_path_factory):
+    """The test article's report (a fixture article, tests/fixtures/articles/rd-and-population-fixture),
+    built from cold (``use_cache=False``, two workers, no ``SOURCE_DATE_EPOCH``: the build
+    tests/test_reproducible.py compares a second one with) into a folder of the session's own, once per
+    session (:func:`shared_build`)."""
+    from analysis.report.runner import run
+
+    shared = tmp_path_factory.getbasetemp()
+    shared = shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
+    out = shared / "fixture-article" / FIXTURE_ARTICLE.name
+
+    def build():
+        epoch = os.environ.pop("SOURCE_DATE_EPOCH", None)
+        try:
+            return run(article=FIXTURE_ARTICLE, reports_dir=out, use_cache=False, jobs=2, progress=False)
+        finally:
+            if epoch is not None:
+                os.environ["SOURCE_DATE_EPOCH"] = epoch
+
+    shared_build(tmp_path_factory, "fixture-article-report", build)
+    return out

@@ -1,6 +1,6 @@
 """The built report in a real browser: Debian's Chromium driven by selenium (system chromedriver).
 
-The session builds the report into ``reports/`` (``runner.run`` with the default
+The session builds the report into ``reports/`` once, from cold (``runner.run`` with the default
 parameters), opens every page from disk (no server), and checks what a reviewer
 sees: every claim row with the scorecard's badge, filters that work, every
 internal link and image resolving, no console errors, no traceback text.  It
@@ -69,14 +69,10 @@ def driver():
 
 
 @pytest.fixture(scope="session")
-def report():
-    """The published report, built as `make report` builds it (default parameters) into reports/<slug>/."""
-    from analysis.claims.ledger import load_ledger
-    from analysis.report.runner import run
-
-    result = run()
-    assert result.ok, result.failures
-    return load_ledger().article.reports_dir()
+def report(published_report):
+    """The published report, built as `make report` builds it (default parameters) into reports/<slug>/,
+    from cold, once per session (tests/conftest.py)."""
+    return published_report
 
 
 @pytest.fixture(scope="session")
@@ -439,15 +435,10 @@ def test_html_validate_finds_no_error_on_any_page(report, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def second_report(tmp_path_factory):
+def second_report(fixture_article_report):
     """The test article's report (a fixture article, tests/fixtures/articles/rd-and-population-fixture),
-    built into a folder of its own."""
-    from analysis.report.runner import run
-
-    out = tmp_path_factory.mktemp("second-article") / "rd-and-population-fixture"
-    result = run(article=paths.ROOT / "tests" / "fixtures" / "articles" / "rd-and-population-fixture", reports_dir=out)
-    assert result.ok, result.failures
-    return out
+    built into a folder of its own (the session's cold build of it, tests/conftest.py)."""
+    return fixture_article_report
 
 
 def test_another_articles_pages_work_too(driver, second_report):

@@ -5,7 +5,6 @@ from html.parser import HTMLParser
 import pytest
 
 from analysis import paths
-from analysis.report.runner import run
 
 #: A code identifier: snake_case (a file key such as facts_events, a parameter value such as confirmed_breach);
 #: a segment of a path in a citation ("src/sec_certs_page/cc/…", a source's own file) is not one.
@@ -120,11 +119,9 @@ def test_the_page_scan_allows_typed_commands_and_standard_names_only():
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    result = run(reports_dir=out)
-    assert result.ok, result.failures
-    return out
+def built(published_report):
+    """The report of a complete cold run (tests/conftest.py, shared by the session)."""
+    return published_report
 
 
 def test_every_claim_row_of_the_scorecard_shows_no_identifier(built):

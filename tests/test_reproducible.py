@@ -3,7 +3,7 @@
 The report's dates come from the commit (:func:`analysis.report.site.build_info`), never from the clock,
 and nothing random reaches a page (papermill's injected cell gets a fixed id).  The test article
 (a fixture, tests/fixtures/articles/rd-and-population-fixture) is built twice from scratch, without the
-execution cache, into two folders; every HTML, CSV and JSON-LD file must be the same byte for byte.
+execution cache, into two folders (the first is the session's shared build, tests/conftest.py); every HTML, CSV and JSON-LD file must be the same byte for byte.
 (The run records beside them, ``notebooks/*.cache.json``, keep timings and are not compared.)
 """
 import json
@@ -20,14 +20,14 @@ def _files(folder) -> dict:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for pattern in EXPORTS for p in folder.rglob(pattern)}
 
 
-def test_two_builds_of_one_commit_are_identical_byte_for_byte(tmp_path, monkeypatch):
+def test_two_builds_of_one_commit_are_identical_byte_for_byte(fixture_article_report, tmp_path, monkeypatch):
+    # the first build is the session's cold build of the test article (tests/conftest.py: the same
+    # arguments, no SOURCE_DATE_EPOCH either), made earlier in another process or this one; the second is
+    # made here, from scratch
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    builds = []
-    for name in ("first", "second"):
-        result = run(article=FIXTURE, reports_dir=tmp_path / name, use_cache=False, jobs=2, progress=False)
-        assert result.ok, result.failures
-        builds.append(_files(tmp_path / name))
-    first, second = builds
+    result = run(article=FIXTURE, reports_dir=tmp_path / "second", use_cache=False, jobs=2, progress=False)
+    assert result.ok, result.failures
+    first, second = _files(fixture_article_report), _files(tmp_path / "second")
     assert {"index.html", "article.html", "sources.html", "scorecard.csv", "claimreview.jsonld"} <= set(first)
     assert sorted(first) == sorted(second)
     differ = [name for name in first if first[name] != second[name]]
