@@ -12,9 +12,9 @@ from analysis.claims.ledger import Ledger, NotebookSpec, load_ledger
 from analysis.report import fresh, runner
 
 
-@pytest.fixture
-def built(tmp_path, monkeypatch):
-    """A complete run of a one-notebook ledger into a reports folder; returns that folder and the ledger."""
+def _build(tmp_path, monkeypatch):
+    """A complete run of a one-notebook ledger (its notebooks folder ``paths.NOTEBOOKS`` while ``monkeypatch``
+    holds) into a reports folder; returns that folder and the ledger."""
     real = load_ledger()
     folder = tmp_path / "notebooks"
     folder.mkdir()
@@ -27,15 +27,37 @@ def built(tmp_path, monkeypatch):
     return reports, ledger
 
 
-def test_a_run_with_nothing_changed_is_recognised(built):
-    built, _ = built
+@pytest.fixture
+def built(tmp_path, monkeypatch):
+    """A build of the test's own, for a test that changes its outputs, its notebook or runs again on it."""
+    return _build(tmp_path, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def _shared_build(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        reports, ledger = _build(tmp_path_factory.mktemp("fresh"), monkeypatch)
+        return reports, ledger, paths.NOTEBOOKS
+
+
+@pytest.fixture
+def read_only_build(_shared_build, monkeypatch):
+    """One build of the module for the tests that only ask :func:`fresh.unchanged` about it (which writes
+    nothing), its notebooks folder ``paths.NOTEBOOKS`` during the test as during the build."""
+    reports, ledger, folder = _shared_build
+    monkeypatch.setattr(paths, "NOTEBOOKS", folder)
+    return reports, ledger
+
+
+def test_a_run_with_nothing_changed_is_recognised(read_only_build):
+    built, _ = read_only_build
     found = fresh.unchanged(reports_dir=built)
     assert found is not None and found.cached == ["01_one"] and found.html["01_one"] == built / "01_one.html"
     assert found.scorecard.is_file() and found.index.is_file()
 
 
-def test_another_claimreview_base_url_is_not_unchanged(built):
-    built, _ = built
+def test_another_claimreview_base_url_is_not_unchanged(read_only_build):
+    built, _ = read_only_build
     assert fresh.unchanged(reports_dir=built, options={"base_url": "https://example.org/audit"}) is None
     assert fresh.unchanged(reports_dir=built, options={}) is not None
 
@@ -78,6 +100,6 @@ def test_the_no_op_path_imports_no_notebook_machinery(tmp_path):
     assert done.stdout.strip() == "[]"
 
 
-def test_another_value_of_an_option_that_shapes_the_report_is_not_unchanged(built):
-    built, _ = built
+def test_another_value_of_an_option_that_shapes_the_report_is_not_unchanged(read_only_build):
+    built, _ = read_only_build
     assert fresh.unchanged(reports_dir=built, options={"base_url": "https://example.org/r/"}) is None
