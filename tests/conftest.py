@@ -72,17 +72,32 @@ def shared_build(tmp_path_factory, name, build):
     assert not failures, f"the session's shared build {name} failed: {failures}"
 
 
+def _session_folder(tmp_path_factory):
+    """This session's temporary folder, common to its xdist workers (never another session's)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def published_report(tmp_path_factory):
-    """The op-ed's report as `make report` builds it (the ledger's parameters, into the published folder
-    ``reports/<slug>/``, with the landing page ``reports/index.html``), built from cold (``use_cache=False``)
-    once per test session (:func:`shared_build`) for every test that only reads a built report.  Tests that
-    need a build of their own (a variant, a build to compare, a cache to invalidate) still run one."""
+    """The op-ed's published report as `make report` builds it (the ledger's parameters, the published folder
+    ``<reports>/<slug>/`` and the landing page ``<reports>/index.html`` beside it), built from cold
+    (``use_cache=False``) once per test session (:func:`shared_build`) for every test that only reads a built
+    report.  The reports root is a folder of the session's own (``paths.REPORTS`` while it builds), so the
+    report holds exactly what this build wrote, whatever ``reports/`` holds.  Tests that need a build of
+    their own (a variant, a build to compare, a cache to invalidate) still run one."""
     from analysis.claims.ledger import load_ledger
     from analysis.report.runner import run
 
-    shared_build(tmp_path_factory, "published-report", lambda: run(use_cache=False, progress=False))
-    return load_ledger().article.reports_dir()
+    root = _session_folder(tmp_path_factory) / "reports"
+
+    def build():
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            monkeypatch.setattr(paths, "REPORTS", root)
+            return run(use_cache=False, progress=False)
+
+    shared_build(tmp_path_factory, "published-report", build)
+    return load_ledger().article.reports_dir(root)
 
 
 @pytest.fixture(scope="session")
@@ -93,9 +108,7 @@ def fixture_article_report(tmp_path_factory):
     session (:func:`shared_build`)."""
     from analysis.report.runner import run
 
-    shared = tmp_path_factory.getbasetemp()
-    shared = shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
-    out = shared / "fixture-article" / FIXTURE_ARTICLE.name
+    out = _session_folder(tmp_path_factory) / "fixture-article" / FIXTURE_ARTICLE.name
 
     def build():
         epoch = os.environ.pop("SOURCE_DATE_EPOCH", None)

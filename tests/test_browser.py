@@ -1,7 +1,8 @@
 """The built report in a real browser: Debian's Chromium driven by selenium (system chromedriver).
 
-The session builds the report into ``reports/`` once, from cold (``runner.run`` with the default
-parameters), opens every page from disk (no server), and checks what a reviewer
+The session builds the report once, from cold, as ``make report`` does (``runner.run`` with the default
+parameters, the reports root a folder of the session's own: tests/conftest.py), opens every page from
+disk (no server), and checks what a reviewer
 sees: every claim row with the scorecard's badge, filters that work, every
 internal link and image resolving, no console errors, no traceback text.  It
 saves full-page screenshots to ``reports/screenshots/``.
@@ -70,8 +71,8 @@ def driver():
 
 @pytest.fixture(scope="session")
 def report(published_report):
-    """The published report, built as `make report` builds it (default parameters) into reports/<slug>/,
-    from cold, once per session (tests/conftest.py)."""
+    """The published report, built as `make report` builds it (default parameters) into <reports>/<slug>/,
+    from cold, once per session (tests/conftest.py); its landing page is <reports>/index.html."""
     return published_report
 
 
@@ -326,7 +327,7 @@ def test_on_a_phone_no_page_scrolls_sideways_and_the_scorecard_is_one_card_per_c
     driver.set_window_size(390, 844)
     try:
         wide = []
-        for page in [*_pages(report), paths.REPORTS / "index.html"]:
+        for page in [*_pages(report), report.parent / "index.html"]:
             _open(driver, page)
             width = driver.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
             if width[0] > width[1]:
@@ -389,7 +390,7 @@ def _node_tool(path) -> Path:
 
 
 def _every_page(report):
-    return [*_pages(report), paths.REPORTS / "index.html"]
+    return [*_pages(report), report.parent / "index.html"]
 
 
 def _axe(driver, source) -> list:
