@@ -151,3 +151,13 @@ def test_the_scan_covers_every_page_of_the_report(built):
     """A page the report gains is scanned (or declared not yet clean), never left out by omission."""
     pages = sorted(p.relative_to(built).as_posix() for p in built.rglob("*.html"))
     assert set(pages) == set(CLEAN_PAGES) | set(NOT_YET_CLEAN), set(pages) ^ (set(CLEAN_PAGES) | set(NOT_YET_CLEAN))
+
+
+def test_every_page_of_a_second_article_shows_no_identifier(fixture_article_report):
+    """The test article (a fixture, audited by its ledger alone, generic claim pages and all) reads in plain
+    words too: the scan is not tuned to the op-ed's pages."""
+    pages = sorted(fixture_article_report.rglob("*.html"))
+    assert len(pages) >= 5, pages
+    found = {p.relative_to(fixture_article_report).as_posix(): visible_identifiers(p.read_text(encoding="utf-8"))
+             for p in pages}
+    assert {page: ids for page, ids in found.items() if ids} == {}

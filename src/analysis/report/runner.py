@@ -182,9 +182,10 @@ def claim_run_spec(ledger, claim) -> NotebookSpec:
     except ValueError:
         shown = str(folder)
     params = {
-        "article": ParameterSpec("article", "str", shown, "the article folder"),
-        "claim_id": ParameterSpec("claim_id", "str", claim.id, "the claim shown"),
-        "overrides": ParameterSpec("overrides", "str", "{}", "the claim's parameters changed for this run (JSON)"),
+        "article": ParameterSpec("article", "str", shown, "the article folder", label="article folder"),
+        "claim_id": ParameterSpec("claim_id", "str", claim.id, "the claim shown", label="claim shown"),
+        "overrides": ParameterSpec("overrides", "str", "{}", "the claim's parameters changed for this run (JSON)",
+                                   label="the claim's changed parameters"),
     }
     return NotebookSpec(name=ledger.page_of(claim), title=f"Claim: “{claim.quote}”", parameters=params,
                         file=str(paths.CLAIM_NOTEBOOK))
