@@ -61,6 +61,26 @@ def test_the_sources_page_shows_a_kept_row_only_while_its_file_is_still_pinned(t
     assert not row.available and not row.from_table
 
 
+def test_the_sources_page_shows_the_same_row_whether_or_not_the_raw_file_was_fetched(tmp_path):
+    """The kept copy of the pinned file's row wins over a local raw file, so two checkouts of one commit, one
+    with the raw file fetched and one without, build the same page (tests/test_reproducible.py)."""
+    manifest = load_manifest()
+    entry = provenance.dataset_for(BOARD, manifest)
+    ref = f"data/raw/{BOARD}#L2"
+    a = Assessment(claim_id="c", verdict=Verdict.SUPPORTED, measured_value=5, stated_value=5, unit="rank", rule="r",
+                   reason="r", vintage="v", sources=[Source("board", "http://board", ref)])
+    kept = {ref: {"ref": ref, "sha256": entry.sha256, "header": ["Company"], "cells": ["HUAWEI"]}}
+    fetched, bare = tmp_path / "fetched", tmp_path / "bare"
+    (fetched / BOARD).parent.mkdir(parents=True)
+    (fetched / BOARD).write_text("Company\nA fixture company\n", encoding="utf-8")
+    bare.mkdir()
+    [with_file] = provenance.cited_rows([a], manifest, raw_dir=fetched, table=kept)
+    [without] = provenance.cited_rows([a], manifest, raw_dir=bare, table=kept)
+    assert with_file.fields == without.fields == {"Company": "HUAWEI"} and with_file.from_table
+    [no_copy] = provenance.cited_rows([a], manifest, raw_dir=fetched, table={})
+    assert no_copy.fields == {"Company": "A fixture company"} and not no_copy.from_table
+
+
 @pytest.mark.parametrize("folder", [*list_articles(), FIXTURE], ids=lambda f: Path(f).name)
 def test_the_committed_table_holds_every_row_the_headline_verdicts_cite(folder):
     """Fails when a ledger, the data or a measure changed which rows are cited: run `make data`

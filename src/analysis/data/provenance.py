@@ -135,7 +135,7 @@ class CitedRow:
 
     @property
     def available(self) -> bool:
-        """Whether the row itself is shown (the file is in this checkout and readable)."""
+        """Whether the row itself is shown (kept in the table of cited rows, or read from its file)."""
         return self.cells is not None
 
     @property
@@ -150,10 +150,10 @@ class CitedRow:
 
 
 def cited_rows(assessments, manifest=None, raw_dir=None, table=None) -> list:
-    """Every distinct source ref the assessments cite, as :class:`CitedRow` (rows read from
-    ``raw_dir`` when present, else from the committed table of cited rows, ``table`` or
-    :func:`load_cited_rows`, when it was read from the file the manifest pins), ordered by manifest
-    order, then line."""
+    """Every distinct source ref the assessments cite, as :class:`CitedRow` (rows taken from the
+    committed table of cited rows, ``table`` or :func:`load_cited_rows`, when it was read from the file
+    the manifest pins, else read from ``raw_dir``; so what a page shows does not depend on which raw
+    files a checkout has fetched), ordered by manifest order, then line."""
     manifest = manifest or _manifest.load_manifest()
     raw_dir = Path(raw_dir or paths.RAW)
     table = load_cited_rows() if table is None else table
@@ -168,10 +168,13 @@ def cited_rows(assessments, manifest=None, raw_dir=None, table=None) -> list:
                 entry = dataset_for(file, manifest)
                 row = CitedRow(ref=s.ref, anchor=anchor(s.ref, manifest), file=file, line=line, dataset=entry)
                 if line:
-                    read = read_row(raw_dir / file, line)
+                    # the committed copy first, while it is of the pinned file: then the page is the same
+                    # whether or not this checkout has fetched the raw file
                     kept = table.get(s.ref)
-                    if read is None and kept and entry is not None and kept["sha256"] == entry.sha256:
+                    if kept and entry is not None and kept["sha256"] == entry.sha256:
                         read, row.from_table = (kept["header"], kept["cells"]), True
+                    else:
+                        read = read_row(raw_dir / file, line)
                     if read is not None:
                         row.header, row.cells = read
                 found[s.ref] = row

@@ -49,4 +49,4 @@ def write_sources_page(reports_dir, env, *, info, variant, assessments, manifest
     atomic.write_text(reports_dir / "sources.csv", _csv_text(sources_csv_rows(rows)))
     return atomic.write_text(reports_dir / "sources.html", env.get_template("sources.html.j2").render(
         info=info, variant=variant, datasets=list(manifest.values()), anchor=provenance.dataset_anchor,
-        rows=rows, present=lambda d: d.path.is_file(), independence=independence, names=names))
+        rows=rows, independence=independence, names=names))
