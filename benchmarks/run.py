@@ -33,6 +33,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -80,8 +81,11 @@ def _children_cpu() -> float:
 def timed(command, env=None, cwd=ROOT) -> dict:
     """``{seconds, cpu_seconds, stdout}`` of ``command`` (fails loudly if it fails)."""
     before, begin = _children_cpu(), time.perf_counter()
+    # Ctrl-C restored to its default in the command: a benchmark started in the background (``&``, nohup)
+    # inherits it ignored, and the suite's Ctrl-C tests would then fail
     done = subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+                          env={**os.environ, **(env or {})},
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     seconds, cpu = time.perf_counter() - begin, _children_cpu() - before
     if done.returncode != 0:
         raise SystemExit(f"failed: {' '.join(map(str, command))}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
