@@ -47,13 +47,20 @@ def test_no_row_is_kept_from_a_file_that_is_not_the_pinned_one(tmp_path):
         evidence.read_rows([f"data/raw/{BOARD}#L2"], manifest, tmp_path)
 
 
-def test_the_sources_page_shows_a_kept_row_only_while_its_file_is_still_pinned(tmp_path):
+def _citing_a_kept_row(line):
+    """(manifest, an assessment citing line ``line`` of the Scoreboard file, a table keeping a fixture copy of
+    that row as read from the pinned file)."""
     manifest = load_manifest()
-    entry = provenance.dataset_for(BOARD, manifest)
-    ref = f"data/raw/{BOARD}#L6"
+    ref = f"data/raw/{BOARD}#L{line}"
     a = Assessment(claim_id="c", verdict=Verdict.SUPPORTED, measured_value=5, stated_value=5, unit="rank", rule="r",
                    reason="r", vintage="v", sources=[Source("board", "http://board", ref)])
-    kept = {ref: {"ref": ref, "sha256": entry.sha256, "header": ["Company"], "cells": ["HUAWEI"]}}
+    sha = provenance.dataset_for(BOARD, manifest).sha256
+    return manifest, a, {ref: {"ref": ref, "sha256": sha, "header": ["Company"], "cells": ["HUAWEI"]}}
+
+
+def test_the_sources_page_shows_a_kept_row_only_while_its_file_is_still_pinned(tmp_path):
+    manifest, a, kept = _citing_a_kept_row(6)
+    ref = f"data/raw/{BOARD}#L6"
     [row] = provenance.cited_rows([a], manifest, raw_dir=tmp_path, table=kept)
     assert row.available and row.from_table and row.fields == {"Company": "HUAWEI"}
     stale = {ref: {**kept[ref], "sha256": "0" * 64}}
@@ -64,12 +71,7 @@ def test_the_sources_page_shows_a_kept_row_only_while_its_file_is_still_pinned(t
 def test_the_sources_page_shows_the_same_row_whether_or_not_the_raw_file_was_fetched(tmp_path):
     """The kept copy of the pinned file's row wins over a local raw file, so two checkouts of one commit, one
     with the raw file fetched and one without, build the same page (tests/test_reproducible.py)."""
-    manifest = load_manifest()
-    entry = provenance.dataset_for(BOARD, manifest)
-    ref = f"data/raw/{BOARD}#L2"
-    a = Assessment(claim_id="c", verdict=Verdict.SUPPORTED, measured_value=5, stated_value=5, unit="rank", rule="r",
-                   reason="r", vintage="v", sources=[Source("board", "http://board", ref)])
-    kept = {ref: {"ref": ref, "sha256": entry.sha256, "header": ["Company"], "cells": ["HUAWEI"]}}
+    manifest, a, kept = _citing_a_kept_row(2)
     fetched, bare = tmp_path / "fetched", tmp_path / "bare"
     (fetched / BOARD).parent.mkdir(parents=True)
     (fetched / BOARD).write_text("Company\nA fixture company\n", encoding="utf-8")
