@@ -227,3 +227,37 @@ def test_ctrl_c_with_several_workers_stops_every_kernel_and_keeps_nothing(tmp_pa
     assert sorted(p.name for p in meet.iterdir()) == ["01_slow", "02_slow"]  # the third never started
     assert [p.name for p in (reports / "notebooks").iterdir()] == []  # no temporary copy, no partial result
     assert not reports.joinpath("index.html").exists()
+
+
+# --- the order notebooks are started in: the longest first -----------------------------------------
+
+def _order_task(folder: Path, name: str, size: int) -> runner.Task:
+    """A task whose committed notebook (a fixture file of ``size`` bytes) is in ``folder``."""
+    path = folder / f"{name}.ipynb"
+    path.write_bytes(b" " * size)
+    return runner.Task(name, str(path), {}, cwd=str(folder), scratch=str(folder))
+
+
+def _record_seconds(folder: Path, name: str, seconds: float) -> None:
+    from analysis.report import cache
+
+    folder.mkdir(parents=True, exist_ok=True)
+    cache.write_record(folder, cache.Record(notebook=name, key="k", parts={}, timings={"execute": seconds}))
+
+
+def test_longest_first_uses_this_folders_durations_then_the_published_ones_then_sizes(tmp_path):
+    tasks = [_order_task(tmp_path, "a", 10), _order_task(tmp_path, "b", 30), _order_task(tmp_path, "c", 20)]
+    here, published = tmp_path / "here", tmp_path / "published"
+    names = lambda ordered: [t.name for t in ordered]  # noqa: E731
+    # nothing recorded anywhere (a fresh clone): the biggest committed notebook first
+    assert names(runner._longest_first(tasks, [here, published])) == ["b", "c", "a"]
+    # the published report's durations beat the sizes
+    for name, seconds in (("a", 5.0), ("b", 1.0), ("c", 3.0)):
+        _record_seconds(published, name, seconds)
+    assert names(runner._longest_first(tasks, [here, published])) == ["a", "c", "b"]
+    # this folder's durations are used only when it has one for every task
+    _record_seconds(here, "b", 9.0)
+    assert names(runner._longest_first(tasks, [here, published])) == ["a", "c", "b"]
+    _record_seconds(here, "a", 2.0)
+    _record_seconds(here, "c", 4.0)
+    assert names(runner._longest_first(tasks, [here, published])) == ["b", "c", "a"]

@@ -597,15 +597,30 @@ def _save(folder, name, outcome, key, parts) -> Path:
     return executed
 
 
-def _longest_first(tasks, folder) -> list:
-    """``tasks``, the longest first by their last recorded run (new ones first of all): with
-    fewer workers than notebooks, a long notebook started last would keep the others waiting."""
-    def last_time(task):
-        record = cache.read_record(folder, task.name)
-        seconds = record.timings.get("execute") if record else None
-        return float("inf") if seconds is None else float(seconds)
+def _longest_first(tasks, folders) -> list:
+    """``tasks``, the longest first (with fewer workers than notebooks, a long notebook started last
+    keeps the others waiting): by their last recorded run in the first of ``folders`` that has a
+    record of every task (this run's report folder, then the published report's), else, as on a
+    fresh clone, by the size of the committed notebook, whose outputs (figures mostly) are what
+    takes a notebook long to make.  Ties keep the plan's order."""
+    for folder in folders:
+        seconds = [_recorded_seconds(folder, task.name) for task in tasks]
+        if None not in seconds:
+            return [task for _, task in sorted(zip(seconds, tasks), key=lambda pair: -pair[0])]
+    return sorted(tasks, key=lambda task: -_file_size(task.notebook))
 
-    return sorted(tasks, key=last_time, reverse=True)
+
+def _recorded_seconds(folder, name):
+    record = cache.read_record(folder, name)
+    seconds = record.timings.get("execute") if record else None
+    return None if seconds is None else float(seconds)
+
+
+def _file_size(path) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0
 
 
 def changed_parameters(ledger, overrides, names=None) -> variants.Variant:
@@ -815,7 +830,8 @@ def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, s
     fresh.forget(reports_dir)
     _remove_scratch(reports_dir / "notebooks")
     _execute_plan(result, plan, keys, reports_dir / "notebooks", seed, use_cache=use_cache, jobs=jobs,
-                  executor=executor, scheduler=scheduler, progress=progress)
+                  executor=executor, scheduler=scheduler, progress=progress,
+                  history=[ledger.article.reports_dir() / "notebooks"])
     _write_report(result, ledger, whole, reports_dir, base_url)
     if complete and variant is None and result.ok:
         fresh.write_record(reports_dir, ledger.article.folder, result.html, result.scorecard, result.index,
@@ -855,9 +871,11 @@ def _include_others(result, ledger, plan, keys, reports_dir, seed) -> None:
 
 
 def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, executor=None, scheduler=None,
-                  progress=None) -> None:
+                  progress=None, history=()) -> None:
     """Execute the notebooks of ``plan`` whose result is not current in ``folder`` (or ``seed``),
-    concurrently; the results and failures go into ``result``, in the plan's order."""
+    concurrently, the longest first (their durations recorded in ``folder``, else in the folders of
+    ``history``: :func:`_longest_first`); the results and failures go into ``result``, in the plan's
+    order."""
     tasks = []
     display = _Progress([spec.name for spec, _ in plan], _show_progress(progress))
     try:
@@ -883,7 +901,7 @@ def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, e
             result.timings[task.name] = outcome.timings
             display.status(task.name, f"done in {outcome.timings.get('execute', 0):.1f} s", done=True)
 
-        _run_tasks(_longest_first(tasks, folder), done, jobs=jobs, executor=executor, scheduler=scheduler,
+        _run_tasks(_longest_first(tasks, [folder, *history]), done, jobs=jobs, executor=executor, scheduler=scheduler,
                    display=display)
     finally:
         display.close()
