@@ -103,3 +103,17 @@ def test_the_no_op_path_imports_no_notebook_machinery(tmp_path):
 def test_another_value_of_an_option_that_shapes_the_report_is_not_unchanged(read_only_build):
     built, _ = read_only_build
     assert fresh.unchanged(reports_dir=built, options={"base_url": "https://example.org/r/"}) is None
+
+
+def test_runs_every_notebook_guesses_from_the_options_and_the_report_folders_records(tmp_path):
+    from analysis.report import cache
+
+    folder = tmp_path / "report"
+    assert fresh.runs_every_notebook(reports_dir=folder)  # no folder yet: a first run
+    (folder / "notebooks").mkdir(parents=True)
+    assert fresh.runs_every_notebook(reports_dir=folder)  # a folder with no result in it
+    cache.write_record(folder / "notebooks", cache.Record(notebook="a", key="k", parts={}))
+    assert not fresh.runs_every_notebook(reports_dir=folder)  # results to reuse: maybe nothing to execute
+    assert fresh.runs_every_notebook(reports_dir=folder, use_cache=False)
+    assert fresh.runs_every_notebook(reports_dir=folder, overrides=[("top_n", "4")])
+    assert not fresh.runs_every_notebook(article=tmp_path / "no-such-article")  # the run will refuse it

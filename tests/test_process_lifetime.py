@@ -156,3 +156,14 @@ def test_the_lock_of_a_killed_run_is_taken_over(project):
     _, err = second.communicate(timeout=300)
     assert second.returncode == 0, err
     assert (project["reports"] / "01_fast.html").is_file() and not lock.exists()
+
+
+def test_the_command_lines_early_kernel_template_ends_with_a_refused_run(tmp_path):
+    """``run --no-cache`` starts the kernels' template before it plans; a run refused while planning (an
+    unknown parameter) ends it, and leaves no process behind."""
+    token = f"CLAIM_AUDIT_TEST_{uuid.uuid4().hex}"
+    done = subprocess.run([sys.executable, "-m", "analysis", "run", "--no-cache", "--no-progress",
+                           "--output", str(tmp_path / "reports"), "-p", "no_such_parameter", "1"],
+                          env={**os.environ, token: "1"}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "no_such_parameter" in done.stderr
+    assert gone_within(5, lambda: processes_with(token))

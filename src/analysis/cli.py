@@ -67,17 +67,41 @@ def _run(args):
                              overrides=args.parameter, use_cache=not args.no_cache,
                              options=fresh.run_options(args.base_url))
     if result is None:
-        from analysis.report.runner import run
+        early = _warm_kernels_early(args)
+        try:
+            from analysis.report.runner import run
 
-        result = run(notebooks=args.notebook, overrides=dict(args.parameter or []), reports_dir=args.output,
-                     article=args.article, jobs=args.jobs, scheduler=args.scheduler, use_cache=not args.no_cache,
-                     progress=False if args.no_progress else None, base_url=args.base_url)
+            result = run(notebooks=args.notebook, overrides=dict(args.parameter or []), reports_dir=args.output,
+                         article=args.article, jobs=args.jobs, scheduler=args.scheduler,
+                         use_cache=not args.no_cache, progress=False if args.no_progress else None,
+                         base_url=args.base_url)
+        finally:
+            if early:
+                early()
     for name, path in result.html.items():
         print(f"report   {path}" + ("  (cached)" if name in result.cached else ""))
     print(f"scorecard {result.scorecard}\nindex     {result.index}")
     for name, why in result.failures.items():
         print(f"FAILED   {why}", file=sys.stderr)
     return 0 if result.ok else 1
+
+
+def _warm_kernels_early(args):
+    """Start the kernels' template now, so that it imports what the notebooks need while this process
+    imports the runner and plans the run, if the run will likely execute notebooks here
+    (:func:`analysis.report.fresh.runs_every_notebook`); returns what ends it (a run with nothing to
+    execute leaves it unused), or None."""
+    from analysis.report import fresh
+
+    if args.scheduler or not fresh.runs_every_notebook(args.article, args.output, args.parameter,
+                                                       use_cache=not args.no_cache):
+        return None
+    from analysis import paths
+    from analysis.report import kernels
+
+    if kernels.warm(paths.NOTEBOOKS) is None:
+        return None
+    return lambda: kernels.release(paths.NOTEBOOKS)
 
 
 def _params(args):

@@ -150,8 +150,12 @@ class Record:
                           indent=1, sort_keys=True) + "\n"
 
 
+#: How a record's file name ends.
+RECORD_SUFFIX = ".cache.json"
+
+
 def record_path(folder, name) -> Path:
-    return Path(folder) / f"{name}.cache.json"
+    return Path(folder) / f"{name}{RECORD_SUFFIX}"
 
 
 def read_record(folder, name):

@@ -98,6 +98,27 @@ def forget(reports_dir) -> None:
     (Path(reports_dir) / RECORD).unlink(missing_ok=True)
 
 
+def runs_every_notebook(article=None, reports_dir=None, overrides=None, use_cache=True) -> bool:
+    """Whether a run with these arguments will likely execute notebooks at once: with ``use_cache``
+    off, for a variant (``overrides``), or when the report folder holds no notebook result yet (a
+    fresh clone's first run).  A cheap guess, made before anything is imported or planned, which
+    lets the command line warm the kernels' template while it does (:mod:`analysis.report.kernels`).
+
+    >>> runs_every_notebook(use_cache=False)
+    True
+    """
+    if not use_cache or overrides:
+        return True
+    from analysis.claims.articles import article_folder
+
+    try:
+        folder = article_folder(article)
+    except Exception:  # the run will say what is wrong
+        return False
+    reports = Path(reports_dir) if reports_dir else Path(paths.REPORTS) / folder.name
+    return not any((reports / "notebooks").glob("*" + cache.RECORD_SUFFIX))
+
+
 def unchanged(article=None, reports_dir=None, notebooks=None, overrides=None, use_cache=True, options=None):
     """An :class:`Unchanged` if a run with these arguments would change nothing, else None (``options``
     as for :func:`run_key`: the same as the recorded run's, or it goes the whole way)."""
