@@ -91,3 +91,91 @@ def test_a_launch_unlike_the_template_is_started_the_ordinary_way(folder):
     assert template.fork(argv, dict(os.environ), "/") is None  # another working folder
     assert template.fork(["/usr/bin/other", *argv[1:]], dict(os.environ), here) is None  # not this python
     assert template.hello["ready"]  # it could have: it declined
+
+
+# --- the client that is ready as soon as the kernel is ---------------------------------------------
+
+class _Channel:
+    """A fixture channel: hands out the messages queued for it, else raises Empty (as a real one does
+    when its timeout passes), recording each timeout it was given."""
+
+    def __init__(self):
+        self.queued, self.timeouts = [], []
+
+    async def get_msg(self, timeout=None):
+        from queue import Empty
+
+        self.timeouts.append(timeout)
+        if not self.queued:
+            raise Empty
+        return self.queued.pop(0)
+
+
+def _message(kind, parent, **content):
+    return {"msg_type": kind, "parent_header": {"msg_id": parent} if parent else {}, "content": content}
+
+
+class _FixtureClient(kernels.ReadyClient):
+    """A ReadyClient over fixture channels: ``kernel`` is called with each kernel-info request's id and
+    queues what the kernel would send (the real client's channels and kernel are not used)."""
+
+    def __init__(self, kernel):
+        self._shell, self._iopub, self.kernel, self.requests, self.info = _Channel(), _Channel(), kernel, [], None
+
+    shell_channel = property(lambda self: self._shell)
+    iopub_channel = property(lambda self: self._iopub)
+
+    def kernel_info(self):
+        request = f"request-{len(self.requests) + 1}"
+        self.requests.append(request)
+        self.kernel(self, request)
+        return request
+
+    def _handle_kernel_info_reply(self, msg):
+        self.info = msg
+
+    async def _async_is_alive(self):
+        return True
+
+
+def test_ready_client_is_ready_at_the_idle_status_of_its_request():
+    import asyncio
+
+    def kernel(client, request):
+        client.shell_channel.queued += [_message("kernel_info_reply", "an-earlier-request"),
+                                        _message("kernel_info_reply", request, status="ok")]
+        client.iopub_channel.queued += [_message("iopub_welcome", None), _message("status", request, execution_state="busy"),
+                                        _message("status", "another", execution_state="idle"),
+                                        _message("status", request, execution_state="idle"),
+                                        _message("stream", "a-later-cell", text="kept")]
+
+    client = _FixtureClient(kernel)
+    asyncio.run(client.wait_for_ready(timeout=5))
+    assert client.requests == ["request-1"] and client.info["parent_header"]["msg_id"] == "request-1"
+    assert [m["msg_type"] for m in client.iopub_channel.queued] == ["stream"]  # not read: not the request's
+
+
+def test_ready_client_asks_again_soon_after_the_welcome_when_the_status_was_lost():
+    import asyncio
+
+    def kernel(client, request):
+        client.shell_channel.queued.append(_message("kernel_info_reply", request, status="ok"))
+        if request == "request-1":  # published before IOPub connected: only the welcome arrives
+            client.iopub_channel.queued.append(_message("iopub_welcome", None))
+        else:
+            client.iopub_channel.queued += [_message("status", request, execution_state="busy"),
+                                            _message("status", request, execution_state="idle")]
+
+    client = _FixtureClient(kernel)
+    asyncio.run(client.wait_for_ready(timeout=5))
+    assert client.requests == ["request-1", "request-2"]
+    # the wait that ended request 1 was the short one after the welcome, not the full IOPub wait
+    assert client.iopub_channel.timeouts[:2] == [kernels.ReadyClient.IOPUB_WAIT, kernels.ReadyClient.AFTER_WELCOME]
+
+
+def test_ready_client_gives_up_at_its_timeout_naming_it():
+    import asyncio
+
+    client = _FixtureClient(lambda client, request: None)  # a kernel that never answers
+    with pytest.raises(RuntimeError, match="didn't respond in 0.05 seconds"):
+        asyncio.run(client.wait_for_ready(timeout=0.05))

@@ -96,6 +96,7 @@ class LocalKernelManager(AsyncKernelManager):
     one process (threads) would otherwise pick the same numbers."""
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("client_class", "analysis.report.kernels.ReadyClient")  # ready 0.2 s sooner
         kwargs.setdefault("transport", "ipc")
         kwargs.setdefault("ip", str(Path(_socket_dir()) / f"kernel-{uuid.uuid4().hex[:12]}"))
         super().__init__(**kwargs)
