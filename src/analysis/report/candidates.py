@@ -17,6 +17,8 @@ on the data here (the draft ledger tries them), and carry no code names.
 >>> status_of([])
 ('not in the ledger', '')
 """
+import os
+import pickle
 from pathlib import Path
 
 from analysis import atomic
@@ -67,10 +69,54 @@ def uncovered_claims(ledger, text=None, found=None) -> list:
     return [c for c in ledger.claims if not any(overlaps(f, c) for f in found)]
 
 
-def write_candidates_page(reports_dir, ledger, env, info, variant=None) -> Path:
-    """Write ``candidates.html`` into ``reports_dir`` with the site's Jinja environment ``env``."""
+def found_in(ledger) -> list:
+    """The candidate claims :func:`find_candidates` finds in the ledger's article."""
     text = ledger.article_text()
-    found = find_candidates(text, context_of(ledger.article.folder, text).claimant)
+    return find_candidates(text, context_of(ledger.article.folder, text).claimant)
+
+
+def find_ahead(ledger):
+    """Start finding the candidate claims of the ledger's article (:func:`found_in`) in a child
+    process, so that a run does it while its notebooks execute rather than after them (the finder
+    compiles some hundred regular expressions: most of the candidates page's cost); returns a function
+    that waits for the child and returns what it found.  The child is a fork of this process, so it
+    finds them from the same text with the same code.  Where there is no fork, or the child failed,
+    the function finds them itself.
+
+    >>> from analysis.claims.ledger import load_ledger
+    >>> ledger = load_ledger()
+    >>> find_ahead(ledger)() == found_in(ledger)
+    True
+    """
+    if not hasattr(os, "fork"):
+        return lambda: found_in(ledger)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: find, send, and leave without running the parent's exit handlers
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                pickle.dump(found_in(ledger), out)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+
+    def wait() -> list:
+        with os.fdopen(read, "rb") as source:
+            data = source.read()
+        _, status = os.waitpid(pid, 0)
+        return pickle.loads(data) if status == 0 and data else found_in(ledger)
+
+    return wait
+
+
+def write_candidates_page(reports_dir, ledger, env, info, variant=None, found=None) -> Path:
+    """Write ``candidates.html`` into ``reports_dir`` with the site's Jinja environment ``env``
+    (``found``: the article's candidates, if already found: :func:`find_ahead`)."""
+    text = ledger.article_text()
+    found = found_in(ledger) if found is None else found
     rows = candidate_rows(ledger, text, found)
     counts = {}
     for r in rows:

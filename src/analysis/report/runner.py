@@ -60,7 +60,7 @@ from analysis.claims.ledger import CLAIM_NOTEBOOK as CLAIM
 from analysis.claims.ledger import NotebookSpec, ParameterSpec, load_ledger
 from analysis.data import integrity
 from analysis.errors import AuditError, NotebookFailed, OutputError, ParameterError, ReportRefused
-from analysis.report import cache, claimreview, fresh, kernels, site, variants
+from analysis.report import cache, candidates, claimreview, fresh, kernels, site, variants
 from analysis.report.scorecard import build_scorecard
 
 log = logging.getLogger(__name__)
@@ -830,10 +830,14 @@ def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, s
     _include_others(result, ledger, plan, keys, reports_dir, seed)  # may refuse the run: nothing written yet
     fresh.forget(reports_dir)
     _remove_scratch(reports_dir / "notebooks")
-    _execute_plan(result, plan, keys, reports_dir / "notebooks", seed, use_cache=use_cache, jobs=jobs,
-                  executor=executor, scheduler=scheduler, progress=progress,
-                  history=[ledger.article.reports_dir() / "notebooks"])
-    _write_report(result, ledger, whole, reports_dir, base_url)
+    found = candidates.find_ahead(ledger)  # the candidates page's claims, found while the notebooks execute
+    try:
+        _execute_plan(result, plan, keys, reports_dir / "notebooks", seed, use_cache=use_cache, jobs=jobs,
+                      executor=executor, scheduler=scheduler, progress=progress,
+                      history=[ledger.article.reports_dir() / "notebooks"])
+    finally:
+        found = found()
+    _write_report(result, ledger, whole, reports_dir, base_url, candidates=found)
     if complete and variant is None and result.ok:
         fresh.write_record(reports_dir, ledger.article.folder, result.html, result.scorecard, result.index,
                            options=fresh.run_options(base_url))
@@ -911,7 +915,7 @@ def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, e
     result.failures = {n: result.failures[n] for n in order if n in result.failures}
 
 
-def _write_report(result, ledger, whole, reports_dir, base_url="") -> None:
+def _write_report(result, ledger, whole, reports_dir, base_url="", candidates=None) -> None:
     """The scorecard and the site from every result the report includes: those of this run and
     the current ones kept (:func:`_include_others`).  Only this run's notebook pages are rewritten,
     except in a variant, whose every page carries its banner."""
@@ -928,7 +932,7 @@ def _write_report(result, ledger, whole, reports_dir, base_url="") -> None:
     result.scorecard, result.index = site.build_site(
         reports_dir, ledger, table, assessments, plan=whole, executed=shown, failures=result.failures,
         bodies=bodies, pages=shown if variant is not None else result.executed, variant=variant,
-        not_run=result.not_run, base_url=base_url)
+        not_run=result.not_run, base_url=base_url, candidates=candidates)
     if variant is None and reports_dir.resolve().parent == paths.REPORTS.resolve():  # this project's reports
         site.write_landing(paths.REPORTS, also=ledger.article)  # after the report it lists is written
 

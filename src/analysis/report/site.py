@@ -330,7 +330,7 @@ def render_notebook_page(executed, html_path, header_html, title=None, exporter=
 
 def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, failures=None,
                info=None, manifest=None, raw_dir=None, bodies=None, pages=None, variant=None,
-               not_run=(), base_url="") -> tuple:
+               not_run=(), base_url="", candidates=None) -> tuple:
     """Write the whole report into ``reports_dir``; returns ``(scorecard.csv, index.html)``.
 
     ``table``: the scorecard (:func:`analysis.report.scorecard.build_scorecard`);
@@ -345,7 +345,8 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
     :class:`analysis.report.variants.Variant` for a run with changed parameters (None: the
     published report); ``not_run``: the notebooks a variant did not run; ``base_url``: the address the
     report folder is published at (:func:`analysis.report.claimreview.base_url`), which makes the
-    ClaimReview URLs and the citation absolute ('' keeps them relative).
+    ClaimReview URLs and the citation absolute ('' keeps them relative); ``candidates``: the claims
+    the article's text holds, if already found (:func:`analysis.report.candidates.find_ahead`).
     """
     reports_dir = Path(reports_dir)
     executed, failures = dict(executed or {}), dict(failures or {})
@@ -396,7 +397,7 @@ def build_site(reports_dir, ledger, table, assessments, plan=(), executed=None, 
 
     write_sources_page(reports_dir, env, info=info, variant=variant, assessments=assessments, manifest=manifest,
                        raw_dir=raw_dir, independence=_independence(getattr(ledger.article, "claimant", "") or ""))
-    write_candidates_page(reports_dir, ledger, env, info, variant)
+    write_candidates_page(reports_dir, ledger, env, info, variant, found=candidates)
 
     counts = {v.value: 0 for v in SCALE if v is not Verdict.NOT_YET_AUDITED}  # every verdict side by side, 0s too
     for r in rows:
