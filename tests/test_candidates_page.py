@@ -52,3 +52,23 @@ def test_status_of_prefers_a_measured_claim():
     from types import SimpleNamespace as NS
 
     assert status_of([NS(measure=None, note="skipped: opinion"), NS(measure="fact.value", note="")]) == ("audited", "")
+
+
+def test_find_ahead_finds_in_a_child_process_and_falls_back_to_finding_here(monkeypatch):
+    import os
+
+    from analysis.report import candidates
+
+    parent = os.getpid()
+    monkeypatch.setattr(candidates, "found_in", lambda ledger: [ledger, os.getpid()])
+    ledger_stand_in = "fixture ledger"
+    found = candidates.find_ahead(ledger_stand_in)()
+    assert found[0] == ledger_stand_in and found[1] != parent  # found by the forked child, sent back
+
+    def fails_in_the_child(ledger):
+        if os.getpid() != parent:
+            raise RuntimeError("fixture failure in the child")
+        return ["found here"]
+
+    monkeypatch.setattr(candidates, "found_in", fails_in_the_child)
+    assert candidates.find_ahead(ledger_stand_in)() == ["found here"]
