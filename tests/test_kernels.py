@@ -76,6 +76,36 @@ def test_kernels_are_forked_from_the_template_and_draw_different_random_numbers(
     assert first[1] != second[1]  # numpy's global generator was seeded again in each
 
 
+#: What a kernel finds of the library when it starts: modules loaded, and memos that hold something.
+MEMOS = """
+import functools, json, sys
+filled = sorted(f"{name}.{key}" for name, module in list(sys.modules.items())
+                if name.startswith("analysis") and module is not None
+                for key, value in vars(module).items()
+                if isinstance(value, functools._lru_cache_wrapper) and value.cache_info().currsize)
+print(json.dumps({"ledger_module": "analysis.claims.ledger" in sys.modules, "filled": filled}))
+"""
+
+
+def test_a_kernel_starts_with_the_first_calls_made_and_no_memo_kept(folder):
+    found = json.loads(run(folder, "memos", [MEMOS]))
+    assert found == {"ledger_module": True, "filled": []}
+
+
+def test_forget_memos_empties_the_packages_memos_only(monkeypatch):
+    import functools
+    import types
+
+    mine, other = types.ModuleType("fixturepkg.memos"), types.ModuleType("otherpkg")
+    mine.square = functools.lru_cache(maxsize=None)(lambda x: x * x)
+    other.cube = functools.cache(lambda x: x ** 3)
+    monkeypatch.setitem(sys.modules, "fixturepkg.memos", mine)
+    monkeypatch.setitem(sys.modules, "otherpkg", other)
+    mine.square(3), other.cube(2)
+    kernels._forget_memos("fixturepkg")
+    assert mine.square.cache_info().currsize == 0 and other.cube.cache_info().currsize == 1
+
+
 def test_a_template_whose_imports_warn_or_print_declines(tmp_path, monkeypatch):
     (tmp_path / "noisy_module_for_test.py").write_text("import warnings\nwarnings.warn('imported')\n")
     monkeypatch.syspath_prepend(str(tmp_path))

@@ -11,7 +11,8 @@ has the template ``fork()``; the child takes the launch's working folder, enviro
 and runs ``ipykernel`` exactly as ``ipykernel_launcher`` would.
 
 Isolation is that of separate processes: the template never runs notebook code, so every kernel
-starts from the same state, a copy of the template's (modules imported, nothing computed), and
+starts from the same state, a copy of the template's (modules imported, and what the ledger's loader
+compiles on first use compiled: :data:`FIRST_CALLS`; no data kept), and
 nothing one notebook does reaches another.  What could differ from a fresh interpreter is handled:
 
 - the random generators are seeded again in the child (``random`` does it itself after a fork;
@@ -136,7 +137,42 @@ def _warm_up(modules, parent=None) -> str:
                 importlib.import_module(name)
             except Exception:  # not a module (a name imported from one), or broken: the notebook will say
                 pass
+        _exit_if_orphaned(parent)
+        _first_calls()
     return out.getvalue() + "".join(f"{w.category.__name__}: {w.message}\n" for w in caught)
+
+
+#: Library functions every notebook calls first, called once by the template (``module:function``, no
+#: arguments) for what they compile on first use and then keep for the process: the YAML loader's
+#: resolvers, some hundred regular expressions, the ledger schema's validator.  A forked kernel then
+#: starts with those compiled, as the imports are.  What the calls return is dropped and every memo of
+#: the library's own functions emptied afterwards (:func:`_forget_memos`), so a kernel reads and
+#: computes its data itself.
+FIRST_CALLS = ("analysis.claims.ledger:load_ledger",)
+
+
+def _first_calls() -> None:
+    """Make the :data:`FIRST_CALLS` (a call that fails is left to the notebook), then forget their memos."""
+    import importlib
+
+    for call in FIRST_CALLS:
+        module, _, function = call.partition(":")
+        try:
+            getattr(importlib.import_module(module), function)()
+        except Exception:
+            pass
+    _forget_memos()
+
+
+def _forget_memos(package="analysis") -> None:
+    """Empty every ``functools`` memo (``lru_cache``, ``cache``) defined at the top of a module of ``package``."""
+    import functools
+
+    for name, module in list(sys.modules.items()):
+        if module is not None and (name == package or name.startswith(package + ".")):
+            for value in list(vars(module).values()):
+                if isinstance(value, functools._lru_cache_wrapper):
+                    value.cache_clear()
 
 
 class ZMQInteractiveShell:
