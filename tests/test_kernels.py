@@ -76,20 +76,38 @@ def test_kernels_are_forked_from_the_template_and_draw_different_random_numbers(
     assert first[1] != second[1]  # numpy's global generator was seeded again in each
 
 
-#: What a kernel finds of the library when it starts: modules loaded, and memos that hold something.
+#: What a kernel finds of the library when it starts: the memos that hold something.  The notebook imports
+#: the ledger's module, so the template makes that module's first call (:data:`kernels.FIRST_CALLS`).
 MEMOS = """
 import functools, json, sys
+from analysis.claims.ledger import load_ledger
 filled = sorted(f"{name}.{key}" for name, module in list(sys.modules.items())
                 if name.startswith("analysis") and module is not None
                 for key, value in vars(module).items()
                 if isinstance(value, functools._lru_cache_wrapper) and value.cache_info().currsize)
-print(json.dumps({"ledger_module": "analysis.claims.ledger" in sys.modules, "filled": filled}))
+print(json.dumps(filled))
 """
 
 
-def test_a_kernel_starts_with_the_first_calls_made_and_no_memo_kept(folder):
-    found = json.loads(run(folder, "memos", [MEMOS]))
-    assert found == {"ledger_module": True, "filled": []}
+def test_a_kernel_starts_with_no_memo_of_the_library_filled(folder):
+    assert json.loads(run(folder, "memos", [MEMOS])) == []
+
+
+def test_first_calls_are_made_for_modules_the_notebooks_import_and_their_memos_forgotten(monkeypatch):
+    import functools
+    import types
+
+    fixture = types.ModuleType("analysis_fixture_first_calls")  # a fixture module, not the library
+    calls = []
+    fixture.memo = functools.cache(lambda: "read")
+    fixture.first = lambda: calls.append(fixture.memo())
+    monkeypatch.setitem(sys.modules, fixture.__name__, fixture)
+    monkeypatch.setattr(kernels, "FIRST_CALLS", (f"{fixture.__name__}:first",))
+    monkeypatch.setattr(kernels, "_forget_memos", lambda package="analysis": fixture.memo.cache_clear())
+    kernels._first_calls(["pandas"])
+    assert calls == []  # no notebook imports the module: no call
+    kernels._first_calls([fixture.__name__])
+    assert calls == ["read"] and fixture.memo.cache_info().currsize == 0
 
 
 def test_forget_memos_empties_the_packages_memos_only(monkeypatch):

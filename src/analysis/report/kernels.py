@@ -138,25 +138,28 @@ def _warm_up(modules, parent=None) -> str:
             except Exception:  # not a module (a name imported from one), or broken: the notebook will say
                 pass
         _exit_if_orphaned(parent)
-        _first_calls()
+        _first_calls(modules)
     return out.getvalue() + "".join(f"{w.category.__name__}: {w.message}\n" for w in caught)
 
 
-#: Library functions every notebook calls first, called once by the template (``module:function``, no
-#: arguments) for what they compile on first use and then keep for the process: the YAML loader's
-#: resolvers, some hundred regular expressions, the ledger schema's validator.  A forked kernel then
-#: starts with those compiled, as the imports are.  What the calls return is dropped and every memo of
-#: the library's own functions emptied afterwards (:func:`_forget_memos`), so a kernel reads and
-#: computes its data itself.
+#: Library functions the notebooks call first, called once by the template (``module:function``, no
+#: arguments; only if a notebook imports the module) for what they compile on first use and then keep
+#: for the process: the YAML loader's resolvers, some hundred regular expressions, the ledger schema's
+#: validator.  A forked kernel then starts with those compiled, as the imports are.  What the calls
+#: return is dropped and every memo of the library's own functions emptied afterwards
+#: (:func:`_forget_memos`), so a kernel reads and computes its data itself.
 FIRST_CALLS = ("analysis.claims.ledger:load_ledger",)
 
 
-def _first_calls() -> None:
-    """Make the :data:`FIRST_CALLS` (a call that fails is left to the notebook), then forget their memos."""
+def _first_calls(modules) -> None:
+    """Make the :data:`FIRST_CALLS` of the ``modules`` the notebooks import (a call that fails is left to
+    the notebook), then forget their memos."""
     import importlib
 
     for call in FIRST_CALLS:
         module, _, function = call.partition(":")
+        if module not in modules:
+            continue
         try:
             getattr(importlib.import_module(module), function)()
         except Exception:
