@@ -54,21 +54,24 @@ def test_status_of_prefers_a_measured_claim():
     assert status_of([NS(measure=None, note="skipped: opinion"), NS(measure="fact.value", note="")]) == ("audited", "")
 
 
-def test_find_ahead_finds_in_a_child_process_and_falls_back_to_finding_here(monkeypatch):
+def test_find_ahead_finds_in_a_child_once_per_text_and_falls_back_to_finding_here(monkeypatch):
     import os
 
     from analysis.report import candidates
 
     parent = os.getpid()
-    monkeypatch.setattr(candidates, "found_in", lambda ledger: [ledger, os.getpid()])
-    ledger_stand_in = "fixture ledger"
-    found = candidates.find_ahead(ledger_stand_in)()
-    assert found[0] == ledger_stand_in and found[1] != parent  # found by the forked child, sent back
+    monkeypatch.setattr(candidates, "_FOUND", {})
+    # fixture stand-ins: the "ledger" is its article's text, and the finder returns who ran it
+    monkeypatch.setattr(candidates, "_text_and_claimant", lambda ledger: (ledger, "fixture claimant"))
+    monkeypatch.setattr(candidates, "find_candidates", lambda text, claimant: [text, os.getpid()])
+    found = candidates.find_ahead("fixture text one")()
+    assert found[0] == "fixture text one" and found[1] != parent  # found by the forked child, sent back
+    assert candidates.find_ahead("fixture text one")() == found  # found once per process: no second child
 
-    def fails_in_the_child(ledger):
+    def fails_in_the_child(text, claimant):
         if os.getpid() != parent:
             raise RuntimeError("fixture failure in the child")
         return ["found here"]
 
-    monkeypatch.setattr(candidates, "found_in", fails_in_the_child)
-    assert candidates.find_ahead(ledger_stand_in)() == ["found here"]
+    monkeypatch.setattr(candidates, "find_candidates", fails_in_the_child)
+    assert candidates.find_ahead("fixture text two")() == ["found here"]

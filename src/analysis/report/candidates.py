@@ -70,9 +70,30 @@ def uncovered_claims(ledger, text=None, found=None) -> list:
 
 
 def found_in(ledger) -> list:
-    """The candidate claims :func:`find_candidates` finds in the ledger's article."""
+    """The candidate claims :func:`find_candidates` finds in the ledger's article (found once per
+    process for one text and claimant: :data:`_FOUND`)."""
+    key = _text_and_claimant(ledger)
+    if key not in _FOUND:
+        _remember(key, find_candidates(*key))
+    return list(_FOUND[key])
+
+
+#: ``{(article text, claimant): candidates}`` found in this process, the most recent last (a pure
+#: function of the two, and of this code): a process that builds many reports (the tests) finds each once.
+_FOUND = {}
+_FOUND_KEPT = 8
+
+
+def _text_and_claimant(ledger) -> tuple:
     text = ledger.article_text()
-    return find_candidates(text, context_of(ledger.article.folder, text).claimant)
+    return text, context_of(ledger.article.folder, text).claimant
+
+
+def _remember(key, found) -> None:
+    _FOUND.pop(key, None)
+    _FOUND[key] = tuple(found)
+    while len(_FOUND) > _FOUND_KEPT:
+        _FOUND.pop(next(iter(_FOUND)))
 
 
 def find_ahead(ledger):
@@ -81,14 +102,15 @@ def find_ahead(ledger):
     compiles some hundred regular expressions: most of the candidates page's cost); returns a function
     that waits for the child and returns what it found.  The child is a fork of this process, so it
     finds them from the same text with the same code.  Where there is no fork, or the child failed,
-    the function finds them itself.
+    the function finds them itself; candidates this process has found already are not looked for again.
 
     >>> from analysis.claims.ledger import load_ledger
     >>> ledger = load_ledger()
     >>> find_ahead(ledger)() == found_in(ledger)
     True
     """
-    if not hasattr(os, "fork"):
+    key = _text_and_claimant(ledger)
+    if key in _FOUND or not hasattr(os, "fork"):
         return lambda: found_in(ledger)
     read, write = os.pipe()
     pid = os.fork()
@@ -97,7 +119,7 @@ def find_ahead(ledger):
         try:
             os.close(read)
             with os.fdopen(write, "wb") as out:
-                pickle.dump(found_in(ledger), out)
+                pickle.dump(find_candidates(*key), out)
             code = 0
         finally:
             os._exit(code)
@@ -107,7 +129,9 @@ def find_ahead(ledger):
         with os.fdopen(read, "rb") as source:
             data = source.read()
         _, status = os.waitpid(pid, 0)
-        return pickle.loads(data) if status == 0 and data else found_in(ledger)
+        if status == 0 and data:
+            _remember(key, pickle.loads(data))
+        return found_in(ledger)
 
     return wait
 
