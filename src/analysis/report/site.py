@@ -32,6 +32,7 @@ the templates (Jinja2 autoescaping).
 >>> one_line("It holds. The rest explains why.")
 ('It holds.', 'The rest explains why.')
 """
+import functools
 import os
 import re
 import subprocess
@@ -195,6 +196,14 @@ def number(value) -> str:
 
 
 def _environment() -> jinja2.Environment:
+    """The site's Jinja environment, one per process while the style sheet and scripts it embeds are
+    unchanged (its templates compile once, and again when their files change: Jinja's auto-reload)."""
+    names = ("style.css", "site.js", "article.js")
+    return _environment_for(tuple((SITE_TEMPLATES / n).stat().st_mtime_ns for n in names))
+
+
+@functools.lru_cache(maxsize=1)
+def _environment_for(stamps) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(SITE_TEMPLATES)),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
