@@ -162,3 +162,23 @@ def test_rendered_pages_have_no_empty_or_code_headers_and_no_cut_urls(notebook, 
     assert not [c for c in cells if c.rstrip().endswith(("...", "…"))]
     assert not [c for c in cells if re.match(r"\s*https?://", c)]  # an address is a link, not text
     assert "data:image/png" not in main
+
+
+def test_a_chart_is_saved_in_one_draw_with_the_same_image():
+    """tight_layout() leaves a placeholder layout engine, which makes every save draw the figure twice;
+    a Chart drops it, and the SVG is byte for byte what the two-draw save gives."""
+    import matplotlib.pyplot as plt
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    from analysis.report import figures
+
+    fig, ax = plt.subplots()
+    ax.bar(["a fixture bar", "another"], [3, 5])  # a fixture chart
+    ax.set_title("Fixture")
+    fig.tight_layout()
+    assert isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine)
+    chart = figures.Chart(fig, "fixture description")
+    assert chart.figure.get_layout_engine() is None
+    one_draw = chart.svg()
+    chart.figure.set_layout_engine(PlaceHolderLayoutEngine(True, True))
+    assert chart.svg() == one_draw
