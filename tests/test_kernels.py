@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from test_parallel import notebook
 
-from analysis.report import kernels, runner
+from analysis.report import kernels, provisioner, runner
 
 pytestmark = pytest.mark.skipif(not kernels.enabled(), reason="needs fork and pidfd (Linux)")
 
@@ -163,7 +163,7 @@ def _message(kind, parent, **content):
     return {"msg_type": kind, "parent_header": {"msg_id": parent} if parent else {}, "content": content}
 
 
-class _FixtureClient(kernels.ReadyClient):
+class _FixtureClient(provisioner.ReadyClient):
     """A ReadyClient over fixture channels: ``kernel`` is called with each kernel-info request's id and
     queues what the kernel would send (the real client's channels and kernel are not used)."""
 
@@ -218,7 +218,7 @@ def test_ready_client_asks_again_soon_after_the_welcome_when_the_status_was_lost
     asyncio.run(client.wait_for_ready(timeout=5))
     assert client.requests == ["request-1", "request-2"]
     # the wait that ended request 1 was the short one after the welcome, not the full IOPub wait
-    assert client.iopub_channel.timeouts[:2] == [kernels.ReadyClient.IOPUB_WAIT, kernels.ReadyClient.AFTER_WELCOME]
+    assert client.iopub_channel.timeouts[:2] == [provisioner.ReadyClient.IOPUB_WAIT, provisioner.ReadyClient.AFTER_WELCOME]
 
 
 def test_ready_client_gives_up_at_its_timeout_naming_it():

@@ -60,7 +60,7 @@ from analysis.claims.ledger import CLAIM_NOTEBOOK as CLAIM
 from analysis.claims.ledger import NotebookSpec, ParameterSpec, load_ledger
 from analysis.data import integrity
 from analysis.errors import AuditError, NotebookFailed, OutputError, ParameterError, ReportRefused
-from analysis.report import cache, candidates, claimreview, fresh, kernels, site, variants
+from analysis.report import cache, candidates, claimreview, fresh, kernels, provisioner, site, variants
 from analysis.report.scorecard import build_scorecard
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class LocalKernelManager(AsyncKernelManager):
     one process (threads) would otherwise pick the same numbers."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("client_class", "analysis.report.kernels.ReadyClient")  # ready 0.2 s sooner
+        kwargs.setdefault("client_class", "analysis.report.provisioner.ReadyClient")  # ready 0.2 s sooner
         kwargs.setdefault("transport", "ipc")
         kwargs.setdefault("ip", str(Path(_socket_dir()) / f"kernel-{uuid.uuid4().hex[:12]}"))
         super().__init__(**kwargs)
@@ -106,7 +106,7 @@ class LocalKernelManager(AsyncKernelManager):
         """A kernel forked from a warm template where it can be (:mod:`analysis.report.kernels`)."""
         if self.provisioner is None and kernels.enabled():
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
-            self.provisioner = kernels.WarmProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
+            self.provisioner = provisioner.WarmProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
                                                        parent=self)
         return await super()._async_pre_start_kernel(**kw)
 
