@@ -64,6 +64,9 @@ def test_find_ahead_finds_in_a_child_once_per_text_and_falls_back_to_finding_her
     # fixture stand-ins: the "ledger" is its article's text, and the finder returns who ran it
     monkeypatch.setattr(candidates, "_text_and_claimant", lambda ledger: (ledger, "fixture claimant"))
     monkeypatch.setattr(candidates, "find_candidates", lambda text, claimant: [text, os.getpid()])
+    monkeypatch.setattr(candidates.threading, "active_count", lambda: 2)  # other threads: no fork
+    assert candidates.find_ahead("fixture text zero")() == ["fixture text zero", parent]
+    monkeypatch.setattr(candidates.threading, "active_count", lambda: 1)
     found = candidates.find_ahead("fixture text one")()
     assert found[0] == "fixture text one" and found[1] != parent  # found by the forked child, sent back
     assert candidates.find_ahead("fixture text one")() == found  # found once per process: no second child

@@ -19,6 +19,7 @@ on the data here (the draft ledger tries them), and carry no code names.
 """
 import os
 import pickle
+import threading
 from pathlib import Path
 
 from analysis import atomic
@@ -102,7 +103,9 @@ def find_ahead(ledger):
     compiles some hundred regular expressions: most of the candidates page's cost); returns a function
     that waits for the child and returns what it found.  The child is a fork of this process, so it
     finds them from the same text with the same code.  Where there is no fork, or the child failed,
-    the function finds them itself; candidates this process has found already are not looked for again.
+    the function finds them itself; so it does in a process running other threads (a fork copies only
+    the calling thread, and a lock another thread held would stay held in the child).  Candidates this
+    process has found already are not looked for again.
 
     >>> from analysis.claims.ledger import load_ledger
     >>> ledger = load_ledger()
@@ -110,7 +113,7 @@ def find_ahead(ledger):
     True
     """
     key = _text_and_claimant(ledger)
-    if key in _FOUND or not hasattr(os, "fork"):
+    if key in _FOUND or not hasattr(os, "fork") or threading.active_count() > 1:
         return lambda: found_in(ledger)
     read, write = os.pipe()
     pid = os.fork()
