@@ -2,6 +2,7 @@
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 from analysis.claims.extract.draft import DRAFT_NAME, write_draft
@@ -65,11 +66,11 @@ def test_find_ahead_finds_in_a_child_once_per_text_and_falls_back_to_finding_her
     monkeypatch.setattr(candidates, "_text_and_claimant", lambda ledger: (ledger, "fixture claimant"))
     monkeypatch.setattr(candidates, "find_candidates", lambda text, claimant: [text, os.getpid()])
     monkeypatch.setattr(candidates.threading, "active_count", lambda: 2)  # other threads: no fork
-    assert candidates.find_ahead("fixture text zero")() == ["fixture text zero", parent]
+    assert candidates.find_ahead("fixture text zero").result() == ["fixture text zero", parent]
     monkeypatch.setattr(candidates.threading, "active_count", lambda: 1)
-    found = candidates.find_ahead("fixture text one")()
+    found = candidates.find_ahead("fixture text one").result()
     assert found[0] == "fixture text one" and found[1] != parent  # found by the forked child, sent back
-    assert candidates.find_ahead("fixture text one")() == found  # found once per process: no second child
+    assert candidates.find_ahead("fixture text one").result() == found  # once per process: no second child
 
     def fails_in_the_child(text, claimant):
         if os.getpid() != parent:
@@ -77,4 +78,31 @@ def test_find_ahead_finds_in_a_child_once_per_text_and_falls_back_to_finding_her
         return ["found here"]
 
     monkeypatch.setattr(candidates, "find_candidates", fails_in_the_child)
-    assert candidates.find_ahead("fixture text two")() == ["found here"]
+    assert candidates.find_ahead("fixture text two").result() == ["found here"]
+
+
+def test_find_ahead_cancelled_stops_the_child_and_finds_nothing_here(monkeypatch):
+    import os
+    import time
+
+    from analysis.report import candidates
+
+    parent, calls = os.getpid(), []
+
+    def slow(text, claimant):  # a fixture finder: sleeps in the child, is recorded if run here
+        if os.getpid() == parent:
+            calls.append(text)
+        time.sleep(30)
+        return []
+
+    monkeypatch.setattr(candidates, "_FOUND", {})
+    monkeypatch.setattr(candidates, "_text_and_claimant", lambda ledger: (ledger, "fixture claimant"))
+    monkeypatch.setattr(candidates, "find_candidates", slow)
+    monkeypatch.setattr(candidates.threading, "active_count", lambda: 1)
+    ahead = candidates.find_ahead("fixture text")
+    child = ahead.pid
+    begin = time.monotonic()
+    ahead.cancel()
+    assert time.monotonic() - begin < 5 and calls == []
+    with pytest.raises(ChildProcessError):  # killed and collected: no zombie left
+        os.waitpid(child, os.WNOHANG)

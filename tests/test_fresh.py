@@ -105,15 +105,41 @@ def test_another_value_of_an_option_that_shapes_the_report_is_not_unchanged(read
     assert fresh.unchanged(reports_dir=built, options={"base_url": "https://example.org/r/"}) is None
 
 
-def test_runs_every_notebook_guesses_from_the_options_and_the_report_folders_records(tmp_path):
+def test_likely_executes_guesses_from_the_options_and_the_report_folders_records(tmp_path):
     from analysis.report import cache
 
     folder = tmp_path / "report"
-    assert fresh.runs_every_notebook(reports_dir=folder)  # no folder yet: a first run
+    assert fresh.likely_executes(reports_dir=folder)  # no folder yet: a first run
     (folder / "notebooks").mkdir(parents=True)
-    assert fresh.runs_every_notebook(reports_dir=folder)  # a folder with no result in it
+    assert fresh.likely_executes(reports_dir=folder)  # a folder with no result in it
     cache.write_record(folder / "notebooks", cache.Record(notebook="a", key="k", parts={}))
-    assert not fresh.runs_every_notebook(reports_dir=folder)  # results to reuse: maybe nothing to execute
-    assert fresh.runs_every_notebook(reports_dir=folder, use_cache=False)
-    assert fresh.runs_every_notebook(reports_dir=folder, overrides=[("top_n", "4")])
-    assert not fresh.runs_every_notebook(article=tmp_path / "no-such-article")  # the run will refuse it
+    assert not fresh.likely_executes(reports_dir=folder)  # results to reuse: maybe nothing to execute
+    assert fresh.likely_executes(reports_dir=folder, use_cache=False)
+    assert fresh.likely_executes(reports_dir=folder, overrides=[("top_n", "4")])
+    assert not fresh.likely_executes(article=tmp_path / "no-such-article")  # the run will refuse it
+
+
+def test_the_command_line_starts_the_template_early_only_for_a_run_that_will_execute(tmp_path, monkeypatch):
+    import argparse
+
+    from analysis import cli
+    from analysis.report import kernels
+
+    if not kernels.enabled():
+        pytest.skip("no warm kernels here (not Linux, or switched off)")
+    monkeypatch.setattr(kernels, "_TEMPLATES", {})
+    args = argparse.Namespace(scheduler=None, article=None, output=str(tmp_path / "report"), parameter=None,
+                              no_cache=False)
+    end = cli._warm_kernels_early(args)  # a first run into an empty folder: it will execute
+    try:
+        started = kernels._TEMPLATES[kernels.folder_key(paths.NOTEBOOKS)]
+        assert started.alive
+    finally:
+        end()
+    assert not kernels._TEMPLATES and started.process.poll() is not None  # ended and collected
+    (tmp_path / "report" / "notebooks").mkdir(parents=True)
+    (tmp_path / "report" / "notebooks" / "01_rd_spending.cache.json").write_text("{}")
+    assert cli._warm_kernels_early(args) is None and not kernels._TEMPLATES  # results to reuse: not early
+    args.scheduler = "tcp://127.0.0.1:1"
+    args.no_cache = True
+    assert cli._warm_kernels_early(args) is None  # on a Dask cluster the workers start their own

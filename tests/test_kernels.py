@@ -79,18 +79,20 @@ def test_kernels_are_forked_from_the_template_and_draw_different_random_numbers(
 #: What a kernel finds of the library when it starts: the memos that hold something.  The notebook imports
 #: the ledger's module, so the template makes that module's first call (:data:`kernels.FIRST_CALLS`).
 MEMOS = """
-import functools, json, sys
+import functools, json, os, sys
 from analysis.claims.ledger import load_ledger
 filled = sorted(f"{name}.{key}" for name, module in list(sys.modules.items())
                 if name.startswith("analysis") and module is not None
                 for key, value in vars(module).items()
                 if isinstance(value, functools._lru_cache_wrapper) and value.cache_info().currsize)
-print(json.dumps(filled))
+print(json.dumps({"parent": os.getppid(), "filled": filled}))
 """
 
 
 def test_a_kernel_starts_with_no_memo_of_the_library_filled(folder):
-    assert json.loads(run(folder, "memos", [MEMOS])) == []
+    found = json.loads(run(folder, "memos", [MEMOS]))
+    template = next(iter(kernels._TEMPLATES.values())).process.pid
+    assert found == {"parent": template, "filled": []}  # forked from the template, which made the first call
 
 
 def test_first_calls_are_made_for_modules_the_notebooks_import_and_their_memos_forgotten(monkeypatch):
@@ -225,5 +227,5 @@ def test_ready_client_gives_up_at_its_timeout_naming_it():
     import asyncio
 
     client = _FixtureClient(lambda client, request: None)  # a kernel that never answers
-    with pytest.raises(RuntimeError, match="didn't respond in 0.05 seconds"):
+    with pytest.raises(RuntimeError, match="did not answer a kernel-info request within 0.05 seconds"):
         asyncio.run(client.wait_for_ready(timeout=0.05))

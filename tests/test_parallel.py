@@ -255,9 +255,9 @@ def test_longest_first_uses_this_folders_durations_then_the_published_ones_then_
     for name, seconds in (("a", 5.0), ("b", 1.0), ("c", 3.0)):
         _record_seconds(published, name, seconds)
     assert names(runner._longest_first(tasks, [here, published])) == ["a", "c", "b"]
-    # this folder's durations are used only when it has one for every task
+    # this folder's duration of a notebook beats the published one
     _record_seconds(here, "b", 9.0)
-    assert names(runner._longest_first(tasks, [here, published])) == ["a", "c", "b"]
-    _record_seconds(here, "a", 2.0)
-    _record_seconds(here, "c", 4.0)
-    assert names(runner._longest_first(tasks, [here, published])) == ["b", "c", "a"]
+    assert names(runner._longest_first(tasks, [here, published])) == ["b", "a", "c"]
+    # a notebook with no record anywhere (new) goes first
+    new = _order_task(tmp_path, "d", 1)
+    assert names(runner._longest_first([*tasks, new], [here, published])) == ["d", "b", "a", "c"]

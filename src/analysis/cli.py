@@ -89,11 +89,11 @@ def _run(args):
 def _warm_kernels_early(args):
     """Start the kernels' template now, so that it imports what the notebooks need while this process
     imports the runner and plans the run, if the run will likely execute notebooks here
-    (:func:`analysis.report.fresh.runs_every_notebook`); returns what ends it (a run with nothing to
+    (:func:`analysis.report.fresh.likely_executes`); returns what ends it (a run with nothing to
     execute leaves it unused), or None."""
     from analysis.report import fresh
 
-    if args.scheduler or not fresh.runs_every_notebook(args.article, args.output, args.parameter,
+    if args.scheduler or not fresh.likely_executes(args.article, args.output, args.parameter,
                                                        use_cache=not args.no_cache):
         return None
     from analysis import paths

@@ -17,8 +17,11 @@ on the data here (the draft ledger tries them), and carry no code names.
 >>> status_of([])
 ('not in the ledger', '')
 """
+import logging
 import os
 import pickle
+import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -27,6 +30,8 @@ from analysis.claims.extract.candidates import find_candidates
 from analysis.claims.extract.draft import context_of
 from analysis.claims.extract.score import overlaps
 from analysis.claims.extract.suggest import propose
+
+log = logging.getLogger(__name__)
 
 #: The prefix of a ledger note that marks a statement deliberately left unchecked.
 SKIPPED = "skipped:"
@@ -97,46 +102,87 @@ def _remember(key, found) -> None:
         _FOUND.pop(next(iter(_FOUND)))
 
 
-def find_ahead(ledger):
+class FoundAhead:
+    """Candidate claims being found by a child process (:func:`find_ahead`): :meth:`result` waits for
+    them, :meth:`cancel` stops the child and drops them."""
+
+    def __init__(self, ledger, key, pid=None, read=None):
+        self.ledger, self.key, self.pid, self.read = ledger, key, pid, read
+
+    def result(self) -> list:
+        """The candidates: those the child sent, else (no child, or it failed) found here."""
+        if self.pid is not None:
+            data, status = self._collect()
+            if status == 0 and data:
+                _remember(self.key, pickle.loads(data))
+            else:
+                log.debug("the candidates were not found ahead (child status %s); finding them here", status)
+        return found_in(self.ledger)
+
+    def cancel(self) -> None:
+        """Stop the child (the run was interrupted or failed): nothing is found here."""
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._collect()
+
+    def _collect(self) -> tuple:
+        """What the child sent, and its exit status (None if it could not be collected); once."""
+        pid, self.pid = self.pid, None
+        with os.fdopen(self.read, "rb") as source:
+            data = source.read()
+        try:
+            status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        except ChildProcessError:  # SIGCHLD ignored by whoever started this process: collected already
+            status = None
+        return data, status
+
+
+def find_ahead(ledger) -> FoundAhead:
     """Start finding the candidate claims of the ledger's article (:func:`found_in`) in a child
-    process, so that a run does it while its notebooks execute rather than after them (the finder
-    compiles some hundred regular expressions: most of the candidates page's cost); returns a function
-    that waits for the child and returns what it found.  The child is a fork of this process, so it
-    finds them from the same text with the same code.  Where there is no fork, or the child failed,
-    the function finds them itself; so it does in a process running other threads (a fork copies only
-    the calling thread, and a lock another thread held would stay held in the child).  Candidates this
-    process has found already are not looked for again.
+    process, so that a run does it while its notebooks execute rather than after them (0.7 s, most of
+    it compiling some hundred regular expressions: most of the candidates page's cost).  The child is a
+    fork of this process, so it finds them from the same text with the same code, and keeps no file of
+    this process open but its own pipe.  They are found here instead (when asked for) where a fork is
+    not safe or possible: not on Linux, in a process running other threads (a fork copies only the
+    calling thread, and a lock another thread held would stay held in the child), or when the fork
+    fails; so they are if the child fails.  Candidates this process has found already are not looked
+    for again.
 
     >>> from analysis.claims.ledger import load_ledger
     >>> ledger = load_ledger()
-    >>> find_ahead(ledger)() == found_in(ledger)
+    >>> ahead = find_ahead(ledger)
+    >>> _FOUND.clear()  # so that what follows is found by the child, if there is one
+    >>> ahead.result() == list(find_candidates(*_text_and_claimant(ledger)))
     True
     """
     key = _text_and_claimant(ledger)
-    if key in _FOUND or not hasattr(os, "fork") or threading.active_count() > 1:
-        return lambda: found_in(ledger)
-    read, write = os.pipe()
-    pid = os.fork()
+    if key in _FOUND or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return FoundAhead(ledger, key)
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return FoundAhead(ledger, key)
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return FoundAhead(ledger, key)
     if pid == 0:  # the child: find, send, and leave without running the parent's exit handlers
         code = 1
         try:
-            os.close(read)
+            os.closerange(3, write)
+            os.closerange(write + 1, max(write + 1, os.sysconf("SC_OPEN_MAX")))
             with os.fdopen(write, "wb") as out:
                 pickle.dump(find_candidates(*key), out)
             code = 0
         finally:
             os._exit(code)
     os.close(write)
-
-    def wait() -> list:
-        with os.fdopen(read, "rb") as source:
-            data = source.read()
-        _, status = os.waitpid(pid, 0)
-        if status == 0 and data:
-            _remember(key, pickle.loads(data))
-        return found_in(ledger)
-
-    return wait
+    return FoundAhead(ledger, key, pid, read)
 
 
 def write_candidates_page(reports_dir, ledger, env, info, variant=None, found=None) -> Path:

@@ -98,13 +98,13 @@ def forget(reports_dir) -> None:
     (Path(reports_dir) / RECORD).unlink(missing_ok=True)
 
 
-def runs_every_notebook(article=None, reports_dir=None, overrides=None, use_cache=True) -> bool:
-    """Whether a run with these arguments will likely execute notebooks at once: with ``use_cache``
+def likely_executes(article=None, reports_dir=None, overrides=None, use_cache=True) -> bool:
+    """Whether a run with these arguments will likely execute notebooks: with ``use_cache``
     off, for a variant (``overrides``), or when the report folder holds no notebook result yet (a
     fresh clone's first run).  A cheap guess, made before anything is imported or planned, which
     lets the command line warm the kernels' template while it does (:mod:`analysis.report.kernels`).
 
-    >>> runs_every_notebook(use_cache=False)
+    >>> likely_executes(use_cache=False)
     True
     """
     if not use_cache or overrides:

@@ -6,15 +6,14 @@ about a second to import IPython, ipykernel, pandas, matplotlib and the library,
 notebook's first cell does any work.  Here a **template** (``python -m analysis.report.kernels
 FOLDER SOCKET``, one per run and notebooks folder) imports, once, ipykernel and every module the
 notebooks of ``FOLDER`` import at the top of a code cell (read from their source, not run), then waits.
-For each kernel the runner asks for, :class:`analysis.report.provisioner.WarmProvisioner` (a jupyter_client
-kernel provisioner)
-has the template ``fork()``; the child takes the launch's working folder, environment and arguments
-and runs ``ipykernel`` exactly as ``ipykernel_launcher`` would.
+For each kernel the runner asks for, :class:`analysis.report.provisioner.WarmProvisioner` (a
+jupyter_client kernel provisioner) has the template ``fork()``; the child takes the launch's working
+folder, environment and arguments and runs ``ipykernel`` exactly as ``ipykernel_launcher`` would.
 
 Isolation is that of separate processes: the template never runs notebook code, so every kernel
-starts from the same state, a copy of the template's (modules imported, and what the ledger's loader
-compiles on first use compiled: :data:`FIRST_CALLS`; no data kept), and
-nothing one notebook does reaches another.  What could differ from a fresh interpreter is handled:
+starts from the same state, a copy of the template's (modules imported, and what the ledger's
+loader compiles on first use compiled: :data:`FIRST_CALLS`; no data kept), and nothing one notebook
+does reaches another.  What could differ from a fresh interpreter is handled:
 
 - the random generators are seeded again in the child (``random`` does it itself after a fork;
   numpy's global generator is reseeded);
@@ -227,6 +226,8 @@ def serve(folder, address) -> None:
     import selectors
     import socket
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle, from the start (the run
+    # may start the template before it imports anything: see analysis.cli); the template ends with the run
     parent = os.getppid()
     environment = dict(os.environ)
     if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher does
@@ -239,7 +240,6 @@ def serve(folder, address) -> None:
     # variables a module sets when imported (debugpy sets PYDEVD_USE_FRAME_EVAL): a fresh kernel sets them
     # as it imports, so a forked one gets them back after taking the launch's environment
     by_imports = {k: v for k, v in os.environ.items() if k not in environment}
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle
     signal.signal(signal.SIGCHLD, _reap)  # kernels are collected here: their CPU time counts as the run's
     hello = (json.dumps({"ready": not noise, "noise": noise[:500], "env": environment, "pid": os.getpid()})
              + "\n").encode()
@@ -428,14 +428,15 @@ _TEMPLATES = {}
 _TEMPLATES_LOCK = threading.Lock()
 
 
-def _key(cwd) -> str:
+def folder_key(cwd) -> str:
+    """The key of the template for kernels working in ``cwd``: the folder's resolved path."""
     return str(Path(cwd).resolve())
 
 
 def template(cwd) -> Template:
     """This process's template for kernels working in ``cwd``: the one it was told to use
     (:func:`use`), else one it starts on first use."""
-    key = _key(cwd)
+    key = folder_key(cwd)
     with _TEMPLATES_LOCK:
         if not _TEMPLATES:  # multiprocessing's workers skip atexit, not its finalizers
             from multiprocessing import util
@@ -457,7 +458,7 @@ MAX_TEMPLATES = 2
 def release(cwd) -> None:
     """End (or disconnect from) this process's template for ``cwd``, if it has one."""
     with _TEMPLATES_LOCK:
-        found = _TEMPLATES.pop(_key(cwd), None)
+        found = _TEMPLATES.pop(folder_key(cwd), None)
     if found is not None:
         found.close()
 
@@ -471,7 +472,7 @@ def warm(cwd):
 def use(cwd, address) -> None:
     """Fork this process's kernels for ``cwd`` from the template another process started at ``address``."""
     with _TEMPLATES_LOCK:
-        _TEMPLATES[_key(cwd)] = Template(_key(cwd), address)
+        _TEMPLATES[folder_key(cwd)] = Template(folder_key(cwd), address)
 
 
 @atexit.register

@@ -7,6 +7,8 @@ the template before it imports the rest).
 - :class:`ReadyClient`: a kernel client that is ready as soon as the kernel is.
 """
 import os
+import time
+from queue import Empty
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.provisioning import LocalProvisioner
@@ -22,7 +24,7 @@ class WarmProvisioner(LocalProvisioner):
         cwd = kwargs.get("cwd") or os.getcwd()
         env = dict(kwargs.get("env") or os.environ)
         if kernels.enabled():
-            pid = kernels.template(cwd).fork(cmd, env, kernels._key(cwd))
+            pid = kernels.template(cwd).fork(cmd, env, kernels.folder_key(cwd))
             if pid is not None:
                 self.process = kernels.ForkedKernel(pid)
                 self.pid = self.pgid = pid
@@ -49,25 +51,25 @@ class ReadyClient(AsyncKernelClient):
     IOPUB_WAIT, AFTER_WELCOME = 0.2, 0.02
 
     async def wait_for_ready(self, timeout=None) -> None:
-        import time
-
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
         while True:
             request = self.kernel_info()
             reply = await self._reply_to(request, min(1.0, max(0.0, deadline - time.monotonic())))
-            if reply is not None and await self._ended_on_iopub(request):
+            if reply is not None and await self._ended_on_iopub(request, deadline):
                 self._handle_kernel_info_reply(reply)
                 return
             if not await self._async_is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
+                raise RuntimeError(f"the kernel ({self._where()}) died before it answered a kernel-info request")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+                raise RuntimeError(f"the kernel ({self._where()}) did not answer a kernel-info request "
+                                   f"within {timeout:g} seconds")
+
+    def _where(self) -> str:
+        """The kernel's connection file, if known, to name it in an error."""
+        return getattr(self, "connection_file", "") or "no connection file"
 
     async def _reply_to(self, request, timeout):
         """The shell reply to ``request`` within ``timeout`` seconds (others are dropped), or None."""
-        import time
-        from queue import Empty
-
         end = time.monotonic() + timeout
         while True:
             try:
@@ -77,13 +79,12 @@ class ReadyClient(AsyncKernelClient):
             if msg["parent_header"].get("msg_id") == request and msg["msg_type"] == "kernel_info_reply":
                 return msg
 
-    async def _ended_on_iopub(self, request) -> bool:
+    async def _ended_on_iopub(self, request, deadline=float("inf")) -> bool:
         """Whether IOPub shows the kernel's ``idle`` status for ``request``; False once it has been
-        quiet for :data:`IOPUB_WAIT` seconds (:data:`AFTER_WELCOME` after the kernel's welcome)."""
-        from queue import Empty
-
+        quiet for :data:`IOPUB_WAIT` seconds (:data:`AFTER_WELCOME` after the kernel's welcome), or at
+        ``deadline`` (a ``time.monotonic()`` value)."""
         wait = self.IOPUB_WAIT
-        while True:
+        while time.monotonic() < deadline:
             try:
                 msg = await self.iopub_channel.get_msg(timeout=wait)
             except Empty:
@@ -93,3 +94,4 @@ class ReadyClient(AsyncKernelClient):
             elif (msg["msg_type"] == "status" and msg["parent_header"].get("msg_id") == request
                   and msg["content"].get("execution_state") == "idle"):
                 return True
+        return False

@@ -107,7 +107,7 @@ class LocalKernelManager(AsyncKernelManager):
         if self.provisioner is None and kernels.enabled():
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
             self.provisioner = provisioner.WarmProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
-                                                       parent=self)
+                                                           parent=self)
         return await super()._async_pre_start_kernel(**kw)
 
 
@@ -600,15 +600,16 @@ def _save(folder, name, outcome, key, parts) -> Path:
 
 def _longest_first(tasks, folders) -> list:
     """``tasks``, the longest first (with fewer workers than notebooks, a long notebook started last
-    keeps the others waiting): by their last recorded run in the first of ``folders`` that has a
-    record of every task (this run's report folder, then the published report's), else, as on a
-    fresh clone, by the size of the committed notebook, whose outputs (figures mostly) are what
-    takes a notebook long to make.  Ties keep the plan's order."""
-    for folder in folders:
-        seconds = [_recorded_seconds(folder, task.name) for task in tasks]
-        if None not in seconds:
-            return [task for _, task in sorted(zip(seconds, tasks), key=lambda pair: -pair[0])]
-    return sorted(tasks, key=lambda task: -_file_size(task.notebook))
+    keeps the others waiting): by each one's last recorded run in the first of ``folders`` that has one
+    (this run's report folder, then the published report's), a notebook never run before first of all;
+    with no record anywhere, as on a fresh clone, by the size of the committed notebook, whose outputs
+    (figures mostly) are what takes a notebook long to make.  Ties keep the plan's order."""
+    seconds = [next((s for s in (_recorded_seconds(f, t.name) for f in folders) if s is not None), None)
+               for t in tasks]
+    if all(s is None for s in seconds):
+        return sorted(tasks, key=lambda task: -_file_size(task.notebook))
+    return [task for _, task in sorted(zip(seconds, tasks), key=lambda pair: -(
+        float("inf") if pair[0] is None else pair[0]))]
 
 
 def _recorded_seconds(folder, name):
@@ -830,14 +831,15 @@ def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, s
     _include_others(result, ledger, plan, keys, reports_dir, seed)  # may refuse the run: nothing written yet
     fresh.forget(reports_dir)
     _remove_scratch(reports_dir / "notebooks")
-    found = candidates.find_ahead(ledger)  # the candidates page's claims, found while the notebooks execute
+    ahead = candidates.find_ahead(ledger)  # the candidates page's claims, found while the notebooks execute
     try:
         _execute_plan(result, plan, keys, reports_dir / "notebooks", seed, use_cache=use_cache, jobs=jobs,
                       executor=executor, scheduler=scheduler, progress=progress,
                       history=[ledger.article.reports_dir() / "notebooks"])
-    finally:
-        found = found()
-    _write_report(result, ledger, whole, reports_dir, base_url, candidates=found)
+    except BaseException:  # Ctrl-C, or the run could not go on: the page will not be written
+        ahead.cancel()
+        raise
+    _write_report(result, ledger, whole, reports_dir, base_url, found=ahead.result())
     if complete and variant is None and result.ok:
         fresh.write_record(reports_dir, ledger.article.folder, result.html, result.scorecard, result.index,
                            options=fresh.run_options(base_url))
@@ -915,10 +917,11 @@ def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, e
     result.failures = {n: result.failures[n] for n in order if n in result.failures}
 
 
-def _write_report(result, ledger, whole, reports_dir, base_url="", candidates=None) -> None:
+def _write_report(result, ledger, whole, reports_dir, base_url="", found=None) -> None:
     """The scorecard and the site from every result the report includes: those of this run and
     the current ones kept (:func:`_include_others`).  Only this run's notebook pages are rewritten,
-    except in a variant, whose every page carries its banner."""
+    except in a variant, whose every page carries its banner.  ``found``: the article's candidate
+    claims, if already found (:func:`analysis.report.candidates.find_ahead`)."""
     folder, variant = reports_dir / "notebooks", result.variant
     shown = {n: result.executed.get(n) or result.kept[n] for n in declared_specs(ledger)
              if n in result.executed or n in result.kept}
@@ -932,7 +935,7 @@ def _write_report(result, ledger, whole, reports_dir, base_url="", candidates=No
     result.scorecard, result.index = site.build_site(
         reports_dir, ledger, table, assessments, plan=whole, executed=shown, failures=result.failures,
         bodies=bodies, pages=shown if variant is not None else result.executed, variant=variant,
-        not_run=result.not_run, base_url=base_url, candidates=candidates)
+        not_run=result.not_run, base_url=base_url, candidates=found)
     if variant is None and reports_dir.resolve().parent == paths.REPORTS.resolve():  # this project's reports
         site.write_landing(paths.REPORTS, also=ledger.article)  # after the report it lists is written
 
