@@ -250,7 +250,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     os.environ.pop("CI", None)
     saved = json.loads(SAVED.read_text()) if SAVED.is_file() else {}
-    figures = dict(saved)
+    figures = dict(saved) if args.quick else {}  # a full run saves only what it measured
     info = machine()
     print(f"machine: {info['cpus']} CPU(s), {info['cpu_model']}; Python {info['python']}; {info['system']}; "
           f"load average at start {info['load_at_start']:.1f}")
