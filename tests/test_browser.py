@@ -12,8 +12,10 @@ Nothing is downloaded: the browser and driver are the system's (apt packages
 the tests skip, except in CI (``CI=true``), where a missing browser fails.
 """
 import base64
+import functools
 import json
 import os
+import pkgutil
 import shutil
 import struct
 import subprocess
@@ -111,6 +113,20 @@ def _visit(driver, page):
           text: document.documentElement.textContent,
         };""")
     return errors, seen
+
+
+@functools.lru_cache(maxsize=1)
+def _is_displayed_atom() -> str:
+    """The script selenium's ``WebElement.is_displayed()`` runs in the page for one element (its
+    ``isDisplayed`` atom, shipped with selenium)."""
+    return pkgutil.get_data("selenium.webdriver.remote", "isDisplayed.js").decode("utf-8")
+
+
+def _displayed(driver, elements) -> list:
+    """``[e.is_displayed() for e in elements]``, asked in one script: the same atom applied to each element,
+    rather than one WebDriver round trip (and one copy of the atom compiled in the page) per element."""
+    return driver.execute_script(f"var isDisplayed = ({_is_displayed_atom()});"
+                                 " return arguments[0].map(function (e) { return isDisplayed(e); });", list(elements))
 
 
 def _screenshot(driver, name) -> Path:
@@ -211,15 +227,15 @@ def test_notebook_page_opens_with_claims_and_verdicts_and_hides_code_until_asked
         assert badge.text == row["verdict"]
         assert driver.find_elements("id", f"claim-{row['claim_id']}")
     code = driver.find_elements("css selector", ".jp-CodeCell .jp-Cell-inputWrapper")
-    assert code and not any(c.is_displayed() for c in code)
+    assert code and not any(_displayed(driver, code))
     figures = driver.find_elements("css selector", ".jp-RenderedImage img")
-    assert figures and all(f.is_displayed() and len(f.get_attribute("alt")) > 40 for f in figures)
+    assert figures and all(_displayed(driver, figures)) and all(len(f.get_attribute("alt")) > 40 for f in figures)
     driver.find_element("id", "codetoggle").click()
-    assert all(c.is_displayed() for c in code)
+    assert all(_displayed(driver, code))
     assert driver.find_element("id", "codetoggle").text == "Hide code"
     _screenshot(driver, "01_rd_spending-code-shown")
     driver.find_element("id", "codetoggle").click()
-    assert not any(c.is_displayed() for c in code)
+    assert not any(_displayed(driver, code))
 
 
 def test_markup_in_data_is_shown_as_text(driver, tmp_path):
@@ -288,17 +304,19 @@ def test_annotated_article_marks_every_claim_and_each_mark_opens_its_card(driver
     for claim_id, label, colour, icon in chips:  # colour, icon and written label: the scorecard's badge
         assert (label, colour, icon) == (verdicts[claim_id], _rgb(badge(label)["colour"]), badge(label)["icon"])
     cards = driver.find_elements("css selector", ".cards .card")
-    assert len(cards) == len(card) and not any(c.is_displayed() for c in cards)
+    assert len(cards) == len(card) and not any(_displayed(driver, cards))
     sections = dict(zip(card["claim_id"], card["notebook"]))
     for claim_id in card["claim_id"]:  # by keyboard: each mark is a link, Enter opens its card
         driver.find_element("id", f"chip-{claim_id}").send_keys(Keys.ENTER)
         _until(driver, lambda d: d.find_element("id", f"card-{claim_id}").is_displayed())  # hashchange is async
-        assert [c.get_attribute("id") for c in cards if c.is_displayed()] == [f"card-{claim_id}"]
+        shown = [c for c, displayed in zip(cards, _displayed(driver, cards)) if displayed]
+        assert [c.get_attribute("id") for c in shown] == [f"card-{claim_id}"]
         assert driver.switch_to.active_element.get_attribute("id") == f"card-{claim_id}"
         opened = driver.find_element("id", f"card-{claim_id}")
         assert opened.find_element("css selector", ".badge .label").text == verdicts[claim_id]
+        text = opened.text  # one WebDriver call (the page does not change while the labels are looked for)
         for label in ("Stated", "Measured", "Robustness"):
-            assert label in opened.text
+            assert label in text
         if sections[claim_id]:
             link = opened.find_element("link text", "Notebook section")
             assert link.get_attribute("href").endswith(f"{sections[claim_id]}.html#claim-{claim_id}")
