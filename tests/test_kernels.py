@@ -229,3 +229,20 @@ def test_ready_client_gives_up_at_its_timeout_naming_it():
     client = _FixtureClient(lambda client, request: None)  # a kernel that never answers
     with pytest.raises(RuntimeError, match="did not answer a kernel-info request within 0.05 seconds"):
         asyncio.run(client.wait_for_ready(timeout=0.05))
+
+
+def test_a_template_for_notebooks_that_draw_nothing_does_not_import_matplotlib():
+    """Modules that go with a package (the inline backend with matplotlib) are imported only if the
+    notebooks' own modules imported that package, as a fresh kernel would (each warm-up in a fresh process)."""
+    probe = ("import sys; from analysis.report import kernels; kernels._warm_up({modules}); "
+             "print(sorted(m for m in ('matplotlib', 'matplotlib_inline.backend_inline') if m in sys.modules))")
+    import subprocess
+
+    def imported(modules):
+        done = subprocess.run([sys.executable, "-c", probe.format(modules=modules)], capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip().splitlines()[-1]
+
+    assert imported([]) == "[]"
+    assert imported(["matplotlib.pyplot"]) == "['matplotlib', 'matplotlib_inline.backend_inline']"

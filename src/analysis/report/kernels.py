@@ -58,14 +58,18 @@ SWITCH = "ANALYSIS_WARM_KERNELS"
 #: What ipykernel sets MPLBACKEND to before any user code runs (unless it is set already).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 #: Imported by every template: the kernel itself, and what it imports when it starts.
-KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "matplotlib_inline.backend_inline",
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
                   # and what a kernel imports while it starts, before any cell: its debugger (debugpy and
                   # pydevd, half of a forked kernel's start-up), history, completer and event loop
                   "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
                   "IPython.extensions.storemagic", "sqlite3", "tornado.gen", "tornado.locks", "tornado.queues",
-                  "tornado.platform.asyncio", "IPython.core.oinspect",
-                  # and what the library's functions import inside them (YAML for the ledger, SVG figures)
-                  "analysis.claims.articles", "analysis.claims.timing", "matplotlib.backends.backend_svg")
+                  "tornado.platform.asyncio", "IPython.core.oinspect")
+#: Imported after the notebooks' own modules if those imported the package named: what a kernel then
+#: imports when it first draws (the inline backend, SVG output) and what the library imports inside its
+#: functions (YAML for the ledger).  A notebook that imports neither (a one-line test notebook) does not
+#: pay for matplotlib, as a fresh kernel would not.
+IMPORTED_WITH = {"matplotlib": ("matplotlib_inline.backend_inline", "matplotlib.backends.backend_svg"),
+                 "analysis": ("analysis.claims.articles", "analysis.claims.timing")}
 #: Set while the template imports: pydevd (the debugger) otherwise prints, at import, that Python's frozen
 #: standard modules may make it miss breakpoints, and a template whose imports print does not serve.  The
 #: variable only turns that message into a debug-level one; a kernel started the ordinary way prints it
@@ -121,7 +125,6 @@ def _warm_up(modules, parent=None) -> str:
     """Import ``modules`` (those that are modules; a name that is not, or fails, is left to the
     notebook); returns what the imports printed or warned ("" if nothing).  Exits at once if the
     process ``parent`` is no longer this one's parent."""
-    import importlib
     import io
     import warnings
 
@@ -129,14 +132,25 @@ def _warm_up(modules, parent=None) -> str:
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out), \
             contextlib.redirect_stderr(out), _as_in_a_kernel(), _variables(QUIET_IMPORT):
         for name in (*KERNEL_MODULES, *modules):
-            _exit_if_orphaned(parent)
-            try:
-                importlib.import_module(name)
-            except Exception:  # not a module (a name imported from one), or broken: the notebook will say
-                pass
+            _import(name, parent)
+        for package, extra in IMPORTED_WITH.items():  # what goes with the packages the notebooks' modules imported
+            for name in extra if package in sys.modules else ():
+                _import(name, parent)
         _exit_if_orphaned(parent)
         _first_calls(modules)
     return out.getvalue() + "".join(f"{w.category.__name__}: {w.message}\n" for w in caught)
+
+
+def _import(name, parent) -> None:
+    """Import ``name`` if it is a module (a name imported from one, or a broken module, is left to the
+    notebook, which will say); exit at once if ``parent`` is no longer this process's parent."""
+    import importlib
+
+    _exit_if_orphaned(parent)
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
 
 
 #: Library functions the notebooks call first, called once by the template (``module:function``, no
