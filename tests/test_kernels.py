@@ -126,12 +126,17 @@ def test_forget_memos_empties_the_packages_memos_only(monkeypatch):
     assert mine.square.cache_info().currsize == 0 and other.cube.cache_info().currsize == 1
 
 
-def test_a_template_whose_imports_warn_or_print_declines(tmp_path, monkeypatch):
+def test_a_template_whose_imports_warn_or_print_declines(tmp_path):
+    """(The warm-up runs in a process of its own: it imports the kernel's modules, which would change how
+    other tests' libraries see the test process, tqdm's notebook detection for one.)"""
+    import subprocess
+
     (tmp_path / "noisy_module_for_test.py").write_text("import warnings\nwarnings.warn('imported')\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    noise = kernels._warm_up(["noisy_module_for_test"])
-    assert "UserWarning: imported" in noise
-    monkeypatch.delitem(sys.modules, "noisy_module_for_test")
+    probe = ("import sys; sys.path.insert(0, sys.argv[1]); from analysis.report import kernels; "
+             "print(repr(kernels._warm_up(['noisy_module_for_test'])))")
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "UserWarning: imported" in done.stdout
 
 
 def test_a_launch_unlike_the_template_is_started_the_ordinary_way(folder):
