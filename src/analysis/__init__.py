@@ -35,3 +35,19 @@ Themes (one notebook each)
 """
 
 __version__ = "0.1.0"
+
+
+def forget_memos(package: str = "analysis") -> None:
+    """Empty every ``functools`` memo (``lru_cache``, ``cache``) defined at the top of a module of
+    ``package`` (the package's own module included), among the modules imported so far.
+
+    >>> forget_memos("analysis.measures")
+    """
+    import functools
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if module is not None and (name == package or name.startswith(package + ".")):
+            for value in list(vars(module).values()):
+                if isinstance(value, functools._lru_cache_wrapper):
+                    value.cache_clear()

@@ -24,6 +24,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
+from analysis import forget_memos
 from analysis.data.source import Source
 from analysis.errors import AuditError
 
@@ -258,14 +259,7 @@ def measure(spec: dict) -> Measurement:
 def clear_cache() -> None:
     """Forget every measurement taken and every memo of the measure modules (after a table changed
     in this process, or a test replaced one)."""
-    import sys
-
-    _measure_once.cache_clear()
-    for name, module in list(sys.modules.items()):
-        if name.startswith("analysis.measures.") and module is not None:
-            for value in vars(module).values():
-                if isinstance(value, functools._lru_cache_wrapper):
-                    value.cache_clear()
+    forget_memos(__name__)
 
 
 @functools.lru_cache(maxsize=None)

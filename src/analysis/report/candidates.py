@@ -78,7 +78,11 @@ def uncovered_claims(ledger, text=None, found=None) -> list:
 def found_in(ledger) -> list:
     """The candidate claims :func:`find_candidates` finds in the ledger's article (found once per
     process for one text and claimant: :data:`_FOUND`)."""
-    key = _text_and_claimant(ledger)
+    return _found(_text_and_claimant(ledger))
+
+
+def _found(key) -> list:
+    """The candidates of ``key`` (article text, claimant), found here unless this process has them."""
     if key not in _FOUND:
         _remember(key, find_candidates(*key))
     return list(_FOUND[key])
@@ -106,8 +110,8 @@ class FoundAhead:
     """Candidate claims being found by a child process (:func:`find_ahead`): :meth:`result` waits for
     them, :meth:`cancel` stops the child and drops them."""
 
-    def __init__(self, ledger, key, pid=None, read=None):
-        self.ledger, self.key, self.pid, self.read = ledger, key, pid, read
+    def __init__(self, key, pid=None, read=None):
+        self.key, self.pid, self.read = key, pid, read
 
     def result(self) -> list:
         """The candidates: those the child sent, else (no child, or it failed) found here."""
@@ -117,7 +121,7 @@ class FoundAhead:
                 _remember(self.key, pickle.loads(data))
             else:
                 log.debug("the candidates were not found ahead (child status %s); finding them here", status)
-        return found_in(self.ledger)
+        return _found(self.key)
 
     def cancel(self) -> None:
         """Stop the child (the run was interrupted or failed): nothing is found here."""
@@ -160,17 +164,17 @@ def find_ahead(ledger) -> FoundAhead:
     """
     key = _text_and_claimant(ledger)
     if key in _FOUND or not sys.platform.startswith("linux") or threading.active_count() > 1:
-        return FoundAhead(ledger, key)
+        return FoundAhead(key)
     try:
         read, write = os.pipe()
     except OSError:
-        return FoundAhead(ledger, key)
+        return FoundAhead(key)
     try:
         pid = os.fork()
     except OSError:
         os.close(read)
         os.close(write)
-        return FoundAhead(ledger, key)
+        return FoundAhead(key)
     if pid == 0:  # the child: find, send, and leave without running the parent's exit handlers
         code = 1
         try:
@@ -182,7 +186,7 @@ def find_ahead(ledger) -> FoundAhead:
         finally:
             os._exit(code)
     os.close(write)
-    return FoundAhead(ledger, key, pid, read)
+    return FoundAhead(key, pid, read)
 
 
 def write_candidates_page(reports_dir, ledger, env, info, variant=None, found=None) -> Path:

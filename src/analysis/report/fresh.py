@@ -109,28 +109,29 @@ def likely_executes(article=None, reports_dir=None, overrides=None, use_cache=Tr
     """
     if not use_cache or overrides:
         return True
+    folders = _folders(article, reports_dir)
+    return folders is not None and not any((folders[1] / "notebooks").glob("*" + cache.RECORD_SUFFIX))
+
+
+def _folders(article=None, reports_dir=None):
+    """``(article folder, report folder)`` of a run's arguments (the published report unless
+    ``reports_dir``), or None if the article is not found (the whole run will say what is wrong)."""
     from analysis.claims.articles import article_folder
 
     try:
         folder = article_folder(article)
-    except Exception:  # the run will say what is wrong
-        return False
-    reports = Path(reports_dir) if reports_dir else Path(paths.REPORTS) / folder.name
-    return not any((reports / "notebooks").glob("*" + cache.RECORD_SUFFIX))
+    except Exception:
+        return None
+    return folder, Path(reports_dir) if reports_dir else Path(paths.REPORTS) / folder.name
 
 
 def unchanged(article=None, reports_dir=None, notebooks=None, overrides=None, use_cache=True, options=None):
     """An :class:`Unchanged` if a run with these arguments would change nothing, else None (``options``
     as for :func:`run_key`: the same as the recorded run's, or it goes the whole way)."""
-    if not use_cache or notebooks or overrides:
+    folders = None if not use_cache or notebooks or overrides else _folders(article, reports_dir)
+    if folders is None:
         return None
-    from analysis.claims.articles import article_folder
-
-    try:
-        folder = article_folder(article)
-    except Exception:  # let the whole run say what is wrong
-        return None
-    reports = Path(reports_dir) if reports_dir else Path(paths.REPORTS) / folder.name
+    folder, reports = folders
     try:
         record = json.loads((reports / RECORD).read_text(encoding="utf-8"))
         if record["key"] != run_key(folder, reports, options):

@@ -53,6 +53,8 @@ import sys
 import threading
 from pathlib import Path
 
+from analysis import forget_memos as _forget_memos  # the template empties the library's memos
+
 #: Switch: "0" starts every kernel the ordinary way.
 SWITCH = "ANALYSIS_WARM_KERNELS"
 #: What ipykernel sets MPLBACKEND to before any user code runs (unless it is set already).
@@ -176,17 +178,6 @@ def _first_calls(modules) -> None:
         except Exception:
             pass
     _forget_memos()
-
-
-def _forget_memos(package="analysis") -> None:
-    """Empty every ``functools`` memo (``lru_cache``, ``cache``) defined at the top of a module of ``package``."""
-    import functools
-
-    for name, module in list(sys.modules.items()):
-        if module is not None and (name == package or name.startswith(package + ".")):
-            for value in list(vars(module).values()):
-                if isinstance(value, functools._lru_cache_wrapper):
-                    value.cache_clear()
 
 
 class ZMQInteractiveShell:
