@@ -89,6 +89,19 @@ print(json.dumps({"parent": os.getppid(), "filled": filled}))
 """
 
 
+#: How many objects the collector never visits in this kernel (those the template froze before forking it).
+FROZEN = "import gc, json, os\nprint(json.dumps({'parent': os.getppid(), 'frozen': gc.get_freeze_count()}))"
+
+
+def test_a_kernel_forked_from_the_template_leaves_the_templates_objects_to_the_collectors_frozen_generation(
+        folder, monkeypatch):
+    warm = json.loads(run(folder, "frozen", [FROZEN]))
+    assert warm["parent"] == next(iter(kernels._TEMPLATES.values())).process.pid
+    assert warm["frozen"] > 10_000  # the imports of ipykernel, pandas and the rest
+    monkeypatch.setenv(kernels.SWITCH, "0")
+    assert json.loads(run(folder, "frozen", [FROZEN]))["frozen"] == 0  # a kernel started the ordinary way
+
+
 def test_a_kernel_starts_with_no_memo_of_the_library_filled(folder):
     found = json.loads(run(folder, "memos", [MEMOS]))
     template = next(iter(kernels._TEMPLATES.values())).process.pid
