@@ -16,6 +16,7 @@ Examples::
     python -m analysis verify --article articles/huawei-not-spying-2019
 """
 import argparse
+import gc
 import logging
 import sys
 
@@ -71,6 +72,7 @@ def _run(args):
         try:
             from analysis.report.runner import run
 
+            gc.freeze()  # the modules stay to the end: the collector need not walk them again in this run
             result = run(notebooks=args.notebook, overrides=dict(args.parameter or []), reports_dir=args.output,
                          article=args.article, jobs=args.jobs, scheduler=args.scheduler,
                          use_cache=not args.no_cache, progress=False if args.no_progress else None,
