@@ -499,10 +499,9 @@ def specification_curve_chart(values, verdicts, choices, threshold, title, ylabe
     top.set_ylabel(ylabel)
     top.set_title(title)
     top.legend(loc="best", frameon=False, fontsize=8)
-    for y, row in enumerate(rows):
-        name, value = row.split("=", 1)
-        used = [x for x, i in zip(xs, order) if _choice_text(choices[i].get(name)) == value]
-        bottom.scatter(used, [y] * len(used), color=LINE, s=14)
+    dots = [(x, y) for y, row in enumerate(rows) for x, i in zip(xs, order)
+            if _choice_text(choices[i].get(row.split("=", 1)[0])) == row.split("=", 1)[1]]
+    bottom.scatter([x for x, _ in dots], [y for _, y in dots], color=LINE, s=14)  # one collection: drawn once
     shown = [words(*row.split("=", 1)) if words else row for row in rows]  # a choice in plain words, if given
     bottom.set_yticks(range(len(rows)), shown, fontsize=7)
     bottom.set_ylim(len(rows) - 0.5, -0.5)
