@@ -139,6 +139,72 @@ def test_forget_memos_empties_the_packages_memos_only(monkeypatch):
     assert mine.square.cache_info().currsize == 0 and other.cube.cache_info().currsize == 1
 
 
+# --- a template kept for the process's next run -------------------------------------------------------
+
+#: A fixture module the notebook imports (so the template imports it too), and a cell that shows what it sees.
+FIXTURE_MODULE = "kept_template_fixture_module"
+SEES = f"import os\nimport {FIXTURE_MODULE}\nprint(os.getppid(), {FIXTURE_MODULE}.VALUE)"
+
+
+def run_tasks(folder, name, source):
+    """One run of ``runner._run_tasks`` (how ``run`` executes notebooks here): ``name``'s last output."""
+    path = folder / f"{name}.ipynb"
+    nbformat.write(notebook(*source), path)
+    done = {}
+    runner._run_tasks([runner.Task(name, str(path), {}, cwd=str(folder), scratch=str(folder / "out"))],
+                      lambda task, outcome: done.setdefault(task.name, outcome), jobs=1,
+                      display=runner._Progress([name], False))
+    assert not done[name].failure, done[name].failure
+    return nbformat.reads(done[name].notebook, as_version=4).cells[-1].outputs[0]["text"].split()
+
+
+@pytest.fixture
+def module_folder(folder, monkeypatch):
+    """``folder``, with a folder of the fixture module on PYTHONPATH (which the template inherits)."""
+    modules = folder / "modules"
+    modules.mkdir()
+    (modules / f"{FIXTURE_MODULE}.py").write_text("VALUE = 1\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(modules), os.environ.get("PYTHONPATH", "")]))
+    return folder
+
+
+def test_the_next_run_of_the_process_forks_from_the_template_the_last_one_kept(module_folder):
+    first = run_tasks(module_folder, "first", [SEES])
+    assert run_tasks(module_folder, "second", [SEES]) == first == [first[0], "1"]
+    assert kernels._TEMPLATES[kernels.folder_key(module_folder)].kept
+
+
+def test_a_kept_template_is_replaced_once_a_module_it_imported_changed(module_folder):
+    first = run_tasks(module_folder, "first", [SEES])
+    old = kernels._TEMPLATES[kernels.folder_key(module_folder)].process
+    source = module_folder / "modules" / f"{FIXTURE_MODULE}.py"
+    source.write_text("VALUE = 22\n")  # another size, whatever the clock's resolution
+    second = run_tasks(module_folder, "second", [SEES])
+    assert second[1] == "22" and second[0] != first[0]  # the new code, from a new template
+    assert old.poll() is not None  # the old template was ended
+
+
+def test_a_kept_template_is_replaced_when_the_environment_changed(module_folder, monkeypatch):
+    first = run_tasks(module_folder, "first", [SEES])
+    monkeypatch.setenv("KEPT_TEMPLATE_FIXTURE_VARIABLE", "1")
+    second = run_tasks(module_folder, "second", [SEES + "\nprint(os.environ['KEPT_TEMPLATE_FIXTURE_VARIABLE'])"])
+    assert second[0] != first[0]
+    assert second[0] == str(kernels._TEMPLATES[kernels.folder_key(module_folder)].process.pid)  # forked, not fresh
+
+
+def test_a_run_cut_short_ends_its_template(module_folder, monkeypatch):
+    run_tasks(module_folder, "first", [SEES])
+    kept = kernels._TEMPLATES[kernels.folder_key(module_folder)].process
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "_run_here", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_tasks(module_folder, "second", [SEES])
+    assert kernels.folder_key(module_folder) not in kernels._TEMPLATES and kept.poll() is not None
+
+
 def test_a_template_whose_imports_warn_or_print_declines(tmp_path):
     """(The warm-up runs in a process of its own: it imports the kernel's modules, which would change how
     other tests' libraries see the test process, tqdm's notebook detection for one.)"""

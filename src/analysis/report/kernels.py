@@ -30,7 +30,11 @@ does reaches another.  What could differ from a fresh interpreter is handled:
 
 One template serves a whole run: the run starts it (for the notebooks' working folder) and forks
 every notebook's kernel from it over a Unix socket (another process can too: :func:`use`), so the
-warm-up is paid once per run.
+warm-up is paid once per run.  A run that ends normally keeps it for the process's next run (a notebook
+session, a test session, a Dask worker: :func:`keep`), which forks from it only if it is still what a
+template started then would be: same environment, and not one file of the modules it imported changed
+since (their paths, sizes and modification times, sent with its greeting); else it is ended and another
+started (:func:`warm`).  A run cut short (Ctrl-C, an error) ends it.
 
 Lifetime: the template exits as soon as the process that started it is gone (checked every quarter
 second, also while it warms up), however that process ended, and is ended and collected when that
@@ -247,8 +251,8 @@ def serve(folder, address) -> None:
     by_imports = {k: v for k, v in os.environ.items() if k not in environment}
     _freeze_imports()
     signal.signal(signal.SIGCHLD, _reap)  # kernels are collected here: their CPU time counts as the run's
-    hello = (json.dumps({"ready": not noise, "noise": noise[:500], "env": environment, "pid": os.getpid()})
-             + "\n").encode()
+    hello = (json.dumps({"ready": not noise, "noise": noise[:500], "env": environment, "pid": os.getpid(),
+                         "files": _module_files()}) + "\n").encode()
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     pending = {}
@@ -275,6 +279,31 @@ def serve(folder, address) -> None:
                     _become_kernel(json.loads(line), [listener, *pending], by_imports)
                 _await_own_group(pid)
                 client.sendall((json.dumps({"pid": pid}) + "\n").encode())
+
+
+def _module_files() -> list:
+    """``[path, modification time (ns), size]`` of the file of every module imported here."""
+    found = []
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        try:
+            stat = os.stat(path)
+        except (TypeError, OSError):  # built in, frozen, or no longer there
+            continue
+        found.append([path, stat.st_mtime_ns, stat.st_size])
+    return found
+
+
+def _unchanged(files) -> bool:
+    """Whether every file of :func:`_module_files` is as it was."""
+    for path, mtime, size in files:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return False
+        if (stat.st_mtime_ns, stat.st_size) != (mtime, size):
+            return False
+    return True
 
 
 def _freeze_imports() -> None:
@@ -363,6 +392,7 @@ class Template:
         self.lock = threading.Lock()
         self.sock = self.reader = self.hello = None
         self.failed = False
+        self.kept = False  # kept by an earlier run of this process (:func:`keep`)
 
     @classmethod
     def start(cls, cwd) -> "Template":
@@ -395,6 +425,19 @@ class Template:
                 time.sleep(0.02)
         self.sock, self.reader = sock, sock.makefile("r", encoding="utf-8")
         self.hello = json.loads(self.reader.readline() or "{}")
+
+    def current(self) -> bool:
+        """Whether this template still serves as one started now would: alive and ready, in this process's
+        environment, and no file of any module it imported changed since it imported it."""
+        with self.lock:
+            try:
+                if self.alive and self.sock is None:
+                    self._connect()
+            except OSError:
+                self.failed = True
+        hello = self.hello or {}
+        return (self.alive and bool(hello.get("ready")) and _own(dict(os.environ)) == _own(hello.get("env", {}))
+                and _unchanged(hello.get("files", [])))
 
     def fork(self, argv, env, cwd):
         """The pid of a kernel forked for this launch, or None if the template cannot serve it (a
@@ -483,8 +526,26 @@ def release(cwd) -> None:
 
 def warm(cwd):
     """Start the template for ``cwd`` now, if kernels may be forked here (so that it is ready later);
-    returns its address (for :func:`use` in other processes of the run), or None."""
-    return template(cwd).address if enabled() else None
+    returns its address (for :func:`use` in other processes of the run), or None.  A template an earlier
+    run of this process kept (:func:`keep`) serves again only if it is :meth:`Template.current`; else it
+    is ended and another started."""
+    if not enabled():
+        return None
+    with _TEMPLATES_LOCK:
+        kept = _TEMPLATES.get(folder_key(cwd))
+    if kept is not None and kept.kept and not kept.current():
+        release(cwd)
+    return template(cwd).address
+
+
+def keep(cwd) -> None:
+    """Keep this process's template for ``cwd`` for its next run (after a run that ended normally): a
+    notebook session, a test session or a Dask worker that runs again forks its kernels at once.  It ends
+    when this process does (or when :func:`warm` finds it out of date, or :func:`release`)."""
+    with _TEMPLATES_LOCK:
+        found = _TEMPLATES.get(folder_key(cwd))
+    if found is not None:
+        found.kept = True
 
 
 def use(cwd, address) -> None:

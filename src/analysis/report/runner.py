@@ -504,13 +504,16 @@ def _run_tasks(tasks, on_done, jobs=None, executor=None, scheduler=None, display
         return
     if executor is None and not scheduler:
         folders = list(dict.fromkeys(task.cwd for task in tasks if task.kernel_manager is None))
-        try:  # the run's kernel templates, warming up while the first kernel is asked for; ended with the run
-            for cwd in folders:
+        try:  # the run's kernel templates, warming up while the first kernel is asked for (or kept from the
+            for cwd in folders:  # process's last run); kept for its next run, unless this one was cut short
                 kernels.warm(cwd)
             _run_here(tasks, on_done, jobs, display)
-        finally:
+        except BaseException:
             for cwd in folders:
                 kernels.release(cwd)
+            raise
+        for cwd in folders:
+            kernels.keep(cwd)
         return
     _run_on(executor, tasks, on_done, scheduler, display)
 
