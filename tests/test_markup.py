@@ -20,3 +20,12 @@ def test_cleaning_is_idempotent_and_leaves_valid_markup_alone():
     valid = '<html><head></head><body><table><thead><tr><th scope="col">a</th></tr></thead></table></body></html>'
     assert markup.clean(valid) == valid
     assert markup.clean("<p>no head or body</p>") == "<p>no head or body</p>"
+
+
+def test_valign_goes_from_table_tags_only_not_from_text_that_reads_like_it():
+    page = ('<html><head></head><body><p>set valign="top" by hand</p><table><tr valign="top">'
+            '<TD VALIGN=middle>1</TD><th  valign=\'top\' class="x">a</th></tr></table></body></html>')
+    cleaned = markup.clean(page)
+    assert '<p>set valign="top" by hand</p>' in cleaned
+    assert '<tr>' in cleaned and '<TD>1</TD>' in cleaned and '<th scope="row" class="x">a</th>' in cleaned
+    assert markup.clean(cleaned) == cleaned

@@ -7,7 +7,8 @@ without a ``scope`` (WCAG technique H63) and align multi-row headers with the ob
 
 - every ``<style>`` in the body moves into the head, once per distinct sheet;
 - a ``<th>`` without ``scope`` gets ``scope="col"`` inside ``<thead>`` and ``scope="row"`` elsewhere;
-- ``valign`` is dropped (the report's style sheet aligns header cells to the top).
+- ``valign`` is dropped from table cells, rows and sections (the report's style sheet aligns header cells
+  to the top); text that merely reads ``valign=`` is left alone.
 
 >>> clean('<html><head></head><body><div><style scoped="">p{}</style><table><thead><tr><th>a</th></tr>'
 ...       '</thead><tbody><tr><th valign="top">b</th><td>1</td></tr></tbody></table></div></body></html>')
@@ -19,13 +20,16 @@ _BODY_STYLE = re.compile(r"<style(?:\s[^>]*)?>(.*?)</style>", flags=re.S | re.I)
 _THEAD = re.compile(r"<thead\b.*?</thead>", flags=re.S | re.I)
 _TH_WITHOUT_SCOPE = re.compile(r"<th(?![^>]*\bscope=)(?=[\s>])", flags=re.I)
 _VALIGN = re.compile(r"\s+valign=(\"[^\"]*\"|'[^']*'|\S+?)(?=[\s>])", flags=re.I)
+#: Start tags of the table elements that may carry ``valign`` (only inside a tag is it an attribute).
+_TABLE_TAG = re.compile(r"<(?:th|td|tr|thead|tbody|tfoot|col)\b[^>]*>", flags=re.I)
+_HEAD_END, _BODY_START = re.compile(r"</head>", flags=re.I), re.compile(r"<body", flags=re.I)
 
 
 def _styles_to_head(page) -> str:
-    head_end = page.lower().find("</head>")
-    body_start = page.lower().find("<body")
-    if head_end < 0 or body_start < 0:
+    head_end, body_start = _HEAD_END.search(page), _BODY_START.search(page)
+    if head_end is None or body_start is None:
         return page
+    head_end, body_start = head_end.start(), body_start.start()
     head, body = page[:head_end], page[body_start:]
     sheets = list(dict.fromkeys(m.group(1) for m in _BODY_STYLE.finditer(body)))
     if not sheets:
@@ -42,4 +46,4 @@ def _scopes(page) -> str:
 
 def clean(page) -> str:
     """``page`` with the fixes above (see the module docstring)."""
-    return _scopes(_VALIGN.sub("", _styles_to_head(page)))
+    return _scopes(_TABLE_TAG.sub(lambda m: _VALIGN.sub("", m.group(0)), _styles_to_head(page)))
