@@ -171,7 +171,19 @@ def module_folder(folder, monkeypatch):
 def test_the_next_run_of_the_process_forks_from_the_template_the_last_one_kept(module_folder):
     first = run_tasks(module_folder, "first", [SEES])
     assert run_tasks(module_folder, "second", [SEES]) == first == [first[0], "1"]
-    assert kernels._TEMPLATES[kernels.folder_key(module_folder)].kept
+    assert first[0] == str(kernels._TEMPLATES[kernels.folder_key(module_folder)].process.pid)
+
+
+def test_a_launch_after_a_module_of_the_template_changed_is_started_the_ordinary_way(module_folder):
+    nbformat.write(notebook(SEES), module_folder / "sees.ipynb")  # so that the template imports the module
+    template = kernels.template(module_folder)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", str(module_folder / "never-used.json")]
+    assert template.current() is False  # not yet greeted: nothing to compare
+    template._connect()
+    assert template.current()
+    (module_folder / "modules" / f"{FIXTURE_MODULE}.py").write_text("VALUE = 333\n")
+    assert not template.current()
+    assert template.fork(argv, dict(os.environ), str(module_folder.resolve())) is None
 
 
 def test_a_kept_template_is_replaced_once_a_module_it_imported_changed(module_folder):

@@ -31,10 +31,11 @@ does reaches another.  What could differ from a fresh interpreter is handled:
 One template serves a whole run: the run starts it (for the notebooks' working folder) and forks
 every notebook's kernel from it over a Unix socket (another process can too: :func:`use`), so the
 warm-up is paid once per run.  A run that ends normally keeps it for the process's next run (a notebook
-session, a test session, a Dask worker: :func:`keep`), which forks from it only if it is still what a
-template started then would be: same environment, and not one file of the modules it imported changed
-since (their paths, sizes and modification times, sent with its greeting); else it is ended and another
-started (:func:`warm`).  A run cut short (Ctrl-C, an error) ends it.
+session, a test session, a Dask worker), whose kernels are forked from it only while it is what a template
+started then would be (:meth:`Template.current`): same environment, and not one file of the modules it
+imported changed since (their paths, sizes and modification times, sent with its greeting); else it is
+ended and another started (:func:`template`), and a launch it can no longer serve is started the
+ordinary way.  A run cut short (Ctrl-C, an error) ends it.
 
 Lifetime: the template exits as soon as the process that started it is gone (checked every quarter
 second, also while it warms up), however that process ended, and is ended and collected when that
@@ -392,7 +393,6 @@ class Template:
         self.lock = threading.Lock()
         self.sock = self.reader = self.hello = None
         self.failed = False
-        self.kept = False  # kept by an earlier run of this process (:func:`keep`)
 
     @classmethod
     def start(cls, cwd) -> "Template":
@@ -426,17 +426,13 @@ class Template:
         self.sock, self.reader = sock, sock.makefile("r", encoding="utf-8")
         self.hello = json.loads(self.reader.readline() or "{}")
 
-    def current(self) -> bool:
-        """Whether this template still serves as one started now would: alive and ready, in this process's
-        environment, and no file of any module it imported changed since it imported it."""
-        with self.lock:
-            try:
-                if self.alive and self.sock is None:
-                    self._connect()
-            except OSError:
-                self.failed = True
+    def current(self, env=None) -> bool:
+        """Whether this template (once it has greeted) serves as one started now would: alive and ready, in
+        the environment ``env`` (default this process's), and no file of any module it imported changed
+        since it imported it."""
         hello = self.hello or {}
-        return (self.alive and bool(hello.get("ready")) and _own(dict(os.environ)) == _own(hello.get("env", {}))
+        return (self.alive and bool(hello.get("ready"))
+                and _own(dict(os.environ) if env is None else env) == _own(hello.get("env", {}))
                 and _unchanged(hello.get("files", [])))
 
     def fork(self, argv, env, cwd):
@@ -448,7 +444,7 @@ class Template:
             try:
                 if self.sock is None:
                     self._connect()
-                if not (self.hello.get("ready") and _own(env) == _own(self.hello.get("env", {}))):
+                if not self.current(env):
                     return None
                 self.sock.sendall((json.dumps({"argv": argv[3:], "env": env, "cwd": str(cwd),
                                                "launcher": _launcher()}) + "\n").encode())
@@ -504,6 +500,9 @@ def template(cwd) -> Template:
 
             util.Finalize(None, _close_templates, exitpriority=10)
         found = _TEMPLATES.pop(key, None)
+        if found is not None and found.hello is not None and not found.current():  # out of date: a module
+            found.close()  # it imported changed on disk, or the environment (a later run of a long-lived process)
+            found = None
         if found is None or not found.alive:
             found = Template.start(key)
         _TEMPLATES[key] = found  # the most recently used last
@@ -526,26 +525,8 @@ def release(cwd) -> None:
 
 def warm(cwd):
     """Start the template for ``cwd`` now, if kernels may be forked here (so that it is ready later);
-    returns its address (for :func:`use` in other processes of the run), or None.  A template an earlier
-    run of this process kept (:func:`keep`) serves again only if it is :meth:`Template.current`; else it
-    is ended and another started."""
-    if not enabled():
-        return None
-    with _TEMPLATES_LOCK:
-        kept = _TEMPLATES.get(folder_key(cwd))
-    if kept is not None and kept.kept and not kept.current():
-        release(cwd)
-    return template(cwd).address
-
-
-def keep(cwd) -> None:
-    """Keep this process's template for ``cwd`` for its next run (after a run that ended normally): a
-    notebook session, a test session or a Dask worker that runs again forks its kernels at once.  It ends
-    when this process does (or when :func:`warm` finds it out of date, or :func:`release`)."""
-    with _TEMPLATES_LOCK:
-        found = _TEMPLATES.get(folder_key(cwd))
-    if found is not None:
-        found.kept = True
+    returns its address (for :func:`use` in other processes of the run), or None."""
+    return template(cwd).address if enabled() else None
 
 
 def use(cwd, address) -> None:

@@ -512,8 +512,6 @@ def _run_tasks(tasks, on_done, jobs=None, executor=None, scheduler=None, display
             for cwd in folders:
                 kernels.release(cwd)
             raise
-        for cwd in folders:
-            kernels.keep(cwd)
         return
     _run_on(executor, tasks, on_done, scheduler, display)
 
