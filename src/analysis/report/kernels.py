@@ -70,13 +70,16 @@ KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
                   # pydevd, half of a forked kernel's start-up), history, completer and event loop
                   "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
                   "IPython.extensions.storemagic", "sqlite3", "tornado.gen", "tornado.locks", "tornado.queues",
-                  "tornado.platform.asyncio", "IPython.core.oinspect")
+                  "tornado.platform.asyncio", "IPython.core.oinspect", "IPython.core.logger")
 #: Imported after the notebooks' own modules if those imported the package named: what a kernel then
-#: imports when it first draws (the inline backend, SVG output) and what the library imports inside its
-#: functions (YAML for the ledger).  A notebook that imports neither (a one-line test notebook) does not
-#: pay for matplotlib, as a fresh kernel would not.
+#: imports when it first draws (the inline backend, SVG output), what pandas imports when it first shows a
+#: table (HTML, text, CSV) or reshapes one, and what the library imports inside its functions (YAML for the
+#: ledger, the entity ties).  A notebook that imports none (a one-line test notebook) does not pay for
+#: them, as a fresh kernel would not.
 IMPORTED_WITH = {"matplotlib": ("matplotlib_inline.backend_inline", "matplotlib.backends.backend_svg"),
-                 "analysis": ("analysis.claims.articles", "analysis.claims.timing")}
+                 "pandas": ("pandas.io.formats.html", "pandas.io.formats.string", "pandas.io.formats.csvs",
+                            "pandas.core.reshape.reshape"),
+                 "analysis": ("analysis.claims.articles", "analysis.claims.timing", "analysis.data.ties")}
 #: Set while the template imports: pydevd (the debugger) otherwise prints, at import, that Python's frozen
 #: standard modules may make it miss breakpoints, and a template whose imports print does not serve.  The
 #: variable only turns that message into a debug-level one; a kernel started the ordinary way prints it
