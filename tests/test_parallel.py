@@ -261,3 +261,30 @@ def test_longest_first_uses_this_folders_durations_then_the_published_ones_then_
     # a notebook with no record anywhere (new) goes first
     new = _order_task(tmp_path, "d", 1)
     assert names(runner._longest_first([*tasks, new], [here, published])) == ["d", "b", "a", "c"]
+
+
+def test_at_most_jobs_kernels_run_at_once_and_the_next_starts_while_a_page_renders(tmp_path, monkeypatch):
+    log = tmp_path / "log"
+    log.mkdir()
+    names, renders = ["a", "b", "c"], {}
+    for name in names:
+        nbformat.write(notebook(f"import pathlib, time\nlog = pathlib.Path({str(log)!r})\n"
+                                f"(log / '{name}.start').write_text(repr(time.time()))\ntime.sleep(0.5)\n"
+                                f"(log / '{name}.end').write_text(repr(time.time()))"), tmp_path / f"{name}.ipynb")
+
+    def slow_render(executed, title):  # a page that takes long to render (the real one takes tenths of a second)
+        start = time.time()
+        time.sleep(3)
+        renders[title] = (start, time.time())
+        return "<p>page</p>"
+
+    monkeypatch.setattr(runner, "_render", slow_render)
+    tasks = [runner.Task(n, str(tmp_path / f"{n}.ipynb"), {}, cwd=str(tmp_path), scratch=str(tmp_path / "out"),
+                         title=n) for n in names]
+    done = {}
+    runner._run_here(tasks, lambda task, outcome: done.setdefault(task.name, outcome), 2, runner._Progress(names, False))
+    assert all(not outcome.failure for outcome in done.values()), done
+    (a_start, a_end), (b_start, b_end), (c_start, _) = (
+        (float((log / f"{n}.start").read_text()), float((log / f"{n}.end").read_text())) for n in names)
+    assert c_start >= min(a_end, b_end)  # two kernels at most: the third waited for one to end
+    assert c_start < max(renders["a"][1], renders["b"][1])  # ... but not for its page to render

@@ -391,14 +391,41 @@ class Outcome:
     cancelled: bool = False
 
 
-def execute_task(task, cancelled=None) -> Outcome:
+def execute_task(task, cancelled=None, kernels_running=None) -> Outcome:
     """Execute ``task`` here (any thread or process), render its page body; never raises for a
     notebook failure (it is in the Outcome).  Without ``cancelled``: Ctrl-C in this process's main
     thread raises KeyboardInterrupt after the kernel is killed and the temporary files are gone.  With
     it (a ``threading.Event`` the caller sets on Ctrl-C, then killing the kernels): a cancelled Outcome,
-    the temporary files gone, no kernel started again."""
+    the temporary files gone, no kernel started again.  ``kernels_running``: a semaphore held while the
+    notebook's kernel runs (not while its page renders), so that a pool with a thread more than the
+    kernels it allows starts the next kernel as soon as one ends."""
     import papermill  # noqa: F401  see execute()
 
+    with _Slot(kernels_running) as slot:  # before anything of the notebook's exists (its temporary folder)
+        return _execute_task(task, cancelled, slot)
+
+
+class _Slot:
+    """A hold on ``semaphore`` (None: nothing to hold) from entry until :meth:`release` or exit."""
+
+    def __init__(self, semaphore):
+        self.semaphore = semaphore
+
+    def __enter__(self):
+        if self.semaphore is not None:
+            self.semaphore.acquire()
+        return self
+
+    def release(self) -> None:
+        if self.semaphore is not None:
+            self.semaphore, semaphore = None, self.semaphore
+            semaphore.release()
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+def _execute_task(task, cancelled, slot) -> Outcome:
     begin = time.perf_counter()
     scratch_dir = Path(task.scratch)
     scratch_dir.mkdir(parents=True, exist_ok=True)
@@ -406,7 +433,10 @@ def execute_task(task, cancelled=None) -> Outcome:
         scratch = Path(tmp) / f"{task.name}.ipynb"
         arguments = (task.name, task.notebook, task.parameters, scratch, task.cwd, task.kernel_manager)
         try:
-            starts = _interruptible(_execute, *arguments) if cancelled is None else _execute(*arguments, cancelled)
+            try:
+                starts = _interruptible(_execute, *arguments) if cancelled is None else _execute(*arguments, cancelled)
+            finally:
+                slot.release()  # the kernel has ended: the next notebook's may start while this page renders
         except NotebookFailed as exc:
             if cancelled is not None and cancelled.is_set():
                 return Outcome(task.name, cancelled=True)
@@ -532,18 +562,23 @@ def _run_here(tasks, on_done, jobs, display) -> None:
             display.status(task.name, "running")
             on_done(task, execute_task(task))
         return
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="notebook") as pool:
-        _run_on(pool, tasks, on_done, None, display, cancelled=threading.Event())
+    # one thread more than kernels: while a thread renders the page of a notebook that has ended, the
+    # next notebook's kernel starts (at most ``jobs`` kernels run at once)
+    with ThreadPoolExecutor(max_workers=min(jobs + 1, len(tasks)), thread_name_prefix="notebook") as pool:
+        _run_on(pool, tasks, on_done, None, display, cancelled=threading.Event(),
+                kernels_running=threading.BoundedSemaphore(jobs))
 
 
-def _run_on(executor, tasks, on_done, scheduler, display, cancelled=None) -> None:
+def _run_on(executor, tasks, on_done, scheduler, display, cancelled=None, kernels_running=None) -> None:
     """The tasks on ``executor`` or the Dask ``scheduler``'s; ``cancelled``: an event the tasks are
-    given and that Ctrl-C sets (``executor`` then runs them in this process's threads)."""
+    given and that Ctrl-C sets (``executor`` then runs them in this process's threads);
+    ``kernels_running``: see :func:`execute_task`."""
     client = None
     if executor is None:
         executor, client = dask_executor(scheduler)
     futures = {}
-    task_function = execute_task if cancelled is None else functools.partial(execute_task, cancelled=cancelled)
+    task_function = execute_task if cancelled is None else functools.partial(
+        execute_task, cancelled=cancelled, kernels_running=kernels_running)
     try:
         futures = {executor.submit(task_function, t): t for t in tasks}
         pending = set(futures)
