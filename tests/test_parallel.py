@@ -263,7 +263,7 @@ def test_longest_first_uses_this_folders_durations_then_the_published_ones_then_
     assert names(runner._longest_first([*tasks, new], [here, published])) == ["d", "b", "a", "c"]
 
 
-def test_at_most_jobs_kernels_run_at_once_and_the_next_starts_while_a_page_renders(tmp_path, monkeypatch):
+def test_at_most_jobs_notebooks_run_at_once_the_next_kernel_starts_meanwhile_and_runs_while_a_page_renders(tmp_path, monkeypatch):
     log = tmp_path / "log"
     log.mkdir()
     names, renders = ["a", "b", "c"], {}
@@ -279,6 +279,13 @@ def test_at_most_jobs_kernels_run_at_once_and_the_next_starts_while_a_page_rende
         return "<p>page</p>"
 
     monkeypatch.setattr(runner, "_render", slow_render)
+    started, execute = {}, runner._execute
+
+    def recorded(name, *args, **kwargs):  # when each notebook's kernel began to start
+        started[name] = time.time()
+        return execute(name, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_execute", recorded)
     tasks = [runner.Task(n, str(tmp_path / f"{n}.ipynb"), {}, cwd=str(tmp_path), scratch=str(tmp_path / "out"),
                          title=n) for n in names]
     done = {}
@@ -286,5 +293,37 @@ def test_at_most_jobs_kernels_run_at_once_and_the_next_starts_while_a_page_rende
     assert all(not outcome.failure for outcome in done.values()), done
     (a_start, a_end), (b_start, b_end), (c_start, _) = (
         (float((log / f"{n}.start").read_text()), float((log / f"{n}.end").read_text())) for n in names)
-    assert c_start >= min(a_end, b_end)  # two kernels at most: the third waited for one to end
+    assert c_start >= min(a_end, b_end)  # two notebooks' cells at most: the third waited for one to end
     assert c_start < max(renders["a"][1], renders["b"][1])  # ... but not for its page to render
+    assert started["c"] < min(a_end, b_end)  # and its kernel started while the two ran
+
+
+def test_places_are_taken_in_ticket_order_at_most_count_at_once_and_a_ticket_given_up_lets_the_next_through():
+    import threading
+
+    places, order = runner.Places(1), []
+
+    def take(ticket):
+        places.take(ticket)
+        order.append(ticket)
+
+    later = [threading.Thread(target=take, args=(t,)) for t in (3, 1)]  # asking before their turn
+    for thread in later:
+        thread.start()
+    time.sleep(0.3)
+    assert order == []  # ticket 0 has not come yet
+    places.take(0)
+    order.append(0)
+    time.sleep(0.3)
+    assert order == [0]  # one place, held by 0
+    places.give_up(2)  # ticket 2 will never take its place (its kernel never started)
+    places.give_back()
+    later[1].join(5)
+    assert order == [0, 1]
+    places.give_back()
+    later[0].join(5)
+    assert order == [0, 1, 3]  # 2 was skipped
+    cancelled = threading.Event()
+    cancelled.set()
+    with pytest.raises(runner._Cancelled):
+        places.take(5, cancelled)  # waiting for its turn, Ctrl-C came

@@ -110,7 +110,8 @@ def test_kernels_die_with_a_run_killed_with_sigkill_and_the_next_run_clears_its_
     proc.wait()
     assert gone_within(5, project["processes"]), "a kernel or the template outlived the run"
     notebooks = project["reports"] / "notebooks"
-    assert len([p for p in notebooks.iterdir() if p.name.startswith(runner.SCRATCH_PREFIX)]) == 2  # left behind
+    left = [p for p in notebooks.iterdir() if p.name.startswith(runner.SCRATCH_PREFIX)]
+    assert len(left) in (2, 3)  # left behind: the two running, and the third if its kernel had begun to start
 
     second = project["start"](project["fast"](), jobs=1)
     _, err = second.communicate(timeout=300)

@@ -297,10 +297,13 @@ def _engine() -> str:
     return ENGINE
 
 
-def _execute(name, notebook, parameters, scratch, cwd, kernel_manager_class, cancelled) -> int:
+def _execute(name, notebook, parameters, scratch, cwd, kernel_manager_class, cancelled, on_ready=None) -> int:
     """papermill into ``scratch``; a kernel that never started is started again.  Returns how
-    many kernel starts it took."""
+    many kernel starts it took.  ``on_ready``: called (with ``notebook=``) once the kernel is ready,
+    before the first cell runs."""
     import papermill  # already imported by the caller
+
+    hooks = {} if on_ready is None else {"on_notebook_start": on_ready}
 
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         if cancelled.is_set():  # Ctrl-C came (from the run's main thread): start no kernel again
@@ -313,7 +316,7 @@ def _execute(name, notebook, parameters, scratch, cwd, kernel_manager_class, can
                                        kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}},
                                        progress_bar=False, log_output=False,
                                        kernel_manager_class=kernel_manager_class or LocalKernelManager,
-                                       shutdown_kernel="immediate")
+                                       shutdown_kernel="immediate", **hooks)
         except Exception as exc:
             if cancelled.is_set():
                 raise KeyboardInterrupt from exc
@@ -391,41 +394,91 @@ class Outcome:
     cancelled: bool = False
 
 
-def execute_task(task, cancelled=None, kernels_running=None) -> Outcome:
+def execute_task(task, cancelled=None, place=None) -> Outcome:
     """Execute ``task`` here (any thread or process), render its page body; never raises for a
     notebook failure (it is in the Outcome).  Without ``cancelled``: Ctrl-C in this process's main
     thread raises KeyboardInterrupt after the kernel is killed and the temporary files are gone.  With
     it (a ``threading.Event`` the caller sets on Ctrl-C, then killing the kernels): a cancelled Outcome,
-    the temporary files gone, no kernel started again.  ``kernels_running``: a semaphore held while the
-    notebook's kernel runs (not while its page renders), so that a pool with a thread more than the
-    kernels it allows starts the next kernel as soon as one ends."""
+    the temporary files gone, no kernel started again.  ``place``: the notebook's :class:`Place` among
+    those whose cells may run at once, taken once its kernel is ready and given back when it ends (not
+    held while its kernel starts, nor while its page renders)."""
     import papermill  # noqa: F401  see execute()
 
-    with _Slot(kernels_running) as slot:  # before anything of the notebook's exists (its temporary folder)
-        return _execute_task(task, cancelled, slot)
+    place = place or Place(None, 0)
+    try:
+        return _execute_task(task, cancelled, place)
+    finally:
+        place.leave()
 
 
-class _Slot:
-    """A hold on ``semaphore`` (None: nothing to hold) from entry until :meth:`release` or exit."""
-
-    def __init__(self, semaphore):
-        self.semaphore = semaphore
-
-    def __enter__(self):
-        if self.semaphore is not None:
-            self.semaphore.acquire()
-        return self
-
-    def release(self) -> None:
-        if self.semaphore is not None:
-            self.semaphore, semaphore = None, self.semaphore
-            semaphore.release()
-
-    def __exit__(self, *exc):
-        self.release()
+class _Cancelled(Exception):
+    """Ctrl-C came while a notebook's kernel was ready and waiting for its place."""
 
 
-def _execute_task(task, cancelled, slot) -> Outcome:
+class Places:
+    """At most ``count`` notebooks' cells running at once, in the order of their tickets (the order the
+    run asks for them: longest first), whichever kernel is ready first.  A ticket given up without its
+    place being taken (the kernel never started, Ctrl-C) lets the next one through."""
+
+    def __init__(self, count):
+        self.free, self.turn, self.given_up = count, 0, set()
+        self.changed = threading.Condition()
+
+    def take(self, ticket, cancelled=None) -> None:
+        with self.changed:
+            while not (self.free and self.turn == ticket):
+                if cancelled is not None and cancelled.is_set():
+                    raise _Cancelled
+                self.changed.wait(0.1)
+            self.free -= 1
+            self._next()
+
+    def give_back(self) -> None:
+        with self.changed:
+            self.free += 1
+            self.changed.notify_all()
+
+    def give_up(self, ticket) -> None:
+        with self.changed:
+            self.given_up.add(ticket)
+            if ticket == self.turn:
+                self._next()
+            self.changed.notify_all()
+
+    def _next(self) -> None:
+        self.turn += 1
+        while self.turn in self.given_up:
+            self.turn += 1
+
+
+class Place:
+    """One notebook's ticket for ``places`` (None: no limit): :meth:`take` once its kernel is ready
+    (nbclient's hook), :meth:`leave` when the kernel has ended (or never started)."""
+
+    def __init__(self, places, ticket, cancelled=None):
+        self.places, self.ticket, self.cancelled = places, ticket, cancelled
+        self.held = self.left = False
+        self.waited = 0.0
+
+    def take(self, notebook=None) -> None:
+        if self.places is None or self.held or self.left:
+            return
+        start = time.perf_counter()
+        self.places.take(self.ticket, self.cancelled)
+        self.held, self.waited = True, self.waited + time.perf_counter() - start
+
+    def leave(self) -> None:
+        if self.places is None or self.left:
+            return
+        self.left = True
+        if self.held:
+            self.held = False
+            self.places.give_back()
+        else:
+            self.places.give_up(self.ticket)
+
+
+def _execute_task(task, cancelled, place) -> Outcome:
     begin = time.perf_counter()
     scratch_dir = Path(task.scratch)
     scratch_dir.mkdir(parents=True, exist_ok=True)
@@ -434,20 +487,23 @@ def _execute_task(task, cancelled, slot) -> Outcome:
         arguments = (task.name, task.notebook, task.parameters, scratch, task.cwd, task.kernel_manager)
         try:
             try:
-                starts = _interruptible(_execute, *arguments) if cancelled is None else _execute(*arguments, cancelled)
+                starts = (_interruptible(_execute, *arguments) if cancelled is None else
+                          _execute(*arguments, cancelled, on_ready=place.take if place.places else None))
             finally:
-                slot.release()  # the kernel has ended: the next notebook's may start while this page renders
+                place.leave()  # the kernel has ended: the next notebook's cells may run while this page renders
         except NotebookFailed as exc:
             if cancelled is not None and cancelled.is_set():
                 return Outcome(task.name, cancelled=True)
-            return Outcome(task.name, failure=str(exc), timings={"execute": round(time.perf_counter() - begin, 3)})
+            return Outcome(task.name, failure=str(exc),
+                           timings={"execute": round(time.perf_counter() - begin - place.waited, 3)})
         except KeyboardInterrupt:
             if cancelled is None:
                 raise
             return Outcome(task.name, cancelled=True)
         executed = time.perf_counter()
         body = _render(scratch, task.title) if task.title else ""
-        timings = {"execute": round(executed - begin, 3), "render": round(time.perf_counter() - executed, 3),
+        timings = {"execute": round(executed - begin - place.waited, 3),  # not counting the wait for a place
+                   "render": round(time.perf_counter() - executed, 3),
                    "kernel_starts": starts, "worker": f"{os.uname().nodename}:{os.getpid()}"}
         return Outcome(task.name, notebook=scratch.read_text(encoding="utf-8"), body=body, timings=timings)
 
@@ -562,25 +618,28 @@ def _run_here(tasks, on_done, jobs, display) -> None:
             display.status(task.name, "running")
             on_done(task, execute_task(task))
         return
-    # one thread more than kernels: while a thread renders the page of a notebook that has ended, the
-    # next notebook's kernel starts (at most ``jobs`` kernels run at once)
+    # one thread more than places: while ``jobs`` notebooks run, the next one's kernel starts and waits,
+    # ready, for a place; and its cells start while the page of the notebook that made room renders
     with ThreadPoolExecutor(max_workers=min(jobs + 1, len(tasks)), thread_name_prefix="notebook") as pool:
-        _run_on(pool, tasks, on_done, None, display, cancelled=threading.Event(),
-                kernels_running=threading.BoundedSemaphore(jobs))
+        _run_on(pool, tasks, on_done, None, display, cancelled=threading.Event(), places=Places(jobs))
 
 
-def _run_on(executor, tasks, on_done, scheduler, display, cancelled=None, kernels_running=None) -> None:
+def _run_on(executor, tasks, on_done, scheduler, display, cancelled=None, places=None) -> None:
     """The tasks on ``executor`` or the Dask ``scheduler``'s; ``cancelled``: an event the tasks are
-    given and that Ctrl-C sets (``executor`` then runs them in this process's threads);
-    ``kernels_running``: see :func:`execute_task`."""
+    given and that Ctrl-C sets (``executor`` then runs them in this process's threads); ``places``: the
+    :class:`Places` their cells share, in the order of ``tasks``."""
     client = None
     if executor is None:
         executor, client = dask_executor(scheduler)
     futures = {}
-    task_function = execute_task if cancelled is None else functools.partial(
-        execute_task, cancelled=cancelled, kernels_running=kernels_running)
+
+    def submitted(ticket, task):
+        if cancelled is None:
+            return executor.submit(execute_task, task)
+        return executor.submit(execute_task, task, cancelled, Place(places, ticket, cancelled) if places else None)
+
     try:
-        futures = {executor.submit(task_function, t): t for t in tasks}
+        futures = {submitted(ticket, t): t for ticket, t in enumerate(tasks)}
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
