@@ -4,6 +4,7 @@ that cannot promise that declines to serve."""
 import json
 import os
 import sys
+import time
 
 import nbformat
 import pytest
@@ -182,8 +183,59 @@ def test_a_launch_after_a_module_of_the_template_changed_is_started_the_ordinary
     template._connect()
     assert template.current()
     (module_folder / "modules" / f"{FIXTURE_MODULE}.py").write_text("VALUE = 333\n")
-    assert not template.current()
+    assert template.out_of_date() and not template.current()
     assert template.fork(argv, dict(os.environ), str(module_folder.resolve())) is None
+
+
+def test_a_notebook_still_running_survives_its_template_being_retired(module_folder):
+    import threading
+
+    path = module_folder / "long.ipynb"
+    nbformat.write(notebook(SEES + "\nimport time\ntime.sleep(4)\nprint('done')"), path)
+    kernels.warm(module_folder)
+    first = kernels._TEMPLATES[kernels.folder_key(module_folder)]
+    done = {}
+    task = runner.Task("long", str(path), {}, cwd=str(module_folder), scratch=str(module_folder / "out"))
+    thread = threading.Thread(target=lambda: done.setdefault("outcome", runner.execute_task(task)))
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not first.pids and time.monotonic() < deadline:  # until its kernel is forked
+        time.sleep(0.05)
+    (module_folder / "modules" / f"{FIXTURE_MODULE}.py").write_text("VALUE = 4444\n")
+    kernels.warm(module_folder)  # another run of this process begins: the template is out of date
+    assert kernels._TEMPLATES[kernels.folder_key(module_folder)] is not first and first in kernels._RETIRED
+    thread.join(60)
+    assert not done["outcome"].failure, done["outcome"].failure  # its kernel was not ended with it
+    kernels.warm(module_folder)
+    assert first not in kernels._RETIRED and first.process.poll() is not None  # ended once its kernel had
+
+
+def test_a_template_that_declines_is_kept_not_started_again_each_run(tmp_path, monkeypatch):
+    monkeypatch.setattr(kernels, "_TEMPLATES", {})
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    (modules / "noisy_fixture_module.py").write_text("print('imported')\n")  # a fixture module that prints
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(modules), os.environ.get("PYTHONPATH", "")]))
+    try:
+        first = run_tasks(tmp_path, "first", ["import os, noisy_fixture_module\nprint(os.getppid())"])
+        template = kernels._TEMPLATES[kernels.folder_key(tmp_path)]
+        assert template.hello["ready"] is False and first[-1] != str(template.process.pid)  # started fresh
+        run_tasks(tmp_path, "second", ["import os, noisy_fixture_module\nprint(os.getppid())"])
+        assert kernels._TEMPLATES[kernels.folder_key(tmp_path)] is template  # the same one, still declining
+    finally:
+        kernels._close_templates()
+
+
+def test_a_module_changed_during_the_warm_up_counts_as_changed(tmp_path, monkeypatch):
+    (tmp_path / "changed_fixture_module.py").write_text("VALUE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import changed_fixture_module  # noqa: F401  (a fixture module, imported for its file)
+
+    files = {f[0]: f for f in kernels._module_files(since=time.time_ns())}
+    changed = files[str(tmp_path / "changed_fixture_module.py")]
+    assert changed[1] == -1 and not kernels._unchanged([changed])  # written within the clock's slack
+    unchanged = [f for f in kernels._module_files() if f[0] == changed[0]]
+    assert kernels._unchanged(unchanged)
 
 
 def test_a_kept_template_is_replaced_once_a_module_it_imported_changed(module_folder):

@@ -31,11 +31,11 @@ does reaches another.  What could differ from a fresh interpreter is handled:
 One template serves a whole run: the run starts it (for the notebooks' working folder) and forks
 every notebook's kernel from it over a Unix socket (another process can too: :func:`use`), so the
 warm-up is paid once per run.  A run that ends normally keeps it for the process's next run (a notebook
-session, a test session, a Dask worker), whose kernels are forked from it only while it is what a template
-started then would be (:meth:`Template.current`): same environment, and not one file of the modules it
-imported changed since (their paths, sizes and modification times, sent with its greeting); else it is
-ended and another started (:func:`template`), and a launch it can no longer serve is started the
-ordinary way.  A run cut short (Ctrl-C, an error) ends it.
+or test session), which forks from it only if it is still what a template started then would be
+(:meth:`Template.out_of_date`, checked by :func:`warm` as the run begins): same environment, and not one
+file of the modules it imported changed since (paths, sizes, modification times and inodes, sent with
+its greeting); else it is retired (ended once the kernels forked from it have) and another started.  A
+launch a template cannot serve is started the ordinary way.  A run cut short (Ctrl-C, an error) ends it.
 
 Lifetime: the template exits as soon as the process that started it is gone (checked every quarter
 second, also while it warms up), however that process ended, and is ended and collected when that
@@ -56,6 +56,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from analysis import forget_memos as _forget_memos  # the template empties the library's memos
@@ -233,7 +234,8 @@ PARENT_POLL = 0.25
 
 def serve(folder, address) -> None:
     """The template's main loop: listen on the Unix socket ``address``, warm up for the notebooks of
-    ``folder``, then greet each client with ``{"ready", "env", "pid"}`` and fork one kernel per request
+    ``folder``, then greet each client with ``{"ready", "noise", "env", "pid", "files"}`` (:func:`_module_files`)
+    and fork one kernel per request
     line (``{"argv", "env", "cwd", "launcher"}``), answering ``{"pid"}``; end when the process that
     started it is gone (or at SIGTERM)."""
     import selectors
@@ -249,6 +251,7 @@ def serve(folder, address) -> None:
     listener.bind(address)
     listener.listen(64)
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    started = time.time_ns()
     noise = _warm_up(notebook_imports(folder), parent)
     # variables a module sets when imported (debugpy sets PYDEVD_USE_FRAME_EVAL): a fresh kernel sets them
     # as it imports, so a forked one gets them back after taking the launch's environment
@@ -256,7 +259,7 @@ def serve(folder, address) -> None:
     _freeze_imports()
     signal.signal(signal.SIGCHLD, _reap)  # kernels are collected here: their CPU time counts as the run's
     hello = (json.dumps({"ready": not noise, "noise": noise[:500], "env": environment, "pid": os.getpid(),
-                         "files": _module_files()}) + "\n").encode()
+                         "files": _module_files(since=started)}) + "\n").encode()
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     pending = {}
@@ -285,27 +288,35 @@ def serve(folder, address) -> None:
                 client.sendall((json.dumps({"pid": pid}) + "\n").encode())
 
 
-def _module_files() -> list:
-    """``[path, modification time (ns), size]`` of the file of every module imported here."""
-    found = []
+#: Nanoseconds of slack for file modification times, which the system takes from a coarse clock.
+CLOCK_SLACK = 50_000_000
+
+
+def _module_files(since=None) -> list:
+    """``[path, modification time (ns), size, inode]`` of the file of every module imported here, each path
+    once.  A file modified after ``since`` (ns; the warm-up's start) may have been imported before it
+    changed: it is recorded as changed already (time -1), so that :func:`_unchanged` never holds for it."""
+    found = {}
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
         try:
             stat = os.stat(path)
         except (TypeError, OSError):  # built in, frozen, or no longer there
             continue
-        found.append([path, stat.st_mtime_ns, stat.st_size])
-    return found
+        changed = since is not None and stat.st_mtime_ns >= since - CLOCK_SLACK
+        found[path] = [path, -1 if changed else stat.st_mtime_ns, stat.st_size, stat.st_ino]
+    return list(found.values())
 
 
 def _unchanged(files) -> bool:
-    """Whether every file of :func:`_module_files` is as it was."""
-    for path, mtime, size in files:
+    """Whether every file of :func:`_module_files` is as it was (same time, size and inode: a file
+    replaced by another, as editors save, is changed too)."""
+    for path, mtime, size, inode in files:
         try:
             stat = os.stat(path)
         except OSError:
             return False
-        if (stat.st_mtime_ns, stat.st_size) != (mtime, size):
+        if (stat.st_mtime_ns, stat.st_size, stat.st_ino) != (mtime, size, inode):
             return False
     return True
 
@@ -396,6 +407,7 @@ class Template:
         self.lock = threading.Lock()
         self.sock = self.reader = self.hello = None
         self.failed = False
+        self.owner, self.fresh, self.pids = os.getpid(), False, []
 
     @classmethod
     def start(cls, cwd) -> "Template":
@@ -428,15 +440,36 @@ class Template:
                 time.sleep(0.02)
         self.sock, self.reader = sock, sock.makefile("r", encoding="utf-8")
         self.hello = json.loads(self.reader.readline() or "{}")
+        self.fresh = _unchanged(self.hello.get("files", []))
 
     def current(self, env=None) -> bool:
         """Whether this template (once it has greeted) serves as one started now would: alive and ready, in
         the environment ``env`` (default this process's), and no file of any module it imported changed
-        since it imported it."""
+        since it imported it (as of its greeting, or of :meth:`out_of_date`)."""
         hello = self.hello or {}
-        return (self.alive and bool(hello.get("ready"))
-                and _own(dict(os.environ) if env is None else env) == _own(hello.get("env", {}))
-                and _unchanged(hello.get("files", [])))
+        return (self.alive and bool(hello.get("ready")) and self.fresh
+                and _own(dict(os.environ) if env is None else env) == _own(hello.get("env", {})))
+
+    def out_of_date(self) -> bool:
+        """Whether this template, which has greeted, would now serve stale code or another environment: a
+        file of a module it imported changed on disk, or this process's environment changed.  (A template
+        that declines to serve, its imports having printed, is not out of date: another would decline too.)"""
+        if self.hello is None:
+            return False
+        self.fresh = _unchanged(self.hello.get("files", []))
+        return not self.fresh or _own(dict(os.environ)) != _own(self.hello.get("env", {}))
+
+    def running(self) -> bool:
+        """Whether a kernel forked from this template may still run."""
+        for pid in self.pids:
+            try:
+                os.kill(pid, 0)
+                return True
+            except ProcessLookupError:
+                continue
+            except PermissionError:
+                return True
+        return False
 
     def fork(self, argv, env, cwd):
         """The pid of a kernel forked for this launch, or None if the template cannot serve it (a
@@ -451,14 +484,18 @@ class Template:
                     return None
                 self.sock.sendall((json.dumps({"argv": argv[3:], "env": env, "cwd": str(cwd),
                                                "launcher": _launcher()}) + "\n").encode())
-                return json.loads(self.reader.readline())["pid"]
+                pid = json.loads(self.reader.readline())["pid"]
+                self.pids = [*self.pids[-63:], pid]
+                return pid
             except (OSError, ValueError, KeyError):  # the template died or never came up
                 self.failed = True
                 return None
 
     def close(self) -> None:
         """Disconnect; a template started here is ended (its kernels are ended by their managers
-        first) and collected."""
+        first) and collected.  In a process forked from the one that started it, nothing is done."""
+        if self.owner != os.getpid():
+            return
         if self.sock is not None:
             self.reader.close()
             self.sock.close()
@@ -485,7 +522,20 @@ def _launcher() -> str:
 
 
 _TEMPLATES = {}
+_RETIRED = []  # out of date, ended once their kernels have (:func:`warm`)
 _TEMPLATES_LOCK = threading.Lock()
+
+
+def _forget_templates() -> None:
+    """In a child forked from this process: the templates are the parent's (not to be used or ended here)."""
+    global _TEMPLATES_LOCK
+    _TEMPLATES_LOCK = threading.Lock()
+    _TEMPLATES.clear()
+    _RETIRED.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_templates)
 
 
 def folder_key(cwd) -> str:
@@ -503,9 +553,6 @@ def template(cwd) -> Template:
 
             util.Finalize(None, _close_templates, exitpriority=10)
         found = _TEMPLATES.pop(key, None)
-        if found is not None and found.hello is not None and not found.current():  # out of date: a module
-            found.close()  # it imported changed on disk, or the environment (a later run of a long-lived process)
-            found = None
         if found is None or not found.alive:
             found = Template.start(key)
         _TEMPLATES[key] = found  # the most recently used last
@@ -528,8 +575,20 @@ def release(cwd) -> None:
 
 def warm(cwd):
     """Start the template for ``cwd`` now, if kernels may be forked here (so that it is ready later);
-    returns its address (for :func:`use` in other processes of the run), or None."""
-    return template(cwd).address if enabled() else None
+    returns its address (for :func:`use` in other processes of the run), or None.  A template kept from
+    an earlier run that is :meth:`Template.out_of_date` is retired: no kernel is forked from it again, and
+    it is ended once the kernels forked from it have (another run of this process may still use them)."""
+    if not enabled():
+        return None
+    with _TEMPLATES_LOCK:
+        kept = _TEMPLATES.get(folder_key(cwd))
+        if kept is not None and kept.out_of_date():
+            _RETIRED.append(_TEMPLATES.pop(folder_key(cwd)))
+        ended = [t for t in _RETIRED if not t.running()]
+        _RETIRED[:] = [t for t in _RETIRED if t not in ended]
+    for retired in ended:
+        retired.close()
+    return template(cwd).address
 
 
 def use(cwd, address) -> None:
@@ -540,6 +599,8 @@ def use(cwd, address) -> None:
 
 @atexit.register
 def _close_templates() -> None:
+    while _RETIRED:
+        _RETIRED.pop().close()
     while _TEMPLATES:
         _TEMPLATES.popitem()[1].close()
 

@@ -21,7 +21,7 @@ _THEAD = re.compile(r"<thead\b.*?</thead>", flags=re.S | re.I)
 _TH_WITHOUT_SCOPE = re.compile(r"<th(?![^>]*\bscope=)(?=[\s>])", flags=re.I)
 _VALIGN = re.compile(r"\s+valign=(\"[^\"]*\"|'[^']*'|\S+?)(?=[\s>])", flags=re.I)
 #: Start tags of the table elements that may carry ``valign`` (only inside a tag is it an attribute).
-_TABLE_TAG = re.compile(r"<(?:th|td|tr|thead|tbody|tfoot|col)\b[^>]*>", flags=re.I)
+_TABLE_TAG = re.compile(r"<(?:th|td|tr|thead|tbody|tfoot|colgroup|col)\b[^>]*>", flags=re.I)
 _HEAD_END, _BODY_START = re.compile(r"</head>", flags=re.I), re.compile(r"<body", flags=re.I)
 
 
