@@ -605,15 +605,17 @@ def _run_tasks(tasks, on_done, jobs=None, executor=None, scheduler=None, display
 def _run_here(tasks, on_done, jobs, display) -> None:
     """The tasks in this process, ``jobs`` at a time (default: one per core).
 
-    One at a time, each runs in turn (Ctrl-C is handled by :func:`_interruptible`); several, each in a
-    thread of a pool of ``jobs``.  A thread only drives its notebook's kernel, which is a process of
+    One task runs in this thread (Ctrl-C is handled by :func:`_interruptible`); several, each in a
+    thread of a pool of ``jobs + 1``, ``jobs`` of them running cells at once (:class:`Places`, taken in
+    the tasks' order once a kernel is ready), so that the next kernel starts while they run, even one
+    at a time.  A thread only drives its notebook's kernel, which is a process of
     its own (forked from the run's template: :mod:`analysis.report.kernels`) doing the notebook's work,
     and renders the page with this process's one exporter; so no worker process starts, imports
     papermill, nbclient and nbconvert and compiles the page template again.  On Ctrl-C the notebooks
     not started are dropped, the running ones are told to stop and their kernels killed until they
     have, having removed their temporary files."""
     jobs = min(jobs or default_jobs(), len(tasks))
-    if jobs == 1:
+    if len(tasks) == 1:
         for task in tasks:
             display.status(task.name, "running")
             on_done(task, execute_task(task))
