@@ -131,10 +131,22 @@ def fixture_article_report(tmp_path_factory):
 #: same call in the same process (by whichever of the two tests runs first); the other two passes always run.
 SAME_WORKER = {"tests/test_build.py": "tests/test_nvd.py"}
 
+#: Test files handed out first, heaviest first (CPU-s of every process, Chromium and kernels included, in one
+#: run of the whole suite on one worker, 2 December 2026: 102, 32 with test_build.py, 19, 11, 10, 10, 9, 8, 8,
+#: 7, 6).  pytest-xdist's ``loadfile`` otherwise hands files out by their number of tests, most first, so the
+#: browser tests (14 tests, a third of the suite's CPU) started mid-run and files of a few long tests (process
+#: lifetime, Ctrl-C, reproducible bytes) came last, leaving one worker alone at the end.  Longest first, then
+#: the rest in xdist's order, is the usual greedy schedule; a file missing here only runs later.
+HEAVIEST_FIRST = ("tests/test_browser.py", "tests/test_nvd.py", "tests/test_process_lifetime.py",
+                  "tests/test_interrupt.py", "tests/test_second_article.py", "tests/test_parallel.py",
+                  "tests/test_extract.py", "tests/test_cache.py", "tests/test_kernels.py",
+                  "tests/test_multiverse.py", "tests/test_execution_faults.py")
+
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: without it (`-p no:xdist`) nothing to schedule
 def pytest_xdist_make_scheduler(config, log):
-    """``--dist loadfile``, with the files of :data:`SAME_WORKER` scheduled as one unit."""
+    """``--dist loadfile``, with the files of :data:`SAME_WORKER` scheduled as one unit and those of
+    :data:`HEAVIEST_FIRST` handed out first."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
@@ -143,5 +155,11 @@ def pytest_xdist_make_scheduler(config, log):
         def _split_scope(self, nodeid):
             scope = super()._split_scope(nodeid)
             return SAME_WORKER.get(scope, scope)
+
+        def _assign_work_unit(self, node):
+            heaviest = next((scope for scope in HEAVIEST_FIRST if scope in self.workqueue), None)
+            if heaviest is not None:
+                self.workqueue.move_to_end(heaviest, last=False)  # the unit the base class pops next
+            super()._assign_work_unit(node)
 
     return LoadFileSharing(config, log)

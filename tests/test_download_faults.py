@@ -66,7 +66,8 @@ def server(entry):
     FaultyHandler.hits = {}
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FaultyHandler)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # polled every 20 ms, not 0.5 s: shutdown() waits for the next poll
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()

@@ -57,7 +57,8 @@ def project(tmp_path):
     TrickleHandler.body = entry.path.read_bytes()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TrickleHandler)
     httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    # polled every 20 ms, not 0.5 s: shutdown() waits for the next poll
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     root = tmp_path / "project"
     (root / "data" / "raw").mkdir(parents=True)
