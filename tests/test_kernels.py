@@ -164,7 +164,10 @@ def module_folder(folder, monkeypatch):
     """``folder``, with a folder of the fixture module on PYTHONPATH (which the template inherits)."""
     modules = folder / "modules"
     modules.mkdir()
-    (modules / f"{FIXTURE_MODULE}.py").write_text("VALUE = 1\n")
+    written = modules / f"{FIXTURE_MODULE}.py"
+    written.write_text("VALUE = 1\n")
+    an_hour_ago = time.time() - 3600  # written well before any template's warm-up (a file modified during
+    os.utime(written, (an_hour_ago, an_hour_ago))  # one counts as changed: test_a_module_changed_during_...)
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(modules), os.environ.get("PYTHONPATH", "")]))
     return folder
 
@@ -215,6 +218,7 @@ def test_a_template_that_declines_is_kept_not_started_again_each_run(tmp_path, m
     modules = tmp_path / "modules"
     modules.mkdir()
     (modules / "noisy_fixture_module.py").write_text("print('imported')\n")  # a fixture module that prints
+    os.utime(modules / "noisy_fixture_module.py", (time.time() - 3600,) * 2)  # written before the warm-up
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(modules), os.environ.get("PYTHONPATH", "")]))
     try:
         first = run_tasks(tmp_path, "first", ["import os, noisy_fixture_module\nprint(os.getppid())"])
