@@ -499,8 +499,8 @@ def specification_curve_chart(values, verdicts, choices, threshold, title, ylabe
     top.set_ylabel(ylabel)
     top.set_title(title)
     top.legend(loc="best", frameon=False, fontsize=8)
-    dots = [(x, y) for y, row in enumerate(rows) for x, i in zip(xs, order)
-            if _choice_text(choices[i].get(row.split("=", 1)[0])) == row.split("=", 1)[1]]
+    dots = [(x, y) for y, (name, value) in enumerate(row.split("=", 1) for row in rows) for x, i in zip(xs, order)
+            if _choice_text(choices[i].get(name)) == value]
     bottom.scatter([x for x, _ in dots], [y for _, y in dots], color=LINE, s=14)  # one collection: drawn once
     shown = [words(*row.split("=", 1)) if words else row for row in rows]  # a choice in plain words, if given
     bottom.set_yticks(range(len(rows)), shown, fontsize=7)

@@ -447,8 +447,11 @@ class Template:
         the environment ``env`` (default this process's), and no file of any module it imported changed
         since it imported it (as of its greeting, or of :meth:`out_of_date`)."""
         hello = self.hello or {}
-        return (self.alive and bool(hello.get("ready")) and self.fresh
-                and _own(dict(os.environ) if env is None else env) == _own(hello.get("env", {})))
+        return self.alive and bool(hello.get("ready")) and self.fresh and self._same_environment(env)
+
+    def _same_environment(self, env=None) -> bool:
+        """Whether ``env`` (default this process's) is the template's own, but for kernel variables."""
+        return _own(dict(os.environ) if env is None else env) == _own((self.hello or {}).get("env", {}))
 
     def out_of_date(self) -> bool:
         """Whether this template, which has greeted, would now serve stale code or another environment: a
@@ -457,7 +460,7 @@ class Template:
         if self.hello is None:
             return False
         self.fresh = _unchanged(self.hello.get("files", []))
-        return not self.fresh or _own(dict(os.environ)) != _own(self.hello.get("env", {}))
+        return not self.fresh or not self._same_environment()
 
     def running(self) -> bool:
         """Whether a kernel forked from this template may still run."""
