@@ -71,3 +71,27 @@ def test_committed_notebooks_give_the_same_document(name, exporters):
 ])
 def test_accessible_adds_what_nbconvert_adds_and_nothing_else(page, expected):
     assert exporter.accessible(page) == expected
+
+
+def test_a_reused_exporter_gives_each_page_as_a_new_one_would(exporters, tmp_path):
+    """The pages' exporter keeps one Markdown parser and one highlighter formatter for every page it renders;
+    a page is the same as one from a new exporter, whatever was rendered before: Markdown with and without
+    an attachment, text/markdown outputs, code in another language (fixture notebooks made here)."""
+    import base64
+
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n").decode()
+    cells = [new_markdown_cell("## Heading\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ and $x^2$", id="m1"),
+             new_markdown_cell("![figure](attachment:f.png)", id="m2",
+                               attachments={"f.png": {"image/png": png}}),
+             new_code_cell("x = 1  # one", id="c1", execution_count=1,
+                           outputs=[new_output("display_data", data={"text/markdown": "**bold** [link](#m1)",
+                                                                     "text/plain": "x"})])]
+    first = new_notebook(cells=cells, metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}})
+    second = new_notebook(cells=[new_markdown_cell("Plain *text*.", id="m3"), new_code_cell("echo 'hi' | wc", id="c2")],
+                          metadata={"language_info": {"name": "bash", "pygments_lexer": "bash"}})
+    shared = exporters[1]
+    for notebook in (first, second, first, second):
+        page, _ = shared.from_notebook_node(notebook, resources={"audit_header": "<h1>Page</h1>"})
+        fresh, _ = site.notebook_exporter().from_notebook_node(notebook, resources={"audit_header": "<h1>Page</h1>"})
+        assert page == fresh
+    assert "hl-bash" in page and 'src="data:image/png;base64,' in shared.from_notebook_node(first)[0]

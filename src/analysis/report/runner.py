@@ -615,6 +615,7 @@ def _run_here(tasks, on_done, jobs, display) -> None:
     not started are dropped, the running ones are told to stop and their kernels killed until they
     have, having removed their temporary files."""
     jobs = min(jobs or default_jobs(), len(tasks))
+    _ready_to_execute()
     if len(tasks) == 1:
         for task in tasks:
             display.status(task.name, "running")
@@ -624,6 +625,17 @@ def _run_here(tasks, on_done, jobs, display) -> None:
     # ready, for a place; and its cells start while the page of the notebook that made room renders
     with ThreadPoolExecutor(max_workers=min(jobs + 1, len(tasks)), thread_name_prefix="notebook") as pool:
         _run_on(pool, tasks, on_done, None, display, cancelled=threading.Event(), places=Places(jobs))
+
+
+def _ready_to_execute() -> None:
+    """Import papermill and compile nbformat's notebook validator once, here, before the threads start.
+    Each thread's first read of a notebook compiles the validator if none is there yet: three threads
+    starting together each compiled it (0.05 CPU-s each, on the way to the first kernels) and nbformat
+    kept one."""
+    import papermill  # noqa: F401  see execute()
+    from nbformat.validator import get_validator
+
+    get_validator()  # the current format's, which the notebooks use (another is compiled when first read)
 
 
 def _run_on(executor, tasks, on_done, scheduler, display, cancelled=None, places=None) -> None:
