@@ -313,6 +313,63 @@ def test_at_most_jobs_notebooks_run_at_once_the_next_kernel_starts_meanwhile_and
     assert started["c"] < min(a_end, b_end)  # and its kernel started while the two ran
 
 
+def test_a_place_is_given_back_once_the_last_cell_has_run_not_once_the_notebook_is_written(tmp_path, monkeypatch):
+    """With one place, the second notebook's cells start after the first's last cell has run, but before its
+    kernel is shut down and its notebook written (made slow on purpose here); a trailing empty cell, which
+    does not run, does not hold the place."""
+    import papermill.execute
+
+    log = tmp_path / "log"
+    log.mkdir()
+    names = ["a", "b"]
+    for name in names:
+        node = notebook(f"import pathlib, time\nlog = pathlib.Path({str(log)!r})\n"
+                        f"(log / '{name}.start').write_text(repr(time.time()))\ntime.sleep(0.3)",
+                        f"(log / '{name}.end').write_text(repr(time.time()))")
+        node.cells.append(nbformat.v4.new_code_cell("   "))
+        nbformat.write(node, tmp_path / f"{name}.ipynb")
+    write, returned = papermill.execute.write_ipynb, {}
+
+    def slow_write(nb, path, *args, **kwargs):  # papermill writes the executed notebook after the kernel has gone
+        time.sleep(2)
+        return write(nb, path, *args, **kwargs)
+
+    monkeypatch.setattr(papermill.execute, "write_ipynb", slow_write)
+    execute = runner._execute
+
+    def recorded(name, *args, **kwargs):
+        try:
+            return execute(name, *args, **kwargs)
+        finally:
+            returned[name] = time.time()
+
+    monkeypatch.setattr(runner, "_execute", recorded)
+    tasks = [runner.Task(n, str(tmp_path / f"{n}.ipynb"), {}, cwd=str(tmp_path), scratch=str(tmp_path / "out"))
+             for n in names]
+    done = {}
+    runner._run_here(tasks, lambda task, outcome: done.setdefault(task.name, outcome), 1, runner._Progress(names, False))
+    assert all(not outcome.failure for outcome in done.values()), done
+    a_end, b_start = float((log / "a.end").read_text()), float((log / "b.start").read_text())
+    assert b_start >= a_end  # one notebook's cells at a time
+    assert b_start < returned["a"] - 1  # ... but the second's did not wait for the first to be written
+
+
+def test_hooks_call_on_cells_done_after_the_last_cell_with_code_only():
+    calls = []
+    hooks = runner._hooks(on_ready=lambda notebook: calls.append("ready"), on_cells_done=lambda: calls.append("done"))
+    node = notebook("x = 1", "y = 2")
+    node.cells.append(nbformat.v4.new_code_cell(""))
+    node.cells.append(nbformat.v4.new_markdown_cell("the end"))
+    hooks["on_notebook_start"](notebook=node)
+    for index in range(len(node.cells)):
+        hooks["on_cell_executed"](cell=node.cells[index], cell_index=index, execute_reply={})
+        if index == 1:
+            assert calls == ["ready"]  # the first code cell is not the last
+    assert calls == ["ready", "done"]  # called at cell 2, the last with code, once
+    assert runner._hooks() == {}
+    assert set(runner._hooks(on_ready=lambda notebook: None)) == {"on_notebook_start"}
+
+
 def test_places_are_taken_in_ticket_order_at_most_count_at_once_and_a_ticket_given_up_lets_the_next_through():
     import threading
 
@@ -342,3 +399,35 @@ def test_places_are_taken_in_ticket_order_at_most_count_at_once_and_a_ticket_giv
     cancelled.set()
     with pytest.raises(runner._Cancelled):
         places.take(5, cancelled)  # waiting for its turn, Ctrl-C came
+
+
+def test_what_the_report_needs_from_no_notebook_is_read_once_the_first_is_done_and_each_ones_claims_as_it_is_saved(
+        tmp_path, monkeypatch):
+    """``meanwhile`` runs once, after the first notebook has ended and before the next outcome is taken; what
+    each notebook published is read from its outcome as it is saved (the notebooks' runs are stood in for:
+    each outcome is a committed executed notebook)."""
+    from analysis.claims import audit
+
+    names = ["01_rd_spending", "02_footprint_users"]
+    texts = {n: (paths.NOTEBOOKS / f"{n}.ipynb").read_text(encoding="utf-8") for n in names}
+    events = []
+
+    def fake_run_tasks(tasks, on_done, **kwargs):
+        for task in tasks:
+            events.append(f"outcome {task.name}")
+            on_done(task, runner.Outcome(task.name, notebook=texts[task.name], body="", timings={}))
+
+    monkeypatch.setattr(runner, "_run_tasks", fake_run_tasks)
+    plan = [(NotebookSpec(n, n), {}) for n in names]
+    keys = {n: ("key", {}) for n in names}
+    result = runner.RunResult()
+    runner._execute_plan(result, plan, keys, tmp_path, None, use_cache=False,
+                         meanwhile=lambda: events.append("meanwhile"))
+    assert events[1] == "meanwhile" and sorted(events[::2]) == [f"outcome {n}" for n in names]
+    for name in names:
+        expected = audit.read_published(nbformat.reads(texts[name], as_version=4))
+        assert expected and result.published[name] == expected
+    events.clear()
+    runner._execute_plan(runner.RunResult(), plan[:1], keys, tmp_path, None, use_cache=False,
+                         meanwhile=lambda: events.append("meanwhile"))
+    assert events == ["outcome 01_rd_spending"]  # one notebook: nothing runs meanwhile

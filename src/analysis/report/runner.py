@@ -55,7 +55,7 @@ import nbformat
 from jupyter_client.manager import AsyncKernelManager
 
 from analysis import atomic, paths
-from analysis.claims import audit
+from analysis.claims import audit, multiverse
 from analysis.claims.ledger import CLAIM_NOTEBOOK as CLAIM
 from analysis.claims.ledger import NotebookSpec, ParameterSpec, load_ledger
 from analysis.data import integrity
@@ -167,6 +167,8 @@ class RunResult:
     not_run: list = field(default_factory=list)
     #: The run's changed parameters (:class:`analysis.report.variants.Variant`); None: the published report.
     variant: object = None
+    #: ``{notebook: [Assessment]}`` that the notebooks executed now published, read as each was saved.
+    published: dict = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -297,13 +299,15 @@ def _engine() -> str:
     return ENGINE
 
 
-def _execute(name, notebook, parameters, scratch, cwd, kernel_manager_class, cancelled, on_ready=None) -> int:
+def _execute(name, notebook, parameters, scratch, cwd, kernel_manager_class, cancelled, on_ready=None,
+             on_cells_done=None) -> int:
     """papermill into ``scratch``; a kernel that never started is started again.  Returns how
     many kernel starts it took.  ``on_ready``: called (with ``notebook=``) once the kernel is ready,
-    before the first cell runs."""
+    before the first cell runs; ``on_cells_done``: called once the last cell with code has run (its
+    reply came), before the kernel is shut down and the notebook written (:func:`_hooks`)."""
     import papermill  # already imported by the caller
 
-    hooks = {} if on_ready is None else {"on_notebook_start": on_ready}
+    hooks = _hooks(on_ready, on_cells_done)
 
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         if cancelled.is_set():  # Ctrl-C came (from the run's main thread): start no kernel again
@@ -330,6 +334,30 @@ def _execute(name, notebook, parameters, scratch, cwd, kernel_manager_class, can
         if cancelled.is_set():  # finished just as Ctrl-C came: keep nothing, as promised
             raise KeyboardInterrupt
         return attempt
+
+
+def _hooks(on_ready=None, on_cells_done=None) -> dict:
+    """nbclient's hooks for :func:`_execute`: ``on_ready(notebook=)`` once the kernel is ready (its
+    notebook-start hook); ``on_cells_done()`` when the reply to the last cell that runs code has come
+    (its cell-executed hook, for the last cell with code of the notebook being run, as parameterised).
+    A cell that fails ends the run before the last one, and then nothing is called."""
+    hooks, last = {}, {}
+
+    def started(notebook=None, **_):
+        last["cell"] = max((i for i, cell in enumerate(notebook.cells)
+                            if cell.cell_type == "code" and cell.source.strip()), default=None)
+        if on_ready is not None:
+            on_ready(notebook=notebook)
+
+    def executed(cell_index=None, **_):
+        if cell_index is not None and cell_index == last.get("cell"):
+            on_cells_done()
+
+    if on_ready is not None or on_cells_done is not None:
+        hooks["on_notebook_start"] = started
+    if on_cells_done is not None:
+        hooks["on_cell_executed"] = executed
+    return hooks
 
 
 def _kernel_never_started(exc, scratch) -> bool:
@@ -400,8 +428,9 @@ def execute_task(task, cancelled=None, place=None) -> Outcome:
     thread raises KeyboardInterrupt after the kernel is killed and the temporary files are gone.  With
     it (a ``threading.Event`` the caller sets on Ctrl-C, then killing the kernels): a cancelled Outcome,
     the temporary files gone, no kernel started again.  ``place``: the notebook's :class:`Place` among
-    those whose cells may run at once, taken once its kernel is ready and given back when it ends (not
-    held while its kernel starts, nor while its page renders)."""
+    those whose cells may run at once, taken once its kernel is ready and given back once its last cell
+    has run (not held while its kernel starts, nor while it shuts down, the notebook is written and its
+    page renders)."""
     import papermill  # noqa: F401  see execute()
 
     place = place or Place(None, 0)
@@ -453,7 +482,8 @@ class Places:
 
 class Place:
     """One notebook's ticket for ``places`` (None: no limit): :meth:`take` once its kernel is ready
-    (nbclient's hook), :meth:`leave` when the kernel has ended (or never started)."""
+    (nbclient's hook), :meth:`leave` once its last cell has run (nbclient's hook), or when the kernel has
+    ended (a cell failed, or it never started); a second :meth:`leave` does nothing."""
 
     def __init__(self, places, ticket, cancelled=None):
         self.places, self.ticket, self.cancelled = places, ticket, cancelled
@@ -488,9 +518,10 @@ def _execute_task(task, cancelled, place) -> Outcome:
         try:
             try:
                 starts = (_interruptible(_execute, *arguments) if cancelled is None else
-                          _execute(*arguments, cancelled, on_ready=place.take if place.places else None))
+                          _execute(*arguments, cancelled, on_ready=place.take if place.places else None,
+                                   on_cells_done=place.leave if place.places else None))
             finally:
-                place.leave()  # the kernel has ended: the next notebook's cells may run while this page renders
+                place.leave()  # unless its last cell did: the next notebook's cells may run
         except NotebookFailed as exc:
             if cancelled is not None and cancelled.is_set():
                 return Outcome(task.name, cancelled=True)
@@ -941,14 +972,23 @@ def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, s
     fresh.forget(reports_dir)
     _remove_scratch(reports_dir / "notebooks")
     ahead = candidates.find_ahead(ledger)  # the candidates page's claims, found while the notebooks execute
+    robustness = {}  # the scorecard's robustness lines, from the committed multiverse: no notebook changes them
+
+    def meanwhile():  # the first notebook is done, the others run: read them now, not after the last one
+        try:
+            robustness.update(multiverse.robustness_lines(ledger))
+        except Exception:  # read again for the scorecard, after the notebooks, which then says what is wrong
+            robustness.clear()
+
     try:
         _execute_plan(result, plan, keys, reports_dir / "notebooks", seed, use_cache=use_cache, jobs=jobs,
                       executor=executor, scheduler=scheduler, progress=progress,
-                      history=[ledger.article.reports_dir() / "notebooks"])
+                      history=[ledger.article.reports_dir() / "notebooks"], meanwhile=meanwhile)
     except BaseException:  # Ctrl-C, or the run could not go on: the page will not be written
         ahead.cancel()
         raise
-    _write_report(result, ledger, whole, reports_dir, base_url, found=ahead.result())
+    _write_report(result, ledger, whole, reports_dir, base_url, found=ahead.result(),
+                  robustness=robustness if robustness else None)
     if complete and variant is None and result.ok:
         fresh.write_record(reports_dir, ledger.article.folder, result.html, result.scorecard, result.index,
                            options=fresh.run_options(base_url))
@@ -987,11 +1027,13 @@ def _include_others(result, ledger, plan, keys, reports_dir, seed) -> None:
 
 
 def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, executor=None, scheduler=None,
-                  progress=None, history=()) -> None:
+                  progress=None, history=(), meanwhile=None) -> None:
     """Execute the notebooks of ``plan`` whose result is not current in ``folder`` (or ``seed``),
     concurrently, the longest first (their durations recorded in ``folder``, else in the folders of
     ``history``: :func:`_longest_first`); the results and failures go into ``result``, in the plan's
-    order."""
+    order, with what each published (``result.published``, read as it is saved).  ``meanwhile``: called
+    once, in this thread, when the first notebook has ended and others still run (work the report needs
+    that no notebook changes, done while the cores are busy rather than after the last notebook)."""
     tasks = []
     display = _Progress([spec.name for spec, _ in plan], _show_progress(progress))
     try:
@@ -1006,6 +1048,9 @@ def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, e
             display.status(spec.name, "queued")
 
         def done(task, outcome):
+            if meanwhile is not None and len(tasks) > 1 and not done.called:
+                done.called = True
+                meanwhile()
             if outcome.cancelled:
                 return
             if outcome.failure:  # a notebook error or a dead kernel: record it, go on
@@ -1014,9 +1059,11 @@ def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, e
                 display.status(task.name, "FAILED", done=True)
                 return
             result.executed[task.name] = _save(folder, task.name, outcome, *keys[task.name])
+            result.published[task.name] = audit.read_published(nbformat.from_dict(json.loads(outcome.notebook)))
             result.timings[task.name] = outcome.timings
             display.status(task.name, f"done in {outcome.timings.get('execute', 0):.1f} s", done=True)
 
+        done.called = False
         _run_tasks(_longest_first(tasks, [folder, *history]), done, jobs=jobs, executor=executor, scheduler=scheduler,
                    display=display)
     finally:
@@ -1026,19 +1073,21 @@ def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, e
     result.failures = {n: result.failures[n] for n in order if n in result.failures}
 
 
-def _write_report(result, ledger, whole, reports_dir, base_url="", found=None) -> None:
+def _write_report(result, ledger, whole, reports_dir, base_url="", found=None, robustness=None) -> None:
     """The scorecard and the site from every result the report includes: those of this run and
     the current ones kept (:func:`_include_others`).  Only this run's notebook pages are rewritten,
     except in a variant, whose every page carries its banner.  ``found``: the article's candidate
-    claims, if already found (:func:`analysis.report.candidates.find_ahead`)."""
+    claims, if already found (:func:`analysis.report.candidates.find_ahead`); ``robustness``: the
+    scorecard's robustness lines, if already read (:func:`analysis.claims.multiverse.robustness_lines`)."""
     folder, variant = reports_dir / "notebooks", result.variant
     shown = {n: result.executed.get(n) or result.kept[n] for n in declared_specs(ledger)
              if n in result.executed or n in result.kept}
     result.html = {name: reports_dir / f"{name}.html" for name in result.executed}  # rendered by site.build_site
-    assessments = [a for path in shown.values() for a in audit.read_published(nbformat.read(path, as_version=4))]
+    assessments = [a for name, path in shown.items() for a in (
+        result.published[name] if name in result.published else audit.read_published(nbformat.read(path, as_version=4)))]
     applied = None if variant is None else {n: variant.applied(s.parameters) for n, s in declared_specs(ledger).items()}
     table = build_scorecard(ledger, assessments, failed=set(result.failures), not_run=set(result.not_run),
-                            parameters=applied)
+                            parameters=applied, robustness=robustness)
     bodies = {n: folder / f"{n}.body.html" for n in shown if (folder / f"{n}.body.html").is_file()}
     # The reviewer's site: index.html, sources.html, notebook pages with headers, CSV and JSON-LD exports.
     result.scorecard, result.index = site.build_site(
