@@ -313,3 +313,11 @@ def test_run_refuses_a_bad_base_url_before_anything_runs(tmp_path):
     assert done.returncode == 2
     assert "--base-url 'example.org/r' is not an absolute http(s) address" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_compile_templates_compiles_every_page_template_into_the_processs_environment():
+    env = site._environment()
+    env.cache.clear()
+    site.compile_templates()
+    compiled = {key[1] for key in env.cache.keys()}
+    assert compiled == {p.name for p in site.SITE_TEMPLATES.glob("*.j2")} and "index.html.j2" in compiled

@@ -974,10 +974,11 @@ def _run_plan(ledger, plan, whole, variant, seed, reports_dir, jobs, executor, s
     ahead = candidates.find_ahead(ledger)  # the candidates page's claims, found while the notebooks execute
     robustness = {}  # the scorecard's robustness lines, from the committed multiverse: no notebook changes them
 
-    def meanwhile():  # the first notebook is done, the others run: read them now, not after the last one
+    def meanwhile():  # the first notebook is done, the others run: do now what needs none of them
         try:
+            site.compile_templates()
             robustness.update(multiverse.robustness_lines(ledger))
-        except Exception:  # read again for the scorecard, after the notebooks, which then says what is wrong
+        except Exception:  # done again for the report, after the notebooks, where the failure says what is wrong
             robustness.clear()
 
     try:

@@ -202,6 +202,15 @@ def _environment() -> jinja2.Environment:
     return _environment_for(tuple((SITE_TEMPLATES / n).stat().st_mtime_ns for n in names))
 
 
+def compile_templates() -> None:
+    """Compile every page template of the site now, into this process's environment (they compile on
+    first use, and are kept): a run does it while its notebooks execute, rather than after the last one
+    (half of writing the site's pages is compiling their templates)."""
+    env = _environment()
+    for name in env.list_templates(extensions=["j2"]):
+        env.get_template(name)
+
+
 @functools.lru_cache(maxsize=1)
 def _environment_for(stamps) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(SITE_TEMPLATES)),
