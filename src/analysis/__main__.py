@@ -1,6 +1,4 @@
 """``python -m analysis``: see :mod:`analysis.cli`."""
-import sys
+from analysis.cli import exit_now, main
 
-from analysis.cli import main
-
-sys.exit(main())
+exit_now(main())
