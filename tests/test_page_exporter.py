@@ -4,6 +4,7 @@ are equal, for a fixture notebook made here and for committed notebooks."""
 import pytest
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
+from nbconvert.filters.highlight import Highlight2HTML
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis import paths
@@ -73,25 +74,45 @@ def test_accessible_adds_what_nbconvert_adds_and_nothing_else(page, expected):
     assert exporter.accessible(page) == expected
 
 
-def test_a_reused_exporter_gives_each_page_as_a_new_one_would(exporters, tmp_path):
-    """The pages' exporter keeps one Markdown parser and one highlighter formatter for every page it renders;
-    a page is the same as one from a new exporter, whatever was rendered before: Markdown with and without
-    an attachment, text/markdown outputs, code in another language (fixture notebooks made here)."""
+class NbconvertsOwnFilters(exporter.PageExporter):
+    """The pages' exporter with nbconvert's own Markdown filter and code highlighter, which make a parser and
+    a formatter for every cell (the reference for the reuse of both)."""
+
+    markdown2html = HTMLExporter.markdown2html
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        language = nb.metadata.get("language_info", {})
+        self.register_filter("highlight_code", Highlight2HTML(
+            pygments_lexer=language.get("pygments_lexer", language.get("name", None)), parent=self))
+        return super().from_notebook_node(nb, resources, **kw)
+
+
+def test_a_reused_exporter_gives_the_pages_of_nbconverts_own_filters(exporters):
+    """The pages' exporter keeps one Markdown parser per folder and one highlighter formatter per language for
+    every page it renders; its pages are those nbconvert's own filters give, whatever was rendered before:
+    Markdown with and without an attachment, tables, task and definition lists, maths, text/markdown outputs,
+    code in another language, notebooks in two folders (fixture notebooks made here)."""
     import base64
 
     png = base64.b64encode(b"\x89PNG\r\n\x1a\n").decode()
-    cells = [new_markdown_cell("## Heading\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ and $x^2$", id="m1"),
-             new_markdown_cell("![figure](attachment:f.png)", id="m2",
+    cells = [new_markdown_cell("## Heading\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ and $x^2$\n\n"
+                               "- [x] done\n- [ ] open\n\nterm\n: its definition, $$y$$", id="m1"),
+             new_markdown_cell("![figure](attachment:f.png) and ![other](f.png)", id="m2",
                                attachments={"f.png": {"image/png": png}}),
              new_code_cell("x = 1  # one", id="c1", execution_count=1,
                            outputs=[new_output("display_data", data={"text/markdown": "**bold** [link](#m1)",
-                                                                     "text/plain": "x"})])]
+                                                                     "text/plain": "x"})]),
+             new_code_cell("", id="c0")]
     first = new_notebook(cells=cells, metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}})
     second = new_notebook(cells=[new_markdown_cell("Plain *text*.", id="m3"), new_code_cell("echo 'hi' | wc", id="c2")],
                           metadata={"language_info": {"name": "bash", "pygments_lexer": "bash"}})
     shared = exporters[1]
-    for notebook in (first, second, first, second):
-        page, _ = shared.from_notebook_node(notebook, resources={"audit_header": "<h1>Page</h1>"})
-        fresh, _ = site.notebook_exporter().from_notebook_node(notebook, resources={"audit_header": "<h1>Page</h1>"})
-        assert page == fresh
-    assert "hl-bash" in page and 'src="data:image/png;base64,' in shared.from_notebook_node(first)[0]
+    reference = NbconvertsOwnFilters(template_name=shared.template_name,
+                                     extra_template_basedirs=shared.extra_template_basedirs)
+    for notebook, folder in ((first, "a"), (second, "a"), (first, "b"), (second, "b"), (first, "a")):
+        resources = {"audit_header": "<h1>Page</h1>", "metadata": {"path": folder, "name": "page"}}
+        page, _ = shared.from_notebook_node(notebook, resources=dict(resources))
+        expected, _ = reference.from_notebook_node(notebook, resources=dict(resources))
+        assert page == expected
+    assert "hl-bash" in page or "hl-bash" in shared.from_notebook_node(second)[0]
+    assert 'src="data:image/png;base64,' in shared.from_notebook_node(first)[0]

@@ -331,7 +331,8 @@ def test_a_place_is_given_back_once_the_last_cell_has_run_not_once_the_notebook_
     write, returned = papermill.execute.write_ipynb, {}
 
     def slow_write(nb, path, *args, **kwargs):  # papermill writes the executed notebook after the kernel has gone
-        time.sleep(2)
+        if Path(path).name == "a.ipynb":
+            time.sleep(2)
         return write(nb, path, *args, **kwargs)
 
     monkeypatch.setattr(papermill.execute, "write_ipynb", slow_write)
@@ -354,18 +355,28 @@ def test_a_place_is_given_back_once_the_last_cell_has_run_not_once_the_notebook_
     assert b_start < returned["a"] - 1  # ... but the second's did not wait for the first to be written
 
 
-def test_hooks_call_on_cells_done_after_the_last_cell_with_code_only():
+def _cells_done_at(node) -> list:
+    """The cell indices after whose reply ``on_cells_done`` was called, nbclient's hooks called for every
+    cell in turn (as if each ran)."""
     calls = []
     hooks = runner._hooks(on_ready=lambda notebook: calls.append("ready"), on_cells_done=lambda: calls.append("done"))
-    node = notebook("x = 1", "y = 2")
-    node.cells.append(nbformat.v4.new_code_cell(""))
-    node.cells.append(nbformat.v4.new_markdown_cell("the end"))
     hooks["on_notebook_start"](notebook=node)
-    for index in range(len(node.cells)):
-        hooks["on_cell_executed"](cell=node.cells[index], cell_index=index, execute_reply={})
-        if index == 1:
-            assert calls == ["ready"]  # the first code cell is not the last
-    assert calls == ["ready", "done"]  # called at cell 2, the last with code, once
+    at = []
+    for index, cell in enumerate(node.cells):
+        hooks["on_cell_executed"](cell=cell, cell_index=index, execute_reply={})
+        at += [index] * (calls.count("done") - len(at))
+    assert calls[0] == "ready"
+    return at
+
+
+def test_hooks_call_on_cells_done_after_the_last_cell_that_runs_only():
+    node = notebook("x = 1", "y = 2")  # cells: markdown, x, y
+    node.cells.append(nbformat.v4.new_code_cell(""))  # empty: nbclient does not run it
+    skipped = nbformat.v4.new_code_cell("z = 3")
+    skipped.metadata["tags"] = [runner.SKIPPED_CELL_TAG]  # tagged: nbclient does not run it either
+    node.cells += [skipped, nbformat.v4.new_markdown_cell("the end")]
+    assert _cells_done_at(node) == [2]  # once, at the reply to cell 2, the last that runs
+    assert _cells_done_at(notebook()) == []  # no cell runs: the kernel's end gives the place back
     assert runner._hooks() == {}
     assert set(runner._hooks(on_ready=lambda notebook: None)) == {"on_notebook_start"}
 

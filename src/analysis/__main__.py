@@ -1,4 +1,4 @@
 """``python -m analysis``: see :mod:`analysis.cli`."""
-from analysis.cli import exit_now, main
+from analysis.cli import command
 
-exit_now(main())
+command()

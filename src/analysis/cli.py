@@ -19,6 +19,7 @@ import argparse
 import gc
 import logging
 import sys
+from typing import NoReturn
 
 from analysis.errors import AuditError
 
@@ -278,34 +279,47 @@ def parser() -> argparse.ArgumentParser:
 INTERRUPTED = 130
 
 
-def exit_now(code: int) -> None:
+def exit_now(code: int) -> NoReturn:
     """Exit with ``code`` once the command has returned, without the interpreter's teardown (freeing,
     module by module, everything the run imported and made: a tenth of a second after a build), as
     some command-line tools do (mypy).  Only when nothing is left to do: the exit handlers are run first
     (logging's, the runner's), and the teardown is kept when another thread still runs or something
-    traces or profiles the process (coverage, a profiler), whose results are written at teardown.  A file
-    left open and unflushed would not be written: every file of the library is written whole and closed
-    before its command returns (:mod:`analysis.atomic`).
+    traces or profiles the process (coverage, a profiler), whose results are written at teardown, or when
+    the output cannot be flushed.  A file left open and unflushed would not be written, nor would an
+    object's finaliser run: every file of the library is written whole and closed before its command
+    returns (:mod:`analysis.atomic`), and its kernels and templates are ended by then.
 
-    ``python -m analysis`` calls it; :func:`main` itself returns, for callers in Python.
+    ``python -m analysis`` and the ``claim-audit`` command call it (:func:`command`); :func:`main`
+    itself returns, for callers in Python.  (Python 3.11 is this project's: on 3.12 and later, where a
+    profiler may not show in ``sys.getprofile()``, this would also ask ``sys.monitoring``.)
     """
     import atexit
     import os
     import threading
 
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # a closed pipe: the interpreter's own exit says so
-        sys.exit(code)
-    hurried = (threading.active_count() == 1 and sys.gettrace() is None and sys.getprofile() is None
-               and "coverage" not in sys.modules and hasattr(atexit, "_run_exitfuncs"))
-    if not hurried:
+    def flushed() -> bool:
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:
+                    stream.flush()
+            return True
+        except (OSError, ValueError):  # a closed pipe or stream: the interpreter's own exit says so
+            return False
+
+    skip_teardown = (threading.active_count() == 1 and sys.gettrace() is None and sys.getprofile() is None
+                     and "coverage" not in sys.modules and hasattr(atexit, "_run_exitfuncs"))
+    if not (skip_teardown and flushed()):
         sys.exit(code)
     atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    if not flushed():
+        sys.exit(code)
     os._exit(code)
+
+
+def command() -> NoReturn:
+    """The ``claim-audit`` command and ``python -m analysis``: :func:`main` on the command line's
+    arguments, then :func:`exit_now`."""
+    exit_now(main())
 
 
 def main(argv=None) -> int:

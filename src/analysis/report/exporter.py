@@ -79,15 +79,21 @@ def accessible(page: str) -> str:
     return _TAG.sub(_start_tag, page)
 
 
-class Highlighter(Highlight2HTML):
+class ReusedFormatterHighlight2HTML(Highlight2HTML):
     """nbconvert's code highlighter, with one Pygments formatter per language rather than one per cell
     (making one builds its whole style sheet: a sixth of the highlighting's time).  A formatter keeps
-    nothing of the code it formats, so the HTML is the same."""
+    nothing of the code it formats, so the HTML is the same.  (It calls nbconvert's own highlighting
+    function, private to it: nbconvert is pinned in ``requirements.lock``, and
+    ``tests/test_page_exporter.py`` compares the pages with those of nbconvert's highlighter.)"""
+
+    def __init__(self, pygments_lexer=None, **kwargs):
+        super().__init__(pygments_lexer=pygments_lexer, **kwargs)
+        self._formatters = {}
 
     def __call__(self, source, language=None, metadata=None):
         language = language or self.pygments_lexer
         key = (language, repr(sorted(self.extra_formatter_options.items())))
-        formatters = self.__dict__.setdefault("_formatters", {})
+        formatters = self._formatters
         if key not in formatters:
             from pygments.formatters import HtmlFormatter
 
@@ -100,10 +106,14 @@ class PageExporter(HTMLExporter):
     """``HTMLExporter`` whose page is finished by :func:`accessible` rather than by a parse and rewrite,
     which validates the notebook once, after its preprocessors, rather than after each of them
     (nbconvert's own option; a tenth of a page's export time), and which makes its Markdown parser and
-    code highlighter's formatter once rather than for every cell (:class:`Highlighter`,
+    code highlighter's formatter once rather than for every cell (:class:`ReusedFormatterHighlight2HTML`,
     :meth:`markdown2html`)."""
 
     optimistic_validation = Bool(True, help=HTMLExporter.optimistic_validation.help).tag(config=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._markdown_parsers, self._highlighters = {}, {}
 
     @pass_context
     def markdown2html(self, context, source):
@@ -117,7 +127,7 @@ class PageExporter(HTMLExporter):
         if cell.get("attachments"):
             return MarkdownWithMath(renderer=IPythonRenderer(attachments=cell["attachments"], **options)).render(source)
         key = repr(sorted(options.items()))
-        parsers = self.__dict__.setdefault("_markdown_parsers", {})
+        parsers = self._markdown_parsers
         if key not in parsers:
             parsers[key] = MarkdownWithMath(renderer=IPythonRenderer(attachments={}, **options))
         return parsers[key].render(source)
@@ -125,9 +135,9 @@ class PageExporter(HTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         language = nb.metadata.get("language_info", {})
         lexer = language.get("pygments_lexer", language.get("name", None))
-        highlighters = self.__dict__.setdefault("_highlighters", {})
+        highlighters = self._highlighters
         if lexer not in highlighters:
-            highlighters[lexer] = Highlighter(pygments_lexer=lexer, parent=self)
+            highlighters[lexer] = ReusedFormatterHighlight2HTML(pygments_lexer=lexer, parent=self)
         self.register_filter("highlight_code", self.filters.get("highlight_code", highlighters[lexer]))
         resources = self._init_resources(resources)
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata,

@@ -303,7 +303,7 @@ def _execute(name, notebook, parameters, scratch, cwd, kernel_manager_class, can
              on_cells_done=None) -> int:
     """papermill into ``scratch``; a kernel that never started is started again.  Returns how
     many kernel starts it took.  ``on_ready``: called (with ``notebook=``) once the kernel is ready,
-    before the first cell runs; ``on_cells_done``: called once the last cell with code has run (its
+    before the first cell runs; ``on_cells_done``: called once the last cell to run has run (its
     reply came), before the kernel is shut down and the notebook written (:func:`_hooks`)."""
     import papermill  # already imported by the caller
 
@@ -336,16 +336,22 @@ def _execute(name, notebook, parameters, scratch, cwd, kernel_manager_class, can
         return attempt
 
 
+#: The tag of cells nbclient does not run (its ``skip_cells_with_tag``, left at its default here).
+SKIPPED_CELL_TAG = "skip-execution"
+
+
 def _hooks(on_ready=None, on_cells_done=None) -> dict:
     """nbclient's hooks for :func:`_execute`: ``on_ready(notebook=)`` once the kernel is ready (its
-    notebook-start hook); ``on_cells_done()`` when the reply to the last cell that runs code has come
-    (its cell-executed hook, for the last cell with code of the notebook being run, as parameterised).
-    A cell that fails ends the run before the last one, and then nothing is called."""
+    notebook-start hook); ``on_cells_done()`` when the reply to the last cell that runs has come, whether
+    it succeeded or failed (its cell-executed hook, for the last cell with code, not tagged to be skipped,
+    of the notebook as parameterised).  A cell before it that fails ends the run first, and a notebook with
+    no cell to run has no such reply: then nothing is called."""
     hooks, last = {}, {}
 
     def started(notebook=None, **_):
         last["cell"] = max((i for i, cell in enumerate(notebook.cells)
-                            if cell.cell_type == "code" and cell.source.strip()), default=None)
+                            if cell.cell_type == "code" and cell.source.strip()
+                            and SKIPPED_CELL_TAG not in cell.metadata.get("tags", [])), default=None)
         if on_ready is not None:
             on_ready(notebook=notebook)
 
@@ -429,8 +435,9 @@ def execute_task(task, cancelled=None, place=None) -> Outcome:
     it (a ``threading.Event`` the caller sets on Ctrl-C, then killing the kernels): a cancelled Outcome,
     the temporary files gone, no kernel started again.  ``place``: the notebook's :class:`Place` among
     those whose cells may run at once, taken once its kernel is ready and given back once its last cell
-    has run (not held while its kernel starts, nor while it shuts down, the notebook is written and its
-    page renders)."""
+    has run (not held while its kernel starts, nor, then, while it shuts down, the notebook is written and
+    its page renders), or when its kernel has ended (a cell before the last failed, the kernel died or
+    never started, no cell was to run)."""
     import papermill  # noqa: F401  see execute()
 
     place = place or Place(None, 0)
@@ -483,7 +490,8 @@ class Places:
 class Place:
     """One notebook's ticket for ``places`` (None: no limit): :meth:`take` once its kernel is ready
     (nbclient's hook), :meth:`leave` once its last cell has run (nbclient's hook), or when the kernel has
-    ended (a cell failed, or it never started); a second :meth:`leave` does nothing."""
+    ended (a cell before the last failed, the kernel died or never started, no cell was to run); a second
+    :meth:`leave` does nothing."""
 
     def __init__(self, places, ticket, cancelled=None):
         self.places, self.ticket, self.cancelled = places, ticket, cancelled
@@ -1033,8 +1041,8 @@ def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, e
     concurrently, the longest first (their durations recorded in ``folder``, else in the folders of
     ``history``: :func:`_longest_first`); the results and failures go into ``result``, in the plan's
     order, with what each published (``result.published``, read as it is saved).  ``meanwhile``: called
-    once, in this thread, when the first notebook has ended and others still run (work the report needs
-    that no notebook changes, done while the cores are busy rather than after the last notebook)."""
+    once, in this thread, when the first of several notebooks has ended (work the report needs that no
+    notebook changes, done while the others run rather than after the last one)."""
     tasks = []
     display = _Progress([spec.name for spec, _ in plan], _show_progress(progress))
     try:
@@ -1048,9 +1056,12 @@ def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, e
                               title=spec.title))
             display.status(spec.name, "queued")
 
+        meanwhile_due = meanwhile is not None
+
         def done(task, outcome):
-            if meanwhile is not None and len(tasks) > 1 and not done.called:
-                done.called = True
+            nonlocal meanwhile_due
+            if meanwhile_due and len(tasks) > 1:  # once, as the first of several notebooks ends
+                meanwhile_due = False
                 meanwhile()
             if outcome.cancelled:
                 return
@@ -1060,11 +1071,13 @@ def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, e
                 display.status(task.name, "FAILED", done=True)
                 return
             result.executed[task.name] = _save(folder, task.name, outcome, *keys[task.name])
-            result.published[task.name] = audit.read_published(nbformat.from_dict(json.loads(outcome.notebook)))
+            try:
+                result.published[task.name] = audit.read_published(nbformat.from_dict(json.loads(outcome.notebook)))
+            except Exception:  # read again for the report, from the saved file, where the error is raised
+                pass
             result.timings[task.name] = outcome.timings
             display.status(task.name, f"done in {outcome.timings.get('execute', 0):.1f} s", done=True)
 
-        done.called = False
         _run_tasks(_longest_first(tasks, [folder, *history]), done, jobs=jobs, executor=executor, scheduler=scheduler,
                    display=display)
     finally:
