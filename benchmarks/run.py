@@ -7,7 +7,9 @@
 
 Every build goes to a temporary reports folder (never ``reports/``).  Wall time and CPU time (of the
 command and every process it waited for, kernels included) are taken for each; builds compared with
-each other run alternately, ``--rounds`` times each (medians), so that a busy machine hurts both alike.
+each other run alternately, ``--rounds`` times each (medians), so that a busy machine hurts both alike:
+every kind once per round (cold builds, ordinary kernels, the floor, the naive loop, Jupyter Book), so
+that each ratio is of medians taken over the same stretch of time.
 
 - cold build: ``run --no-cache`` (every notebook executed and rendered, the site written), with warm
   kernels and, beside it, with kernels started the ordinary way (``ANALYSIS_WARM_KERNELS=0``);
@@ -259,24 +261,32 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="claim-audit-bench-") as tmp:
         reports = Path(tmp) / "reports"
         build(reports, "--no-cache")  # warm the OS file cache and byte-code, as a user's second day would
-        warm, ordinary, floors = [], [], []
-        for _ in range(args.rounds):
-            warm.append(build(reports, "--no-cache"))
-            ordinary.append(build(reports, "--no-cache", env={"ANALYSIS_WARM_KERNELS": "0"}))
-            floors.append(timed([sys.executable, ROOT / "benchmarks" / "floor.py"]))
-        cold = {"seconds": median_of(warm, "seconds"), "cpu_seconds": median_of(warm, "cpu_seconds")}
-        plain = {"seconds": median_of(ordinary, "seconds"), "cpu_seconds": median_of(ordinary, "cpu_seconds")}
-        floor = {"seconds": median_of(floors, "seconds"), "cpu_seconds": median_of(floors, "cpu_seconds")}
+        book = Path(args.jupyter_book).is_file() and not args.quick
+        if not book and not args.quick:
+            print(f"    (Jupyter Book not measured: {args.jupyter_book} is missing; `make bench` installs it)")
+        # every kind once per round, the rounds one after another: the machine's speed drifts over minutes,
+        # and a ratio is then of medians taken over the same stretch of time
+        runs = {"warm": [], "ordinary": [], "floor": [], "naive": [], "book": []}
+        for round_number in range(args.rounds):
+            runs["warm"].append(build(reports, "--no-cache"))
+            runs["ordinary"].append(build(reports, "--no-cache", env={"ANALYSIS_WARM_KERNELS": "0"}))
+            runs["floor"].append(timed([sys.executable, ROOT / "benchmarks" / "floor.py"]))
+            if not args.quick:
+                naive_dir = Path(tmp) / f"naive-{round_number}"
+                naive_dir.mkdir()
+                runs["naive"].append(naive_loop(naive_dir))
+            if book:
+                book_dir = Path(tmp) / f"book-{round_number}"
+                book_dir.mkdir()
+                runs["book"].append(jupyter_book(args.jupyter_book, book_dir))
+        medians = {kind: {"seconds": median_of(rows, "seconds"), "cpu_seconds": median_of(rows, "cpu_seconds")}
+                   for kind, rows in runs.items() if rows}
+        cold, plain, floor = medians["warm"], medians["ordinary"], medians["floor"]
         figures.update(cold_build=cold, cold_build_ordinary_kernels=plain, floor=floor, rounds=args.rounds)
-        if not args.quick:
-            naive_dir = Path(tmp) / "naive"
-            naive_dir.mkdir()
-            figures["naive_loop"] = naive_loop(naive_dir)
-            if Path(args.jupyter_book).is_file():
-                found = jupyter_book(args.jupyter_book, tmp)
-                figures["jupyter_book"] = {k: found[k] for k in ("seconds", "cpu_seconds")}
-            else:
-                print(f"    (Jupyter Book not measured: {args.jupyter_book} is missing; `make bench` installs it)")
+        if "naive" in medians:
+            figures["naive_loop"] = medians["naive"]
+        if "book" in medians:
+            figures["jupyter_book"] = medians["book"]
         print(f"(a) cold build, {count} notebooks (execute + HTML, cache off), median of {args.rounds}: "
               f"{cold['seconds']:.1f} s wall, {cold['cpu_seconds']:.1f} CPU-s")
         print(f"    same with kernels started the ordinary way: {plain['seconds']:.1f} s wall, "
@@ -287,6 +297,7 @@ def main(argv=None) -> int:
         note = "  [from the last full run]" if args.quick else ""
         for key, label, target in (("naive_loop", "naive loop (papermill CLI + nbconvert per notebook)", "naive_ratio"),
                                    ("jupyter_book", "Jupyter Book 1.0.4, forced execution", "jupyter_book_ratio")):
+            label += "" if args.quick else f", median of {args.rounds}"
             if key in figures:
                 base = figures[key]
                 print(f"    {label}: {base['seconds']:.1f} s wall, {base['cpu_seconds']:.1f} CPU-s; "
