@@ -168,3 +168,22 @@ def test_the_command_lines_early_kernel_template_ends_with_a_refused_run(tmp_pat
                           env={**os.environ, token: "1"}, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "no_such_parameter" in done.stderr
     assert gone_within(5, lambda: processes_with(token))
+
+
+def test_a_template_whose_process_ended_without_its_exit_handlers_removes_its_socket_folder():
+    """A process that starts a kernels' template and ends without running its exit handlers (``os._exit``,
+    as a test runner's worker may; or killed) cannot remove the template's socket folder: the template,
+    leaving as its parent is gone, removes it itself."""
+    code = textwrap.dedent("""
+        import os
+        from analysis import paths
+        from analysis.report import kernels
+        address = kernels.warm(paths.NOTEBOOKS)
+        kernels.template(paths.NOTEBOOKS)._connect()  # the template is up and listening
+        print(os.path.dirname(address), flush=True)
+        os._exit(0)
+        """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    folder = Path(done.stdout.strip())
+    assert done.returncode == 0 and folder.name.startswith("claim-audit-template-"), done.stderr
+    assert gone_within(5, lambda: [folder] if folder.exists() else [])

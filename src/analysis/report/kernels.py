@@ -38,8 +38,8 @@ its greeting); else it is retired (ended once the kernels forked from it have) a
 launch a template cannot serve is started the ordinary way.  A run cut short (Ctrl-C, an error) ends it.
 
 Lifetime: the template exits as soon as the process that started it is gone (checked every quarter
-second, also while it warms up), however that process ended, and is ended and collected when that
-process exits; each kernel watches the template (ipykernel's parent poller) and exits within a second
+second, also while it warms up), however that process ended, removing then its socket's folder, and is
+ended, collected and its folder removed by that process when it exits normally; each kernel watches the template (ipykernel's parent poller) and exits within a second
 of it.  Kernels are signalled through a pidfd (no pid reuse race), and the template collects them, so
 that their CPU time counts as the run's.
 
@@ -223,8 +223,18 @@ def _variables(values):
             os.environ.pop(name, None)
 
 
+#: The folder of this template's socket (set by :func:`serve`).  The process that started the template
+#: removes it when it ends the template; a template that leaves because that process is gone (killed, or
+#: ended without its exit handlers) removes it itself, as nobody else would.
+_SOCKET_FOLDER = None
+
+
 def _exit_if_orphaned(parent) -> None:
     if parent is not None and os.getppid() != parent:
+        if _SOCKET_FOLDER is not None:
+            import shutil
+
+            shutil.rmtree(_SOCKET_FOLDER, ignore_errors=True)
         os._exit(0)
 
 
@@ -241,9 +251,11 @@ def serve(folder, address) -> None:
     import selectors
     import socket
 
+    global _SOCKET_FOLDER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle, from the start (the run
     # may start the template before it imports anything: see analysis.cli); the template ends with the run
     parent = os.getppid()
+    _SOCKET_FOLDER = os.path.dirname(address)
     environment = dict(os.environ)
     if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher does
         del sys.path[0]
