@@ -287,7 +287,7 @@ def test_at_most_jobs_notebooks_run_at_once_the_next_kernel_starts_meanwhile_and
                                 f"(log / '{name}.start').write_text(repr(time.time()))\ntime.sleep(0.5)\n"
                                 f"(log / '{name}.end').write_text(repr(time.time()))"), tmp_path / f"{name}.ipynb")
 
-    def slow_render(executed, title):  # a page that takes long to render (the real one takes tenths of a second)
+    def slow_render(executed, title, name=None):  # a page that takes long to render (the real one: tenths of a second)
         start = time.time()
         time.sleep(3)
         renders[title] = (start, time.time())

@@ -426,6 +426,7 @@ class Outcome:
     failure: str = ""
     timings: dict = field(default_factory=dict)
     cancelled: bool = False
+    published: list = None  # the assessments the notebook published, as the worker read them (None: not read)
 
 
 def execute_task(task, cancelled=None, place=None) -> Outcome:
@@ -540,11 +541,17 @@ def _execute_task(task, cancelled, place) -> Outcome:
                 raise
             return Outcome(task.name, cancelled=True)
         executed = time.perf_counter()
-        body = _render(scratch, task.title) if task.title else ""
+        text = scratch.read_text(encoding="utf-8")
+        node = nbformat.reads(text, as_version=4)  # read once, for what it published and for its page
+        try:
+            published = audit.read_published(node)
+        except Exception:  # read again for the report, from the saved file, where the error is raised
+            published = None
+        body = _render(node, task.title, task.name) if task.title else ""
         timings = {"execute": round(executed - begin - place.waited, 3),  # not counting the wait for a place
                    "render": round(time.perf_counter() - executed, 3),
                    "kernel_starts": starts, "worker": f"{os.uname().nodename}:{os.getpid()}"}
-        return Outcome(task.name, notebook=scratch.read_text(encoding="utf-8"), body=body, timings=timings)
+        return Outcome(task.name, notebook=text, body=body, timings=timings, published=published)
 
 
 #: The temporary folders of notebooks being executed start with this (in the report's notebooks folder).
@@ -552,13 +559,14 @@ SCRATCH_PREFIX = ".run-"
 _EXPORT = {"exporter": None, "lock": threading.Lock()}
 
 
-def _render(executed, title) -> str:
-    """The page body of an executed notebook, by this process's one HTML exporter (its templates compile
-    once, on first use), one page at a time (an exporter keeps per-notebook state while it renders)."""
+def _render(executed, title, name=None) -> str:
+    """The page body of an executed notebook (see :func:`analysis.report.site.render_notebook_body`), by
+    this process's one HTML exporter (its templates compile once, on first use), one page at a time (an
+    exporter keeps per-notebook state while it renders)."""
     with _EXPORT["lock"]:
         if _EXPORT["exporter"] is None:
             _EXPORT["exporter"] = site.notebook_exporter()
-        return site.render_notebook_body(executed, title=title, exporter=_EXPORT["exporter"])
+        return site.render_notebook_body(executed, title=title, exporter=_EXPORT["exporter"], name=name)
 
 
 # --- the default: notebooks at once in threads of this process ---------------------------------
@@ -1071,10 +1079,9 @@ def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, e
                 display.status(task.name, "FAILED", done=True)
                 return
             result.executed[task.name] = _save(folder, task.name, outcome, *keys[task.name])
-            try:
-                result.published[task.name] = audit.read_published(nbformat.from_dict(json.loads(outcome.notebook)))
-            except Exception:  # read again for the report, from the saved file, where the error is raised
-                pass
+            published = _published(outcome)
+            if published is not None:
+                result.published[task.name] = published
             result.timings[task.name] = outcome.timings
             display.status(task.name, f"done in {outcome.timings.get('execute', 0):.1f} s", done=True)
 
@@ -1085,6 +1092,18 @@ def _execute_plan(result, plan, keys, folder, seed, use_cache=True, jobs=None, e
     order = [spec.name for spec, _ in plan]
     result.executed = {n: result.executed[n] for n in order if n in result.executed}
     result.failures = {n: result.failures[n] for n in order if n in result.failures}
+
+
+def _published(outcome):
+    """What an outcome's notebook published: as its worker read it, else read here (an outcome from an
+    executor that did not); None if it cannot be read (it is read again for the report, from the saved
+    file, where the error is raised)."""
+    if outcome.published is not None:
+        return outcome.published
+    try:
+        return audit.read_published(nbformat.from_dict(json.loads(outcome.notebook)))
+    except Exception:
+        return None
 
 
 def _write_report(result, ledger, whole, reports_dir, base_url="", found=None, robustness=None) -> None:

@@ -308,12 +308,15 @@ def notebook_exporter():
     return PageExporter(template_name=NOTEBOOK_TEMPLATE, extra_template_basedirs=[str(paths.TEMPLATES)])
 
 
-def render_notebook_body(executed, title=None, exporter=None) -> str:
-    """An executed notebook rendered with the ``audit`` template, ``title`` as the page title and
-    :data:`HEADER_SLOT` where the header goes."""
+def render_notebook_body(executed, title=None, exporter=None, name=None) -> str:
+    """An executed notebook (its file, or the notebook itself, named ``name``: it is changed) rendered with
+    the ``audit`` template, ``title`` as the page title and :data:`HEADER_SLOT` where the header goes."""
     import nbformat
 
-    name, node = Path(executed).stem, nbformat.read(str(executed), as_version=4)
+    if isinstance(executed, nbformat.NotebookNode):
+        node = executed
+    else:
+        name, node = Path(executed).stem, nbformat.read(str(executed), as_version=4)
     if title:
         node.metadata["title"] = title
     for cell in node.cells:  # papermill gives the cell it injects a random id, which the page would show
